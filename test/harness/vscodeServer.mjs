@@ -1,0 +1,408 @@
+// A real VS Code on a machine where VS Code desktop cannot be downloaded: the VS Code server
+// build shipped inside the `code-server` npm package (4.100.3 = VS Code 1.100.3, the last one
+// that runs on Node 20), driven by Playwright in Debian's chromium.
+// See ../../../shared/notes/environment.md, "A real VS Code here", for why each step is needed.
+//
+//   ensureVSCodeServer()          install into .vscode-test/code-server/ once (marker file)
+//   startServer({ ... })          -> { url, port, workbenchUrl(), stop() }
+//   launchBrowser()               -> playwright Browser (headless chromium)
+//   openWorkbench(browser, url)   -> Page with the workbench loaded
+//   runCommand(page, title)       command palette, robustly
+//   closePage(page)               page.close({ runBeforeUnload: true })
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, readFileSync, copyFileSync, chmodSync, symlinkSync, lstatSync, createWriteStream, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CODE_SERVER_VERSION = '4.100.3';
+export const VSCODE_VERSION = '1.100.3';
+export const CACHE_DIR = join(ROOT, '.vscode-test', 'code-server');
+export const CODE_SERVER_DIR = join(CACHE_DIR, 'node_modules', 'code-server');
+export const VSCODE_DIR = join(CODE_SERVER_DIR, 'lib', 'vscode');
+const MARKER = join(CACHE_DIR, '.install-complete');
+
+const log = (...a) => console.log('[vscode-server]', ...a);
+
+// ---------------------------------------------------------------------------------------------
+// Install
+// ---------------------------------------------------------------------------------------------
+
+function which(cmd) {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Run a command, inheriting stdio; throw with a clear message on failure. */
+function run(cmd, args, cwd, extraEnv = {}) {
+  return new Promise((resolveRun, reject) => {
+    const t0 = Date.now();
+    log(`$ (cd ${cwd.replace(ROOT + '/', '')} && ${cmd} ${args.join(' ')})`);
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...extraEnv } });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0) {
+        log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        resolveRun();
+      } else reject(new Error(`${cmd} ${args.join(' ')} in ${cwd} failed (${signal ?? 'exit ' + code})`));
+    });
+  });
+}
+
+export function isVSCodeServerInstalled() {
+  try {
+    return readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION && existsSync(join(VSCODE_DIR, 'out', 'server-main.js'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Install code-server@4.100.3's VS Code server into .vscode-test/code-server/ (skipped when the
+ * marker from a complete earlier install is there). Needs the Debian packages ripgrep and
+ * libkrb5-dev (and chromium to drive it), which .ci/run installs.
+ */
+export async function ensureVSCodeServer({ force = false } = {}) {
+  if (!force && isVSCodeServerInstalled()) return VSCODE_DIR;
+  const t0 = Date.now();
+  const rg = process.env.RADAM_RG_PATH || which('rg');
+  if (!rg) throw new Error('ripgrep (`rg`) not found: install the Debian package `ripgrep` (apt-get install ripgrep); .ci/run does this.');
+  log(`installing code-server@${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) into ${CACHE_DIR} …`);
+  rmSync(MARKER, { force: true });
+  mkdirSync(CACHE_DIR, { recursive: true });
+  // A package.json of its own, so npm does not walk up to the project's.
+  const pkg = join(CACHE_DIR, 'package.json');
+  if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ name: 'radam-lab-vscode-server', private: true }, null, 2) + '\n');
+  const npm = 'npm';
+  const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
+  const timings = [];
+  const step = async (name, fn) => {
+    const s = Date.now();
+    await fn();
+    timings.push([name, (Date.now() - s) / 1000]);
+  };
+
+  // 2. the package itself, without its postinstall (it wants --unsafe-perm as root and downloads ripgrep).
+  await step('npm install code-server', () => run(npm, ['install', '--ignore-scripts', ...quiet, `code-server@${CODE_SERVER_VERSION}`], CACHE_DIR));
+  await step('npm rebuild argon2', () => run(npm, ['rebuild', ...quiet, 'argon2'], CACHE_DIR));
+  // 3. the VS Code server's own dependencies.
+  await step('lib/vscode npm install', () => run(npm, ['install', '--omit=dev', '--ignore-scripts', ...quiet], VSCODE_DIR));
+  // ripgrep's postinstall skips its (unreachable) download only if bin/ already exists.
+  const rgBin = join(VSCODE_DIR, 'node_modules', '@vscode', 'ripgrep', 'bin');
+  mkdirSync(rgBin, { recursive: true });
+  copyFileSync(rg, join(rgBin, 'rg'));
+  chmodSync(join(rgBin, 'rg'), 0o755);
+  // npm_config_yes=true: this machine's npm config says yes=false, which cancels node-pty's `npx node-gyp`.
+  await step('lib/vscode npm rebuild', () => run(npm, ['rebuild', ...quiet], VSCODE_DIR, { npm_config_yes: 'true' }));
+  const asar = join(VSCODE_DIR, 'node_modules.asar');
+  if (!lexists(asar)) symlinkSync('node_modules', asar);
+  // The built-in extensions' dependencies.
+  const extDir = join(VSCODE_DIR, 'extensions');
+  await step('lib/vscode/extensions npm install', () => run(npm, ['install', '--omit=dev', '--ignore-scripts', ...quiet], extDir));
+  await step('lib/vscode/extensions npm rebuild', () => run(npm, ['rebuild', ...quiet], extDir, { npm_config_yes: 'true' }));
+  const extAsar = join(extDir, 'node_modules.asar');
+  if (existsSync(join(extDir, 'node_modules')) && !lexists(extAsar)) symlinkSync('node_modules', extAsar);
+
+  if (!existsSync(join(VSCODE_DIR, 'out', 'server-main.js'))) throw new Error('install finished but lib/vscode/out/server-main.js is missing');
+  writeFileSync(MARKER, CODE_SERVER_VERSION + '\n');
+  const total = (Date.now() - t0) / 1000;
+  log('install timings:');
+  for (const [name, s] of timings) log(`  ${name.padEnd(36)} ${s.toFixed(1)} s`);
+  log(`VS Code server installed in ${total.toFixed(1)} s`);
+  return VSCODE_DIR;
+}
+
+function lexists(p) {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+// ---------------------------------------------------------------------------------------------
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+const liveServers = new Set();
+let cleanupInstalled = false;
+
+/** Kill every server this process started (synchronously; used on exit and on signals). */
+function killAllServersSync(signal = 'SIGTERM') {
+  for (const s of liveServers) {
+    try {
+      process.kill(-s.pid, signal); // the server's whole process group: server + extension hosts
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function installCleanup() {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => killAllServersSync('SIGTERM'));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(sig, async () => {
+      log(`${sig}: stopping ${liveServers.size} server(s)`);
+      await Promise.allSettled([...liveServers].map((s) => s.stop()));
+      process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 }[sig] ?? 0));
+    });
+  }
+}
+
+/**
+ * Start the bare VS Code server (not code-server's wrapper, which rejects
+ * --extensionDevelopmentPath) and wait until it answers HTTP.
+ * @returns {{ url: string, port: number, pid: number, logFile: string, workbenchUrl: (o?: object) => string, stop: () => Promise<void> }}
+ */
+export async function startServer({
+  port,
+  host = '127.0.0.1',
+  dataDir = join(ROOT, '.vscode-test', 'run', 'default'),
+  userDataDir,
+  serverDataDir,
+  extensionsDir,
+  fresh = true,
+  env = {},
+  logFile,
+  echo = false,
+  timeoutMs = 90_000,
+} = {}) {
+  if (!isVSCodeServerInstalled()) await ensureVSCodeServer();
+  port ??= await freePort();
+  if (fresh) rmSync(dataDir, { recursive: true, force: true });
+  userDataDir ??= join(dataDir, 'user-data');
+  serverDataDir ??= join(dataDir, 'server-data');
+  extensionsDir ??= join(dataDir, 'extensions');
+  logFile ??= join(dataDir, 'server.log');
+  for (const d of [userDataDir, serverDataDir, extensionsDir, dirname(logFile)]) mkdirSync(d, { recursive: true });
+
+  const args = [
+    join(VSCODE_DIR, 'out', 'server-main.js'),
+    '--host', host,
+    '--port', String(port),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--disable-workspace-trust', // accepted though --help omits it; the trust dialog swallows keys
+    '--disable-telemetry',
+    '--server-data-dir', serverDataDir,
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+  ];
+  installCleanup();
+  const t0 = Date.now();
+  const child = spawn(process.execPath, args, {
+    cwd: CODE_SERVER_DIR,
+    detached: true, // own process group, so stop() also reaches the extension hosts
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  const out = createWriteStream(logFile);
+  let tail = '';
+  const onData = (chunk) => {
+    out.write(chunk);
+    tail = (tail + chunk.toString()).slice(-4000);
+    if (echo) process.stdout.write(chunk);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  let exited = null;
+  const exitPromise = new Promise((res) => child.on('exit', (code, signal) => { exited = { code, signal }; liveServers.delete(server); res(exited); }));
+
+  const url = `http://${host}:${port}`;
+  const server = {
+    url,
+    port,
+    host,
+    pid: child.pid,
+    logFile,
+    /** Authority-qualified URI of a local path, as the browser workbench needs in its payload. */
+    remoteUri: (p) => `vscode-remote://${host}:${port}${resolve(p)}`,
+    /**
+     * The workbench URL for a folder, with the extension(s) under development and an optional
+     * test suite path (module path without .js, or a folder with an index).
+     */
+    workbenchUrl({ folder, extensionDevelopmentPath, extensionTestsPath, skipWelcome = true } = {}) {
+      const payload = [];
+      if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', server.remoteUri(extensionDevelopmentPath)]);
+      if (extensionTestsPath) payload.push(['extensionTestsPath', server.remoteUri(extensionTestsPath)]);
+      if (skipWelcome) payload.push(['skipWelcome', 'true']);
+      const q = [];
+      if (folder) q.push(`folder=${encodeURIComponent(resolve(folder))}`);
+      if (payload.length) q.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
+      return `${url}/${q.length ? '?' + q.join('&') : ''}`;
+    },
+    tail: () => tail,
+    async stop() {
+      if (exited) return;
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+      const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 10_000);
+      await exitPromise;
+      clearTimeout(timer);
+      // The extension hosts are in the same group; make sure none outlives the server.
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* all gone */ }
+      out.end();
+    },
+  };
+  liveServers.add(server);
+
+  // Wait until it answers HTTP.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`VS Code server exited (${exited.signal ?? 'code ' + exited.code}) before answering; log ${logFile}:\n${tail}`);
+    try {
+      const res = await fetch(url + '/version', { signal: AbortSignal.timeout(2000) });
+      if (res.status < 500) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`VS Code server did not answer on ${url} within ${timeoutMs / 1000} s; log ${logFile}:\n${tail}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log(`VS Code server ${VSCODE_VERSION} up on ${url} in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${child.pid}, log ${logFile.replace(ROOT + '/', '')})`);
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser
+// ---------------------------------------------------------------------------------------------
+
+/** The real chromium binary (/usr/bin/chromium is a wrapper shell script). */
+export function findChromium() {
+  const candidates = [
+    process.env.RADAM_CHROMIUM,
+    process.env.CHROMIUM_PATH,
+    '/usr/lib/chromium/chromium',
+    '/usr/lib/chromium-browser/chromium-browser',
+    '/usr/lib64/chromium-browser/chromium-browser',
+    '/usr/bin/google-chrome-stable',
+    '/usr/bin/google-chrome',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/chromium',
+  ].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error('No chromium found: install the Debian package `chromium` (.ci/run does), or set RADAM_CHROMIUM to a Chrome/Chromium binary.');
+  return found;
+}
+
+export async function launchBrowser({ headless = true } = {}) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: findChromium(),
+    headless,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** Open the workbench at url in a fresh page and wait until it is interactive. */
+export async function openWorkbench(browser, url, { timeoutMs = 60_000, viewport = { width: 1400, height: 900 }, onConsole } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  if (onConsole) page.on('console', onConsole);
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  await page.waitForSelector('.monaco-workbench', { timeout: timeoutMs });
+  // The status bar is one of the last parts restored.
+  await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: timeoutMs });
+  return page;
+}
+
+/** Close a page so the server drops its extension host at once (not hours later). */
+export async function closePage(page) {
+  if (!page || page.isClosed()) return;
+  const context = page.context();
+  try {
+    await page.close({ runBeforeUnload: true });
+    // runBeforeUnload returns before the page is gone; wait for it (bounded).
+    for (let i = 0; i < 50 && !page.isClosed(); i++) await new Promise((r) => setTimeout(r, 100));
+    if (!page.isClosed()) await page.close();
+  } catch { /* browser already gone */ }
+  try { await context.close(); } catch { /* ignore */ }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Run a command by its palette title (e.g. "RAdam: Open Dashboard"): F1, wait for the quick-input
+ * box to have focus, type, check that the first row is that command (it says "No matching
+ * commands" until the extension's contributions are registered), Enter; on a mismatch Escape and
+ * retry until timeoutMs.
+ */
+export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  const want = title.trim().toLowerCase();
+  let attempt = 0;
+  let lastSeen = '';
+  while (Date.now() < deadline) {
+    attempt++;
+    await page.keyboard.press('Escape').catch(() => {});
+    await page.keyboard.press('F1');
+    const focused = await page
+      .waitForFunction(() => {
+        const a = document.activeElement;
+        return !!a && a.tagName === 'INPUT' && !!a.closest('.quick-input-widget');
+      }, null, { timeout: 5000 })
+      .then(() => true, () => false);
+    if (!focused) {
+      await sleep(500);
+      continue;
+    }
+    await page.keyboard.type(title, { delay: 10 });
+    // Let the list filter settle, then look at the first row.
+    let first = '';
+    const settleUntil = Date.now() + 3000;
+    while (Date.now() < settleUntil) {
+      await sleep(200);
+      const state = await page.evaluate(() => {
+        const w = document.querySelector('.quick-input-widget');
+        const input = w?.querySelector('input');
+        const row = w?.querySelector('.quick-input-list .monaco-list-row[data-index="0"]');
+        const label = row?.querySelector('.label-name')?.textContent ?? row?.getAttribute('aria-label') ?? '';
+        return { value: input?.value ?? '', label, focused: document.activeElement === input };
+      });
+      first = state.label.trim();
+      if (!state.focused) break;
+      if (first.toLowerCase() === want || first.toLowerCase().startsWith(want)) break;
+    }
+    lastSeen = first;
+    if (first.toLowerCase() === want || first.toLowerCase().startsWith(want)) {
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 5000 }).catch(() => {});
+      return { attempts: attempt };
+    }
+    await page.keyboard.press('Escape');
+    await sleep(1000);
+  }
+  throw new Error(`command palette: "${title}" not found as first row after ${attempt} attempt(s) (last first row: "${lastSeen || 'none'}")`);
+}
+
+/** Locator root of the active webview's content document. */
+export function webviewFrame(page, { ready = true } = {}) {
+  return page.frameLocator(ready ? 'iframe.webview.ready' : 'iframe.webview').frameLocator('#active-frame');
+}
