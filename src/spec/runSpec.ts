@@ -1,0 +1,70 @@
+// The run spec: a plain, serialisable description of one training run, and of a comparison (several
+// runs that share data, model, initial weights and batch order and differ only by optimizer/schedule).
+//
+// Data flow: workspace settings (radam.*) --> ComparisonSpec --> trainer process / CLI --> runs on disk.
+// The same JSON can be given to `radam-lab train --spec run.json`.
+import type { OptimizerSpec } from '../optim';
+
+export type DatasetName = 'spiral' | 'moons' | 'xor' | 'sine' | 'digits' | 'csv';
+export type ModelName = 'mlp' | 'cnn';
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'gelu';
+
+export interface DatasetSpec {
+  name: DatasetName;
+  /** Fraction of the examples held out for validation, in [0, 0.9]. */
+  validationSplit: number;
+  /** Number of examples to generate for synthetic sets / to take from digits (default per dataset). */
+  samples?: number;
+  /** csv only: path of the file, relative to the workspace folder (must stay inside it). */
+  csvPath?: string;
+  /** csv only: header name (or 0-based index as a string) of the label column. */
+  csvLabelColumn?: string;
+}
+
+export interface ModelSpec {
+  name: ModelName;
+  /** mlp: sizes of the hidden layers, e.g. [64, 64]. */
+  hiddenLayers: number[];
+  activation: Activation;
+}
+
+export interface MetricOptions {
+  /** Record a gradient-magnitude histogram every N optimizer steps (0 = never). */
+  histogramEvery: number;
+  /** Number of log|g| bins between histogramRange[0] and [1]. */
+  histogramBins: number;
+  /** Natural-log range of the bins; the paper's figures span about e^-20 .. e^0. */
+  histogramRange: [number, number];
+  /** Also record one histogram per layer. */
+  perLayerHistograms: boolean;
+  /** Evaluate validation loss/accuracy every N steps (0 = only at the end). */
+  validationEvery: number;
+}
+
+export interface RunSpec {
+  /** Human label shown in the dashboard legend, e.g. "RAdam" or "Adam, warmup 500". */
+  label: string;
+  optimizer: OptimizerSpec;
+  dataset: DatasetSpec;
+  model: ModelSpec;
+  steps: number;
+  batchSize: number;
+  seed: number;
+  metrics: MetricOptions;
+}
+
+export type ComparisonKind = 'single' | 'compare-adam' | 'compare-warmup' | 'lr-sweep';
+
+/** Runs started together. All share dataset, model, seed, steps and batch size (checked by validateComparison). */
+export interface ComparisonSpec {
+  kind: ComparisonKind;
+  runs: RunSpec[];
+}
+
+export const DEFAULT_METRICS: MetricOptions = {
+  histogramEvery: 10,
+  histogramBins: 60,
+  histogramRange: [-20, 0],
+  perLayerHistograms: false,
+  validationEvery: 50,
+};

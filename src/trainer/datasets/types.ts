@@ -1,0 +1,45 @@
+// Datasets are plain JavaScript (no tensors): deterministic for a seed, cheap to hash and to test.
+// The engine uploads them to the backend once per run.
+import type { DatasetSpec } from '../../spec/runSpec';
+
+export type Task = 'classification' | 'regression';
+
+export interface Split {
+  /** Row-major features, n * featureSize entries. */
+  x: Float32Array;
+  /** Classification: class index per example (stored as float). Regression: n * outputSize targets. */
+  y: Float32Array;
+  n: number;
+}
+
+export interface DatasetInfo {
+  name: DatasetSpec['name'];
+  task: Task;
+  /** Shape of one example, e.g. [2] for 2-D points, [28, 28, 1] for digits. */
+  inputShape: number[];
+  /** Classification: number of classes. Regression: number of targets. */
+  outputSize: number;
+  /** Column names for csv, for display. */
+  featureNames?: string[];
+  /** Class names (csv labels) for display. */
+  classNames?: string[];
+}
+
+export interface Dataset {
+  info: DatasetInfo;
+  train: Split;
+  validation: Split;
+}
+
+/** A bad input file: names the file, and line/column (1-based) where known. */
+export class DatasetError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
