@@ -3,7 +3,7 @@
 //
 // Data flow: workspace settings (radam.*) --> ComparisonSpec --> trainer process / CLI --> runs on disk.
 // The same JSON can be given to `radam-lab train --spec run.json`.
-import type { OptimizerSpec } from '../optim';
+import type { OptimizerSpec } from '../optim/types';
 
 export type DatasetName = 'spiral' | 'moons' | 'xor' | 'sine' | 'digits' | 'csv';
 export type ModelName = 'mlp' | 'cnn';
