@@ -92,11 +92,17 @@ export async function runE2E(filters = []) {
         printResult({ state: 'passed', fullTitle: t.name, durationMs: Date.now() - started });
       } catch (err) {
         summary.failed++;
+        let extra = '';
         if (page && !page.isClosed()) {
+          // What the user would have seen: notifications (errors from the extension land there) and a screenshot.
+          const notes = await page
+            .$$eval('.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message', (els) => els.map((e) => e.textContent?.trim()).filter(Boolean))
+            .catch(() => []);
+          if (notes.length) extra += `\nnotifications shown:\n${notes.map((n) => '  - ' + n).join('\n')}`;
           const shot = join(RESULTS_DIR, `e2e-failure-${summary.failed}.png`);
-          await page.screenshot({ path: shot }).then(() => (err.message += `\n(screenshot: ${relative(ROOT, shot)})`), () => {});
+          await page.screenshot({ path: shot }).then(() => (extra += `\nscreenshot: ${relative(ROOT, shot)}`), () => {});
         }
-        printResult({ state: 'failed', fullTitle: t.name, durationMs: Date.now() - started, error: err.stack ?? err.message });
+        printResult({ state: 'failed', fullTitle: t.name, durationMs: Date.now() - started, error: (err.stack ?? err.message) + extra });
       } finally {
         await closePage(page);
       }

@@ -10,7 +10,7 @@
 //   runCommand(page, title)       command palette, robustly
 //   closePage(page)               page.close({ runBeforeUnload: true })
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readFileSync, copyFileSync, chmodSync, symlinkSync, lstatSync, createWriteStream, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, readFileSync, statSync, copyFileSync, chmodSync, symlinkSync, lstatSync, createWriteStream, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CODE_SERVER_VERSION = '4.100.3';
 export const VSCODE_VERSION = '1.100.3';
-export const CACHE_DIR = join(ROOT, '.vscode-test', 'code-server');
+// RADAM_CODE_SERVER_DIR lets several checkouts (e.g. git worktrees) share one install.
+export const CACHE_DIR = process.env.RADAM_CODE_SERVER_DIR ? resolve(process.env.RADAM_CODE_SERVER_DIR) : join(ROOT, '.vscode-test', 'code-server');
 export const CODE_SERVER_DIR = join(CACHE_DIR, 'node_modules', 'code-server');
 export const VSCODE_DIR = join(CODE_SERVER_DIR, 'lib', 'vscode');
 const MARKER = join(CACHE_DIR, '.install-complete');
@@ -68,6 +69,31 @@ export function isVSCodeServerInstalled() {
  */
 export async function ensureVSCodeServer({ force = false } = {}) {
   if (!force && isVSCodeServerInstalled()) return VSCODE_DIR;
+  // One installer at a time (two test runs may start together); a lock older than 15 min is stale.
+  const lock = CACHE_DIR + '.lock';
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let waited = 0; ; waited++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      let age = 0;
+      try { age = Date.now() - statSync(lock).mtimeMs; } catch { continue; }
+      if (age > 15 * 60_000) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (waited === 0) log(`another process is installing the VS Code server (${lock}); waiting…`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  try {
+    if (!force && isVSCodeServerInstalled()) return VSCODE_DIR;
+    return await install();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function install() {
   const t0 = Date.now();
   const rg = process.env.RADAM_RG_PATH || which('rg');
   if (!rg) throw new Error('ripgrep (`rg`) not found: install the Debian package `ripgrep` (apt-get install ripgrep); .ci/run does this.');
@@ -140,6 +166,20 @@ export function freePort() {
     });
   });
 }
+
+const WATCHDOG = `
+const [parent, group] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+let stopping = false;
+setInterval(() => {
+  if (!alive(group)) process.exit(0);
+  if (!stopping && !alive(parent)) {
+    stopping = true;
+    try { process.kill(-group, 'SIGTERM'); } catch {}
+    setTimeout(() => { try { process.kill(-group, 'SIGKILL'); } catch {} process.exit(0); }, 8000);
+  }
+}, 1000);
+`;
 
 const liveServers = new Set();
 let cleanupInstalled = false;
@@ -215,6 +255,10 @@ export async function startServer({
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
+  // A watchdog outside both process groups: if this process dies without stopping the server
+  // (SIGKILL, a crash), it takes the server's group (server + extension hosts) down with it.
+  const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
   const out = createWriteStream(logFile);
   let tail = '';
   const onData = (chunk) => {
