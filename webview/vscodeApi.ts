@@ -23,7 +23,7 @@ export function onHostMessage(handler: (msg: HostToWebview) => void): void {
 
 export function loadState(): WebviewState | undefined {
   const s = api.getState() as WebviewState | undefined;
-  return s && s.version === 1 ? s : undefined;
+  return s && s.version === 2 ? s : undefined;
 }
 
 export function saveState(state: WebviewState): void {

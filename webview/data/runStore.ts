@@ -1,0 +1,209 @@
+// The webview's in-memory copy of the shown runs, column by column. Pure: no DOM, unit-tested in Node.
+// It holds nothing the disk does not also hold: after a reload every run is read back from disk.
+//
+// Merging rules (the host may stream live rows while a run's record is being read from disk):
+// - rows with a step at or before the last step already held are dropped (duplicates);
+// - a `reset` batch (a run's whole record from disk) replaces the run's data, and the live rows held
+//   past the record's last step are kept after it.
+import type { HistogramSlice, MetricRow } from '../../src/protocol/webview';
+import { XYColumn } from './columns';
+import { HistogramSeries } from './histograms';
+import { DebiasedEma } from './smoothing';
+
+export const SERIES = ['loss', 'smoothed', 'lr', 'effectiveStepSize', 'rhoT', 'rT', 'gradNorm', 'updateRatio', 'valLoss', 'valAccuracy'] as const;
+export type SeriesName = (typeof SERIES)[number];
+
+/** Layer key for the histogram over all parameters. */
+export const ALL_LAYERS = '';
+
+export class RunData {
+  readonly series: Record<SeriesName, XYColumn>;
+  private ema: DebiasedEma;
+  /** Last step of any metric row held. */
+  lastStep = -Infinity;
+  /** First step not yet rectified / first rectified (from `rectified` or r_t). */
+  firstRectifiedStep: number | null = null;
+  sawUnrectified = false;
+  /** First step whose loss was not finite. */
+  divergedAt: number | null = null;
+  readonly histograms = new Map<string, HistogramSeries>();
+  /** Bumped when metric data changes. */
+  metricsVersion = 0;
+  histogramsVersion = 0;
+
+  constructor(
+    readonly id: string,
+    smoothing: number,
+    maxPoints?: number,
+  ) {
+    this.series = Object.fromEntries(SERIES.map((s) => [s, new XYColumn(maxPoints)])) as Record<SeriesName, XYColumn>;
+    this.ema = new DebiasedEma(smoothing);
+  }
+
+  get smoothing(): number {
+    return this.ema.weight;
+  }
+
+  appendMetrics(rows: readonly MetricRow[]): number {
+    let added = 0;
+    const s = this.series;
+    for (const r of rows) {
+      const step = r.step;
+      if (!(step > this.lastStep)) continue;
+      this.lastStep = step;
+      added++;
+      const loss = r.loss;
+      if (typeof loss === 'number' && Number.isFinite(loss)) {
+        s.loss.push(step, loss);
+        s.smoothed.push(step, this.ema.push(loss));
+      } else if ('loss' in r && this.divergedAt === null) {
+        this.divergedAt = step;
+      }
+      if (r.lr != null) s.lr.push(step, r.lr);
+      if (r.effectiveStepSize != null) s.effectiveStepSize.push(step, r.effectiveStepSize);
+      if (r.rhoT != null) s.rhoT.push(step, r.rhoT);
+      if (r.rT != null) s.rT.push(step, r.rT);
+      if (r.gradNorm != null) s.gradNorm.push(step, r.gradNorm);
+      if (r.updateRatio != null) s.updateRatio.push(step, r.updateRatio);
+      if (r.valLoss != null) s.valLoss.push(step, r.valLoss);
+      if (r.valAccuracy != null) s.valAccuracy.push(step, r.valAccuracy);
+      const rectified = r.rectified ?? (r.rhoT != null ? r.rT != null : null);
+      if (rectified === false) this.sawUnrectified = true;
+      else if (rectified === true && this.firstRectifiedStep === null) this.firstRectifiedStep = step;
+    }
+    if (added) this.metricsVersion++;
+    return added;
+  }
+
+  /** Replaces the data with `rows` (a whole record) and keeps held rows past its last step. */
+  resetMetrics(rows: readonly MetricRow[]): void {
+    const lastOfRecord = rows.length ? rows[rows.length - 1].step : -Infinity;
+    const tail = this.heldRowsAfter(lastOfRecord);
+    this.clearMetrics();
+    this.appendMetrics(rows);
+    this.appendMetrics(tail);
+    this.metricsVersion++;
+  }
+
+  /** Recomputes the smoothed series for a new weight (from the raw loss held). */
+  setSmoothing(weight: number): void {
+    if (weight === this.ema.weight) return;
+    this.ema = new DebiasedEma(weight);
+    const { loss, smoothed } = this.series;
+    smoothed.clear();
+    for (let i = 0; i < loss.length; i++) smoothed.push(loss.xs[i], this.ema.push(loss.ys[i]));
+    this.metricsVersion++;
+  }
+
+  appendHistograms(slices: readonly HistogramSlice[]): number {
+    let added = 0;
+    for (const h of slices) {
+      const key = h.layer ?? ALL_LAYERS;
+      let series = this.histograms.get(key);
+      if (!series) this.histograms.set(key, (series = new HistogramSeries()));
+      if (series.push(h)) added++;
+    }
+    if (added) this.histogramsVersion++;
+    return added;
+  }
+
+  resetHistograms(slices: readonly HistogramSlice[]): void {
+    const last = new Map<string, number>();
+    for (const h of slices) last.set(h.layer ?? ALL_LAYERS, h.step);
+    const tail: HistogramSlice[] = [];
+    for (const [key, series] of this.histograms) {
+      const after = last.get(key) ?? -Infinity;
+      for (const s of series.slices) if (s.step > after) tail.push(s);
+    }
+    this.histograms.clear();
+    this.appendHistograms(slices);
+    this.appendHistograms(tail);
+    this.histogramsVersion++;
+  }
+
+  /** Layers with histograms, the all-parameters one ('') first. */
+  layers(): string[] {
+    return [...this.histograms.keys()].sort((a, b) => (a === ALL_LAYERS ? -1 : b === ALL_LAYERS ? 1 : a.localeCompare(b)));
+  }
+
+  private clearMetrics(): void {
+    for (const name of SERIES) this.series[name].clear();
+    this.ema = new DebiasedEma(this.ema.weight);
+    this.lastStep = -Infinity;
+    this.firstRectifiedStep = null;
+    this.sawUnrectified = false;
+    this.divergedAt = null;
+  }
+
+  /** Rebuilds metric rows held past `step` (for merging a reset with live data). */
+  private heldRowsAfter(step: number): MetricRow[] {
+    const byStep = new Map<number, MetricRow>();
+    const fields: Array<[SeriesName, keyof MetricRow]> = [
+      ['loss', 'loss'],
+      ['lr', 'lr'],
+      ['effectiveStepSize', 'effectiveStepSize'],
+      ['rhoT', 'rhoT'],
+      ['rT', 'rT'],
+      ['gradNorm', 'gradNorm'],
+      ['updateRatio', 'updateRatio'],
+      ['valLoss', 'valLoss'],
+      ['valAccuracy', 'valAccuracy'],
+    ];
+    for (const [name, key] of fields) {
+      const col = this.series[name];
+      let i = col.lowerBound(step);
+      if (i < col.length && col.xs[i] === step) i++;
+      for (; i < col.length; i++) {
+        const x = col.xs[i];
+        let row = byStep.get(x);
+        if (!row) byStep.set(x, (row = { step: x }));
+        (row as unknown as Record<string, number>)[key] = col.ys[i];
+      }
+    }
+    if (this.divergedAt !== null && this.divergedAt > step && !byStep.has(this.divergedAt))
+      byStep.set(this.divergedAt, { step: this.divergedAt, loss: null });
+    return [...byStep.values()].sort((a, b) => a.step - b.step);
+  }
+}
+
+export class RunStore {
+  readonly runs = new Map<string, RunData>();
+
+  constructor(
+    public smoothing = 0.6,
+    private readonly maxPoints?: number,
+  ) {}
+
+  get(id: string): RunData | undefined {
+    return this.runs.get(id);
+  }
+
+  ensure(id: string): RunData {
+    let run = this.runs.get(id);
+    if (!run) this.runs.set(id, (run = new RunData(id, this.smoothing, this.maxPoints)));
+    return run;
+  }
+
+  ingestMetrics(id: string, rows: readonly MetricRow[], reset = false): RunData {
+    const run = this.ensure(id);
+    if (reset) run.resetMetrics(rows);
+    else run.appendMetrics(rows);
+    return run;
+  }
+
+  ingestHistograms(id: string, rows: readonly HistogramSlice[], reset = false): RunData {
+    const run = this.ensure(id);
+    if (reset) run.resetHistograms(rows);
+    else run.appendHistograms(rows);
+    return run;
+  }
+
+  setSmoothing(weight: number): void {
+    this.smoothing = weight;
+    for (const run of this.runs.values()) run.setSmoothing(weight);
+  }
+
+  drop(id: string): void {
+    this.runs.delete(id);
+  }
+}
