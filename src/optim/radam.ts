@@ -1,0 +1,163 @@
+// Rectified Adam (Liu et al., 2020, "On the Variance of the Adaptive Learning Rate and Beyond") for
+// TensorFlow.js, step for step equal to torch.optim.RAdam (and the authors' code with threshold > 5):
+//
+//   g   <- g + wd * theta                      (weightDecay, not decoupled: L2)
+//   m_t  = beta1 m + (1 - beta1) g ;  v_t = beta2 v + (1 - beta2) g^2
+//   rho_t, r_t as in rectification.ts (float64 JS numbers)
+//   theta <- theta (1 - lr wd)                 (decoupled weight decay, whenever theta moves)
+//   rectified (rho_t > threshold):  theta -= lr r_t sqrt(1 - beta2^t) / (1 - beta1^t) * m_t / (sqrt(v_t) + eps)
+//   else, degeneratedToSgd:         theta -= lr / (1 - beta1^t) * m_t
+//   else:                           theta unchanged (and no weight decay)
+//
+// eps is added to the raw sqrt(v_t), not to the bias-corrected one. Slot tensors are float32; every
+// scalar factor is computed in float64 and uploaded once per step as a single combined step size.
+
+import type { serialization, Tensor, Variable } from '@tensorflow/tfjs';
+import { tf } from '../tf';
+import { SlotOptimizer, bool, num, type BaseOptions, type Slot } from './base';
+import { adaptiveStep, l2Gradient, momentumStep } from './kernels';
+import { oneMinusPow, rectification } from './rectification';
+import type { StepScalars } from './scalars';
+import type { StepInfo } from './types';
+
+export interface RAdamOptions extends BaseOptions {
+  /** Default 1e-3. */
+  learningRate?: number;
+  /** Default 0.9. */
+  beta1?: number;
+  /** Default 0.999. */
+  beta2?: number;
+  /** Added to sqrt(v_t); default 1e-8. */
+  epsilon?: number;
+  /** Default 0. */
+  weightDecay?: number;
+  /** false (default): L2, g += wd * theta; true: theta *= 1 - lr * wd (AdamW style). */
+  decoupledWeightDecay?: boolean;
+  /** Rectify when rho_t > threshold; default 5 (authors' code, PyTorch); the paper's Algorithm 2 uses 4. */
+  rectificationThreshold?: number;
+  /** While not rectified: true (default) step with lr * m_t / (1 - beta1^t); false: no step at all. */
+  degeneratedToSgd?: boolean;
+}
+
+export function checkBetas(beta1: number, beta2: number): void {
+  if (!(beta1 >= 0 && beta1 < 1)) throw new RangeError(`beta1 must be in [0, 1), got ${beta1}`);
+  if (!(beta2 >= 0 && beta2 < 1)) throw new RangeError(`beta2 must be in [0, 1), got ${beta2}`);
+}
+
+export function checkNonNegative(name: string, x: number): void {
+  if (!(Number.isFinite(x) && x >= 0)) throw new RangeError(`${name} must be a finite number >= 0, got ${x}`);
+}
+
+export class RAdamOptimizer extends SlotOptimizer {
+  /** @nocollapse */
+  static get className(): string {
+    return 'RAdam';
+  }
+
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  readonly decoupledWeightDecay: boolean;
+  readonly rectificationThreshold: number;
+  readonly degeneratedToSgd: boolean;
+  protected readonly slotKinds = ['m', 'v'] as const;
+
+  constructor(options: RAdamOptions = {}) {
+    super(options);
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0;
+    this.decoupledWeightDecay = options.decoupledWeightDecay ?? false;
+    this.rectificationThreshold = options.rectificationThreshold ?? 5;
+    this.degeneratedToSgd = options.degeneratedToSgd ?? true;
+    checkBetas(this.beta1, this.beta2);
+    checkNonNegative('epsilon', this.epsilon);
+    checkNonNegative('weightDecay', this.weightDecay);
+    if (!(this.rectificationThreshold >= 4)) {
+      throw new RangeError(`rectificationThreshold must be >= 4 (r_t is undefined below 4), got ${this.rectificationThreshold}`);
+    }
+  }
+
+  protected override scheduleBeta2(): number {
+    return this.beta2;
+  }
+
+  protected updateVariable(param: Variable, grad: Tensor, slot: Slot, lr: number, sc: StepScalars): StepInfo {
+    const t = slot.step + 1;
+    const { beta1, beta2, weightDecay: wd } = this;
+    const rect = rectification(t, beta2, this.rectificationThreshold);
+    const bc1 = oneMinusPow(beta1, t);
+    const bc2 = oneMinusPow(beta2, t);
+
+    const g = wd !== 0 && !this.decoupledWeightDecay ? l2Gradient(grad, param, this.constant('wd', wd)) : grad;
+    this.ema(slot, 0, beta1, g, sc);
+    this.ema(slot, 1, beta2, tf.square(g), sc);
+    slot.step = t;
+
+    const [cm, cv] = slot.scales; // true m = cm * M, true v = cv * V
+    const [M, V] = slot.tensors;
+    const moves = rect.rectified || this.degeneratedToSgd;
+    const decay = moves && wd !== 0 && this.decoupledWeightDecay ? this.constant('decay', 1 - lr * wd) : null;
+    let effectiveStepSize = 0;
+    if (rect.rectified) {
+      effectiveStepSize = (lr * (rect.rT as number) * Math.sqrt(bc2)) / bc1;
+      // lr r sqrt(bc2)/bc1 * cm M / (sqrt(cv) sqrt(V) + eps) = k * M / (sqrt(V) + e)
+      const sqrtCv = Math.sqrt(cv);
+      adaptiveStep(param, M, V, sc.get((effectiveStepSize * cm) / sqrtCv), sc.get(this.epsilon / sqrtCv), decay);
+    } else if (this.degeneratedToSgd) {
+      effectiveStepSize = lr / bc1;
+      momentumStep(param, M, sc.get(effectiveStepSize * cm), decay);
+    }
+    return {
+      step: t,
+      learningRate: lr,
+      rhoT: rect.rhoT,
+      rT: rect.rT,
+      rectified: rect.rectified,
+      effectiveStepSize,
+      paramsUpdated: moves,
+    };
+  }
+
+  protected idleInfo(t: number, lr: number): StepInfo {
+    const rect = rectification(t, this.beta2, this.rectificationThreshold);
+    return { step: t, learningRate: lr, rhoT: rect.rhoT, rT: rect.rT, rectified: rect.rectified, effectiveStepSize: 0, paramsUpdated: false };
+  }
+
+  override getConfig(): serialization.ConfigDict {
+    return {
+      ...this.baseConfig(),
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      weightDecay: this.weightDecay,
+      decoupledWeightDecay: this.decoupledWeightDecay,
+      rectificationThreshold: this.rectificationThreshold,
+      degeneratedToSgd: this.degeneratedToSgd,
+    } as unknown as serialization.ConfigDict;
+  }
+
+  /** @nocollapse */
+  static override fromConfig<T extends serialization.Serializable>(
+    cls: serialization.SerializableConstructor<T>,
+    config: serialization.ConfigDict,
+  ): T {
+    const c = config as Record<string, unknown>;
+    const options: RAdamOptions = {
+      learningRate: num(c, 'learningRate', 1e-3),
+      beta1: num(c, 'beta1', 0.9),
+      beta2: num(c, 'beta2', 0.999),
+      epsilon: num(c, 'epsilon', 1e-8),
+      weightDecay: num(c, 'weightDecay', 0),
+      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', false),
+      rectificationThreshold: num(c, 'rectificationThreshold', 5),
+      degeneratedToSgd: bool(c, 'degeneratedToSgd', true),
+      schedule: (c.schedule ?? null) as RAdamOptions['schedule'],
+    };
+    return new (cls as unknown as new (o: RAdamOptions) => T)(options);
+  }
+}
+
+tf.serialization.registerClass(RAdamOptimizer);
