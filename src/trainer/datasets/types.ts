@@ -23,6 +23,19 @@ export interface DatasetInfo {
   featureNames?: string[];
   /** Class names (csv labels) for display. */
   classNames?: string[];
+  /**
+   * Set when features were standardised: x' = (x - mean) / std per feature, with mean/std taken from the
+   * train split only (so validation stays unseen). Lets a view map points back to data units.
+   */
+  featureScaling?: Scaling;
+  /** Set when regression targets were standardised the same way (csv regression): losses are in std units. */
+  targetScaling?: Scaling;
+}
+
+/** Per-column affine scaling: scaled = (raw - mean) / std. */
+export interface Scaling {
+  mean: number[];
+  std: number[];
 }
 
 export interface Dataset {

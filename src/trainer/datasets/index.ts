@@ -1,0 +1,72 @@
+// Datasets: plain JavaScript arrays (no tensors), deterministic for (spec, seed). The engine uploads
+// them once per run; the extension host may import this module too (it never loads tfjs).
+//
+//   spiral, moons, xor  2-D points, classification      features standardised (train statistics)
+//   sine                1-D regression, y = sin x + noise feature standardised
+//   digits              28x28x1 MNIST images in [0, 1]   10 classes, not standardised
+//   csv                 a workspace file (see csv.ts)    features (and regression targets) standardised
+import type { DatasetName, DatasetSpec } from '../../spec/runSpec';
+import { Random } from '../random';
+import { loadCsv } from './csv';
+import { digitsInfo, loadDigits } from './digits';
+import { moons } from './moons';
+import { sine } from './sine';
+import { spiral } from './spiral';
+import { checkValidationSplit, sampleCount, splitExamples, standardizeFeatures } from './split';
+import type { SyntheticSet } from './synthetic';
+import { DatasetError, type Dataset, type DatasetInfo } from './types';
+import { xor } from './xor';
+
+export { DatasetError } from './types';
+export type { Dataset, DatasetInfo, Split, Task, Scaling } from './types';
+
+const SYNTHETIC: Partial<Record<DatasetName, SyntheticSet>> = { spiral, moons, xor, sine };
+/** Bounds on `samples` for generated sets: below, splits get degenerate; above, uploads get slow. */
+export const MIN_SAMPLES = 10;
+export const MAX_SAMPLES = 200_000;
+
+export interface LoadOptions {
+  /** Absolute path of the workspace folder; required for csv (its path is relative to it). */
+  workspaceRoot?: string;
+}
+
+/** Loads (or generates) the dataset of `spec`. Throws DatasetError on a bad spec or file. */
+export function loadDataset(spec: DatasetSpec, seed: number, opts: LoadOptions = {}): Dataset {
+  checkValidationSplit(spec.validationSplit);
+  if (spec.name === 'digits') return loadDigits(spec.samples, spec.validationSplit, seed);
+  if (spec.name === 'csv') return loadCsv(spec, seed, opts.workspaceRoot);
+  const set = SYNTHETIC[spec.name];
+  if (!set) throw new DatasetError(`unknown dataset ${JSON.stringify(spec.name)}`);
+  const n = sampleCount(set.name, spec.samples, set.defaultSamples, MIN_SAMPLES, MAX_SAMPLES);
+  // Data points and split draw from separate streams of the same seed (see random.ts).
+  const ex = set.generate(n, new Random(seed, `data/${set.name}`));
+  const { train, validation } = splitExamples(ex, spec.validationSplit, seed);
+  const featureScaling = standardizeFeatures(train, validation, set.featureSize);
+  return { info: { ...describeBuiltin(set), featureScaling }, train, validation };
+}
+
+function describeBuiltin(set: SyntheticSet): DatasetInfo {
+  return {
+    name: set.name,
+    task: set.task,
+    inputShape: [set.featureSize],
+    outputSize: set.outputSize,
+    featureNames: [...set.featureNames],
+    classNames: set.classNames ? [...set.classNames] : undefined,
+  };
+}
+
+/**
+ * What a dataset looks like without loading it (task, input shape, outputs), for settings validation
+ * in the extension host. Undefined for csv, whose shape is only known from its file.
+ */
+export function datasetInfoWithoutLoading(name: DatasetName): DatasetInfo | undefined {
+  if (name === 'digits') return digitsInfo();
+  const set = SYNTHETIC[name];
+  return set ? describeBuiltin(set) : undefined;
+}
+
+/** Number of values in one example: the product of inputShape. */
+export function featureSize(info: DatasetInfo): number {
+  return info.inputShape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,31 @@
+// Two interleaving half circles (as scikit-learn's make_moons): a curved boundary, quick to learn.
+import type { Random } from '../random';
+import type { SyntheticSet } from './synthetic';
+
+/** Std of the Gaussian noise added to both coordinates. */
+export const MOONS_NOISE = 0.1;
+
+export const moons: SyntheticSet = {
+  name: 'moons',
+  task: 'classification',
+  featureSize: 2,
+  outputSize: 2,
+  defaultSamples: 600,
+  featureNames: ['x', 'y'],
+  classNames: ['upper moon', 'lower moon'],
+  generate(n: number, rng: Random) {
+    const x = new Float32Array(n * 2);
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = i % 2;
+      const t = rng.uniform(0, Math.PI);
+      // Upper moon: (cos t, sin t). Lower moon: shifted right by 1 and down by 0.5, opening upwards.
+      const px = k === 0 ? Math.cos(t) : 1 - Math.cos(t);
+      const py = k === 0 ? Math.sin(t) : 0.5 - Math.sin(t);
+      x[2 * i] = px + rng.normal(0, MOONS_NOISE);
+      x[2 * i + 1] = py + rng.normal(0, MOONS_NOISE);
+      y[i] = k;
+    }
+    return { x, y, n, featureSize: 2, targetSize: 1 };
+  },
+};

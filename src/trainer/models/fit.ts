@@ -1,0 +1,67 @@
+// Does a model fit a dataset? Pure (no tfjs), so the extension host can validate settings before it
+// forks a trainer. Messages name the setting the user has to change.
+import type { ModelSpec } from '../../spec/runSpec';
+import type { DatasetInfo } from '../datasets/types';
+
+/** Setting names used in messages (one place to rename them). */
+export const SETTING_MODEL = 'radam.training.model';
+export const SETTING_HIDDEN_LAYERS = 'radam.training.hiddenLayers';
+export const SETTING_DATASET = 'radam.training.dataset';
+
+/** Limits that keep an MLP trainable at interactive speed on a laptop CPU. */
+export const MAX_HIDDEN_LAYERS = 8;
+export const MAX_LAYER_WIDTH = 4096;
+
+/** What checkModelFits needs of a dataset: its name and shape (no data). */
+export type DatasetShape = Pick<DatasetInfo, 'name' | 'inputShape' | 'task'>;
+
+export type ModelCheck = (spec: ModelSpec, info: DatasetShape) => string | null;
+
+const checks = new Map<string, ModelCheck>();
+
+/** Registers the check of a model; models/index.ts calls it from registerModel. */
+export function registerModelCheck(name: string, check: ModelCheck): void {
+  checks.set(name, check);
+}
+
+/** Null when `spec` can be built for `info`, else a message for the user. */
+export function checkModelFits(spec: ModelSpec, info: DatasetShape): string | null {
+  const check = checks.get(spec.name);
+  if (!check) {
+    return `${SETTING_MODEL}: unknown model ${JSON.stringify(spec.name)} (known: ${[...checks.keys()].join(', ')})`;
+  }
+  return check(spec, info);
+}
+
+export const checkMlp: ModelCheck = (spec) => {
+  const h = spec.hiddenLayers;
+  if (!Array.isArray(h) || h.length > MAX_HIDDEN_LAYERS) {
+    return `${SETTING_HIDDEN_LAYERS}: give at most ${MAX_HIDDEN_LAYERS} layer sizes, e.g. [64, 64]`;
+  }
+  const bad = h.find((u) => !Number.isInteger(u) || u < 1 || u > MAX_LAYER_WIDTH);
+  if (bad !== undefined) {
+    return `${SETTING_HIDDEN_LAYERS}: layer sizes must be integers from 1 to ${MAX_LAYER_WIDTH}, got ${JSON.stringify(bad)}`;
+  }
+  return null;
+};
+
+/** Smallest side the cnn accepts: two (3x3 valid conv + 2x2 pool) stages must leave at least 1 pixel. */
+export const CNN_MIN_SIDE = 10;
+
+export const checkCnn: ModelCheck = (_spec, info) => {
+  const s = info.inputShape;
+  if (s.length !== 3) {
+    return (
+      `${SETTING_MODEL}: "cnn" needs image data (height x width x channels) but dataset ` +
+      `"${info.name}" has ${s.length === 1 ? `${s[0]} features per example` : `shape [${s.join(', ')}]`}; ` +
+      `use "mlp", or set ${SETTING_DATASET} to "digits"`
+    );
+  }
+  if (s[0] < CNN_MIN_SIDE || s[1] < CNN_MIN_SIDE) {
+    return `${SETTING_MODEL}: "cnn" needs images of at least ${CNN_MIN_SIDE}x${CNN_MIN_SIDE}, dataset "${info.name}" has ${s[0]}x${s[1]}`;
+  }
+  return null;
+};
+
+registerModelCheck('mlp', checkMlp);
+registerModelCheck('cnn', checkCnn);
