@@ -1,0 +1,143 @@
+// The on-disk run format: a public contract shared by the trainer (writes), the extension host (lists,
+// shows, deletes, exports), the dashboard and the CLI (read). Plain JSON, no tfjs, no vscode.
+//
+//   <workspace>/.radam/runs/<run-id>/
+//     run.json          RunRecord: spec, status, start/end, backend, pid, comparison, summary, reason
+//     metrics.jsonl     one MetricRecord per optimizer step, appended as training goes
+//     histograms.jsonl  one HistogramRecord every `metrics.histogramEvery` steps
+//
+// Lines are appended whole ("...}\n"); a process killed mid-write can leave a truncated last line,
+// which readers skip (reader.ts). run.json is replaced atomically (write to a temp file, rename).
+import type { ComparisonKind, RunSpec } from '../spec/runSpec';
+
+/** Bumped when a field changes meaning; readers accept any version <= theirs. */
+export const RUN_FORMAT_VERSION = 1;
+
+export const RUN_FILE = 'run.json';
+export const METRICS_FILE = 'metrics.jsonl';
+export const HISTOGRAMS_FILE = 'histograms.jsonl';
+
+/** `running` only while a trainer owns the run; every other status is final. */
+export type RunStatus = 'running' | 'finished' | 'stopped' | 'failed' | 'diverged';
+export const FINAL_STATUSES: readonly RunStatus[] = ['finished', 'stopped', 'failed', 'diverged'];
+
+export interface RunBackend {
+  /** tf.getBackend(): 'tensorflow' (native) or 'cpu' (pure-JS fallback). */
+  name: string;
+  native: boolean;
+  warning?: string;
+  tfjsVersion?: string;
+}
+
+/** What the run trained on, for display without reloading the dataset. */
+export interface RunDatasetSummary {
+  task: 'classification' | 'regression';
+  inputShape: number[];
+  outputSize: number;
+  trainExamples: number;
+  validationExamples: number;
+}
+
+export interface RunSummary {
+  /** Optimizer steps completed (the last `step` in metrics.jsonl). */
+  steps: number;
+  /** Training loss of the last completed step (null if none). */
+  finalLoss: number | null;
+  minLoss: number | null;
+  /** Validation loss/accuracy of the last evaluation (accuracy null for regression). */
+  finalValLoss: number | null;
+  finalValAccuracy: number | null;
+  /** Wall-clock time from the first step to the end, in milliseconds. */
+  wallMs: number;
+  /** Training examples per second over the run (all runs of a lockstep comparison share the time). */
+  samplesPerSecond: number;
+}
+
+/** run.json */
+export interface RunRecord {
+  format: number;
+  id: string;
+  /** Runs started together share a comparison id (and initial weights and batch order). */
+  comparisonId: string;
+  comparisonKind: ComparisonKind;
+  /** Position of this run in its comparison (0-based). */
+  index: number;
+  label: string;
+  spec: RunSpec;
+  status: RunStatus;
+  /** ISO 8601 times. `endedAt` is null while running. */
+  startedAt: string;
+  endedAt: string | null;
+  backend: RunBackend;
+  /** Process that trained the run (the trainer child, or the CLI). */
+  pid: number;
+  /** Number of trainable parameters of the model. */
+  parameters: number;
+  dataset: RunDatasetSummary;
+  /** Set when the run ended (any final status); partial for stopped/failed/diverged runs. */
+  summary: RunSummary | null;
+  /** Why a run failed, diverged or was stopped (human-readable). */
+  reason?: string;
+  /** diverged: the step whose loss was NaN or infinite (no metrics line is written for it). */
+  divergedAtStep?: number;
+}
+
+/** One line of metrics.jsonl: what happened at one optimizer step. */
+export interface MetricRecord {
+  /** Optimizer step t: 1 for the first update. The loss is that of the batch the update was computed on. */
+  step: number;
+  loss: number;
+  /** Learning rate used at this step, after the schedule. */
+  lr: number;
+  /** RAdam's rho_t (null for other optimizers). */
+  rhoT: number | null;
+  /** RAdam's r_t; null when not rectified (and for other optimizers). */
+  rT: number | null;
+  /** RAdam: whether the rectified (adaptive) update was used; null for other optimizers. */
+  rectified: boolean | null;
+  /** The scalar the update direction was multiplied by (see src/optim/types.ts StepInfo). */
+  effectiveStepSize: number;
+  /** Global L2 norm of the gradient over all parameters; null on steps where norms were not computed. */
+  gradNorm: number | null;
+  /** ||theta_t - theta_{t-1}|| / ||theta_{t-1}||; null on steps where norms were not computed. */
+  updateRatio: number | null;
+  /** Present on steps where the validation set was evaluated. */
+  valLoss?: number;
+  /** Present with valLoss for classification tasks. */
+  valAccuracy?: number;
+  /** Milliseconds since the run's first step began (wall clock). */
+  ms: number;
+}
+
+export interface LayerHistogram {
+  /** Layer (or variable) name as in the model. */
+  name: string;
+  counts: number[];
+  zeros: number;
+  total: number;
+}
+
+/**
+ * One line of histograms.jsonl: counts of ln|g| over all gradient entries at `step`.
+ * Bin i covers [edges[i], edges[i+1]) in natural-log units, edges[i] = lo + i (hi - lo) / bins; the first
+ * bin also holds everything below lo, the last everything at or above hi. Exact zeros are counted apart.
+ * sum(counts) + zeros === total (the number of gradient entries).
+ */
+export interface HistogramRecord {
+  step: number;
+  lo: number;
+  hi: number;
+  bins: number;
+  edges: number[];
+  counts: number[];
+  zeros: number;
+  total: number;
+  /** Present when perLayerHistograms is on: the same counts split by layer. */
+  layers?: LayerHistogram[];
+}
+
+/** Bin edges (natural-log units) of a histogram with `bins` bins over [lo, hi]. */
+export function histogramEdges(lo: number, hi: number, bins: number): number[] {
+  const w = (hi - lo) / bins;
+  return Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * w));
+}

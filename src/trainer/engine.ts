@@ -1,0 +1,408 @@
+// The training engine: runs one ComparisonSpec in this process (the trainer child, or the CLI).
+//
+// Fairness. One dataset is loaded and uploaded once; the model is built once from the seed and every
+// other run gets a copy of its initial weights; one seeded BatchSampler picks the batches, and all runs
+// step in lockstep on the very same batch tensor. Their curves differ only by optimizer and schedule.
+//
+// A step of one run (ops counted because each costs ~12 us on tfjs-node, see issue 8):
+//   loss and gradients    one tf.variableGrads (forward + backward)
+//   update                optimizer.applyGradients (the schedule sets the lr inside; it reports
+//                         lr, rho_t, r_t, rectified, effective step size as plain numbers: optimizer.lastStep)
+//   metrics (watch on)    per variable: L2Loss(g), L2Loss(theta_t - theta_{t-1}), L2Loss(theta_{t-1})
+//                         (4 ops; theta_{t-1} is a free reference: tfjs's Identity shares the buffer),
+//                         stacked with the loss into one vector and read back ONCE per step
+//   histogram             every histogramEvery steps, on the backend (histogram.ts), one read-back
+//   validation            every validationEvery steps and after the last step
+// A NaN or infinite loss ends that run only (status diverged, divergedAtStep = N, no line for step N);
+// its partners go on. Records go to disk and to the listener in batches (stream.ts).
+import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import { createOptimizer, type SlotOptimizer } from '../optim';
+import { RUN_FORMAT_VERSION, histogramEdges, type HistogramRecord, type MetricRecord, type RunBackend, type RunRecord, type RunStatus, type RunSummary } from '../runs/format';
+import { newComparisonId, runIdFor } from '../runs/runId';
+import { SummaryTracker } from '../runs/summary';
+import { RunWriter } from '../runs/writer';
+import type { ComparisonSpec, RunSpec } from '../spec/runSpec';
+import { comparisonProblems } from '../spec/validateComparison';
+import { backendInfo, tf } from '../tf';
+import { BatchSampler } from './batches';
+import { RunControl } from './control';
+import { loadDataset, type Dataset } from './datasets';
+import { BackendHistogram, layerOf, sumHistograms } from './histogram';
+import { buildModel, lossAndAccuracy, parameterNames, trainableVariables, type LossAndAccuracy } from './models';
+import { halfSumOfSquares } from './reductions';
+import { MetricsStream, type RunMetricsBatch } from './stream';
+
+export type FinalStatus = Exclude<RunStatus, 'running'>;
+
+export interface RunEndedEvent {
+  runId: string;
+  status: FinalStatus;
+  /** Last completed step (the diverging step is not counted as completed). */
+  step: number;
+  summary: RunSummary;
+  reason?: string;
+  divergedAtStep?: number;
+}
+
+export interface EngineEvents {
+  /** The run folders exist and training is about to start. */
+  started?(runs: RunRecord[]): void;
+  /** A batch of records, already on disk (at most one call per flush interval). */
+  metrics?(batches: RunMetricsBatch[]): void;
+  runEnded?(event: RunEndedEvent): void;
+  /** After every lockstep step (cheap: for progress bars and tests). */
+  step?(step: number, totalSteps: number): void;
+  log?(level: 'info' | 'warn' | 'error', text: string): void;
+}
+
+export interface EngineOptions {
+  comparison: ComparisonSpec;
+  /** Folder of run folders, e.g. <workspace>/.radam/runs. */
+  runsDir: string;
+  /** Given by the extension host (so it knows the folders even if this process dies); else generated. */
+  comparisonId?: string;
+  runIds?: string[];
+  /** Workspace folder: csv paths are relative to it. */
+  workspaceRoot?: string;
+  control?: RunControl;
+  events?: EngineEvents;
+  /** Batching interval of records to disk and listener (default 50 ms: at most 20 messages/s). */
+  flushIntervalMs?: number;
+  /** Yield to the event loop at least this often, so stop/pause messages get in (default 25 ms). */
+  yieldEveryMs?: number;
+  /**
+   * false: train and record loss, lr, rho_t, r_t and validation only; no gradient norms, update ratios
+   * or histograms (the baseline of the bench's "overhead of watching"). Default true.
+   */
+  watch?: boolean;
+  /** Extra backend fields for run.json (tfjs version). */
+  backend?: RunBackend;
+}
+
+export interface ComparisonResult {
+  comparisonId: string;
+  runs: RunRecord[];
+}
+
+/** One run of the comparison while it trains. */
+interface ActiveRun {
+  index: number;
+  spec: RunSpec;
+  writer: RunWriter;
+  model: LayersModel;
+  vars: Variable[];
+  optimizer: SlotOptimizer;
+  summary: SummaryTracker;
+  histogram: BackendHistogram | null;
+  /** Variable indices of each layer, for per-layer histograms (null when off). */
+  layers: Array<{ name: string; indices: number[] }> | null;
+  done: boolean;
+}
+
+/** Everything uploaded once per comparison. */
+interface Uploaded {
+  xTrain: Tensor;
+  yTrain: Tensor;
+  xVal: Tensor | null;
+  yVal: Tensor | null;
+  valN: number;
+}
+
+/** Validation examples evaluated per forward pass (bounds the memory of one evaluation). */
+const VALIDATION_CHUNK = 4096;
+
+export async function runComparison(opts: EngineOptions): Promise<ComparisonResult> {
+  const problems = comparisonProblems(opts.comparison);
+  if (problems.length) throw new Error(`invalid comparison: ${problems.join('; ')}`);
+  const comparison = opts.comparison;
+  const base = comparison.runs[0];
+  const comparisonId = opts.comparisonId ?? newComparisonId();
+  const runIds = opts.runIds ?? comparison.runs.map((r, i) => runIdFor(comparisonId, i, r.label));
+  if (runIds.length !== comparison.runs.length) throw new Error(`got ${runIds.length} run ids for ${comparison.runs.length} runs`);
+  const control = opts.control ?? new RunControl();
+  const events = opts.events ?? {};
+  const watch = opts.watch ?? true;
+  const yieldEveryMs = opts.yieldEveryMs ?? 25;
+  const backend: RunBackend = opts.backend ?? { ...backendInfo, tfjsVersion: tf.version.tfjs };
+
+  // ---- setup: nothing on disk until the dataset and model are known to work ----
+  const dataset: Dataset = loadDataset(base.dataset, base.seed, { workspaceRoot: opts.workspaceRoot });
+  const la = lossAndAccuracy(dataset.info);
+  const data = upload(dataset, la);
+  const runs: ActiveRun[] = [];
+  const stream = new MetricsStream((b) => events.metrics?.(b), opts.flushIntervalMs ?? 50);
+  try {
+    const first = buildModel(base.model, dataset.info, base.seed);
+    const initial = first.getWeights();
+    const names = parameterNames(first);
+    const parameters = first.countParams();
+    const startedAt = new Date().toISOString();
+    comparison.runs.forEach((spec, index) => {
+      const model = index === 0 ? first : buildModel(base.model, dataset.info, base.seed);
+      if (index > 0) model.setWeights(initial); // identical initial weights, whatever the builder does
+      const vars = trainableVariables(model);
+      const m = spec.metrics;
+      const histogram = watch && m.histogramEvery > 0 ? new BackendHistogram(m.histogramRange[0], m.histogramRange[1], m.histogramBins) : null;
+      const record: RunRecord = {
+        format: RUN_FORMAT_VERSION,
+        id: runIds[index],
+        comparisonId,
+        comparisonKind: comparison.kind,
+        index,
+        label: spec.label,
+        spec,
+        status: 'running',
+        startedAt,
+        endedAt: null,
+        backend,
+        pid: process.pid,
+        parameters,
+        dataset: {
+          task: dataset.info.task,
+          inputShape: dataset.info.inputShape,
+          outputSize: dataset.info.outputSize,
+          trainExamples: dataset.train.n,
+          validationExamples: dataset.validation.n,
+        },
+        summary: null,
+      };
+      // Keep model and optimizer reachable from `runs` before anything else can throw, so cleanup sees them.
+      const run: ActiveRun = {
+        index,
+        spec,
+        writer: undefined as unknown as RunWriter,
+        model,
+        vars,
+        optimizer: createOptimizer(spec.optimizer),
+        summary: new SummaryTracker(),
+        histogram,
+        layers: histogram && m.perLayerHistograms ? groupLayers(names) : null,
+        done: false,
+      };
+      runs.push(run);
+      run.writer = RunWriter.create(opts.runsDir, record);
+      stream.register(record.id, run.writer);
+    });
+    // `initial` holds the first model's own variables (getWeights does not copy): nothing to dispose.
+    events.started?.(runs.map((r) => ({ ...r.writer.record })));
+
+    // ---- the lockstep loop ----
+    const sampler = new BatchSampler(dataset.train.n, base.batchSize, base.seed);
+    const t0 = performance.now();
+    let lastYield = t0;
+    let step = 0;
+    while (step < base.steps && runs.some((r) => !r.done)) {
+      if (control.paused) stream.flush();
+      if (await control.checkpoint()) break;
+      step++;
+      const idx = tf.tensor1d(sampler.next(), 'int32');
+      const xb = tf.gather(data.xTrain, idx);
+      const yb = tf.gather(data.yTrain, idx);
+      idx.dispose();
+      for (const run of runs) {
+        if (run.done) continue;
+        try {
+          trainStep(run, xb, yb, step, base.steps, t0);
+        } catch (e) {
+          endRun(run, 'failed', `training step ${step} failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      xb.dispose();
+      yb.dispose();
+      events.step?.(step, base.steps);
+      stream.maybeFlush();
+      const now = performance.now();
+      if (now - lastYield >= yieldEveryMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
+    const wallMs = performance.now() - t0;
+    for (const run of runs) {
+      if (run.done) continue;
+      if (run.summary.stepsDone >= base.steps) endRun(run, 'finished', undefined, undefined, wallMs);
+      else endRun(run, 'stopped', control.reason ?? 'stopped', undefined, wallMs);
+    }
+    return { comparisonId, runs: runs.map((r) => ({ ...r.writer.record })) };
+  } catch (e) {
+    // Setup or bookkeeping failed: whatever run folders exist say so.
+    const reason = e instanceof Error ? e.message : String(e);
+    for (const run of runs) if (!run.done && run.writer) endRun(run, 'failed', reason);
+    throw e;
+  } finally {
+    for (const run of runs) {
+      run.writer?.close();
+      run.histogram?.dispose();
+      run.optimizer.dispose();
+      run.model.dispose();
+    }
+    tf.dispose([data.xTrain, data.yTrain, data.xVal, data.yVal].filter((t): t is Tensor => t !== null));
+  }
+
+  // ---- helpers (closures over the comparison) ----
+
+  function trainStep(run: ActiveRun, xb: Tensor, yb: Tensor, step: number, totalSteps: number, t0: number): void {
+    const m = run.spec.metrics;
+    // theta_{t-1}: references to the current buffers (no copy); applyGradients swaps in new ones.
+    const prev = watch ? run.vars.map((v) => tf.clone(v)) : null;
+    const { value, grads } = tf.variableGrads(() => la.loss(yb, run.model.apply(xb, { training: true }) as Tensor), run.vars);
+    const gradList = run.vars.map((v) => grads[v.name]);
+    let packed: Float32Array;
+    try {
+      run.optimizer.applyGradients(grads);
+      const vec = tf.tidy(() => {
+        const parts: Scalar[] = [value];
+        if (prev) {
+          for (const g of gradList) parts.push(halfSumOfSquares(g));
+          run.vars.forEach((v, i) => parts.push(halfSumOfSquares(tf.sub(v, prev[i]))));
+          for (const p of prev) parts.push(halfSumOfSquares(p));
+        }
+        return tf.stack(parts);
+      });
+      packed = vec.dataSync() as Float32Array;
+      vec.dispose();
+    } catch (e) {
+      tf.dispose([value, ...gradList]);
+      if (prev) tf.dispose(prev);
+      throw e;
+    }
+    if (prev) tf.dispose(prev);
+    const loss = packed[0];
+    if (!Number.isFinite(loss)) {
+      tf.dispose([value, ...gradList]);
+      endRun(run, 'diverged', `loss became ${loss} at step ${step}`, step);
+      return;
+    }
+    let gradNorm: number | null = null;
+    let updateRatio: number | null = null;
+    if (watch) {
+      const n = run.vars.length;
+      let g2 = 0;
+      let u2 = 0;
+      let p2 = 0;
+      for (let i = 0; i < n; i++) {
+        g2 += packed[1 + i];
+        u2 += packed[1 + n + i];
+        p2 += packed[1 + 2 * n + i];
+      }
+      gradNorm = Math.sqrt(2 * g2);
+      updateRatio = p2 > 0 ? Math.sqrt(u2 / p2) : null;
+      if (!Number.isFinite(gradNorm)) gradNorm = null;
+      if (updateRatio !== null && !Number.isFinite(updateRatio)) updateRatio = null;
+    }
+    const histogramDue = run.histogram !== null && step % m.histogramEvery === 0 && gradNorm !== null;
+    if (histogramDue) stream.pushHistogram(run.writer.record.id, histogramRecord(run, gradList, step));
+    tf.dispose([value, ...gradList]);
+
+    const info = run.optimizer.lastStep;
+    const record: MetricRecord = {
+      step,
+      loss,
+      lr: info?.learningRate ?? 0,
+      rhoT: info?.rhoT ?? null,
+      rT: info?.rT ?? null,
+      rectified: info?.rectified ?? null,
+      effectiveStepSize: info?.effectiveStepSize ?? 0,
+      gradNorm,
+      updateRatio,
+      ms: Math.round((performance.now() - t0) * 100) / 100,
+    };
+    const validationDue = (m.validationEvery > 0 && step % m.validationEvery === 0) || step === totalSteps;
+    if (validationDue && data.valN > 0) {
+      const v = evaluate(run);
+      record.valLoss = v.loss;
+      if (v.accuracy !== null) record.valAccuracy = v.accuracy;
+    }
+    run.summary.add(record);
+    stream.pushMetric(run.writer.record.id, record);
+  }
+
+  function histogramRecord(run: ActiveRun, grads: Tensor[], step: number): HistogramRecord {
+    const h = run.histogram as BackendHistogram;
+    const parts = h.compute(grads);
+    const all = sumHistograms(parts, h.bins);
+    const rec: HistogramRecord = {
+      step,
+      lo: h.lo,
+      hi: h.hi,
+      bins: h.bins,
+      edges: histogramEdges(h.lo, h.hi, h.bins),
+      counts: all.counts,
+      zeros: all.zeros,
+      total: all.total,
+    };
+    if (run.layers) {
+      rec.layers = run.layers.map(({ name, indices }) => ({ name, ...sumHistograms(indices.map((i) => parts[i]), h.bins) }));
+    }
+    return rec;
+  }
+
+  function evaluate(run: ActiveRun): { loss: number; accuracy: number | null } {
+    const n = data.valN;
+    let lossSum = 0;
+    let accSum = 0;
+    for (let start = 0; start < n; start += VALIDATION_CHUNK) {
+      const size = Math.min(VALIDATION_CHUNK, n - start);
+      const v = tf.tidy(() => {
+        const x = size === n ? (data.xVal as Tensor) : sliceRows(data.xVal as Tensor, start, size);
+        const y = size === n ? (data.yVal as Tensor) : sliceRows(data.yVal as Tensor, start, size);
+        const out = run.model.apply(x, { training: false }) as Tensor;
+        const parts: Scalar[] = [la.loss(y, out)];
+        if (la.accuracy) parts.push(la.accuracy(y, out));
+        return tf.stack(parts);
+      });
+      const r = v.dataSync();
+      v.dispose();
+      lossSum += r[0] * size;
+      if (la.accuracy) accSum += r[1] * size;
+    }
+    return { loss: lossSum / n, accuracy: la.accuracy ? accSum / n : null };
+  }
+
+  function endRun(run: ActiveRun, status: FinalStatus, reason?: string, divergedAtStep?: number, wallMs?: number): void {
+    if (run.done) return;
+    run.done = true;
+    stream.flush(); // the run's lines reach the disk before run.json says it ended
+    const summary = run.summary.summary(base.batchSize, wallMs);
+    run.writer.finish({
+      status,
+      summary,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(divergedAtStep !== undefined ? { divergedAtStep } : {}),
+    });
+    if (status === 'failed') events.log?.('error', `run ${run.writer.record.id} failed: ${reason}`);
+    events.runEnded?.({ runId: run.writer.record.id, status, step: summary.steps, summary, reason, divergedAtStep });
+  }
+}
+
+function upload(dataset: Dataset, la: LossAndAccuracy): Uploaded {
+  const shape = dataset.info.inputShape;
+  const { train, validation } = dataset;
+  const xTrain = tf.tensor(train.x, [train.n, ...shape]);
+  const yTrain = la.targets(train);
+  const valN = validation.n;
+  return {
+    xTrain,
+    yTrain,
+    xVal: valN > 0 ? tf.tensor(validation.x, [valN, ...shape]) : null,
+    yVal: valN > 0 ? la.targets(validation) : null,
+    valN,
+  };
+}
+
+function sliceRows(t: Tensor, start: number, size: number): Tensor {
+  const begin = t.shape.map((_, i) => (i === 0 ? start : 0));
+  const sizes = t.shape.map((d, i) => (i === 0 ? size : d));
+  return tf.slice(t, begin, sizes);
+}
+
+function groupLayers(names: string[]): Array<{ name: string; indices: number[] }> {
+  const groups = new Map<string, number[]>();
+  names.forEach((n, i) => {
+    const layer = layerOf(n);
+    const g = groups.get(layer) ?? [];
+    g.push(i);
+    groups.set(layer, g);
+  });
+  return [...groups].map(([name, indices]) => ({ name, indices }));
+}
