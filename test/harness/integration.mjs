@@ -151,7 +151,7 @@ export async function runIntegration() {
       host.kind === 'electron'
         ? `VS Code ${results.vscodeVersion} (desktop, @vscode/test-electron)`
         : `VS Code ${results.vscodeVersion} (server, code-server ${CODE_SERVER_VERSION})`;
-    log(`ran inside the extension host of ${results.appName} ${results.vscodeVersion} (${host.kind === 'electron' ? 'desktop' : 'server'}; appHost ${results.appHost}, uiKind ${results.uiKind})`);
+    log(`ran inside the extension host of VS Code ${results.vscodeVersion} (${host.kind === 'electron' ? 'desktop' : 'server'}: appName ${results.appName}, appHost ${results.appHost}, uiKind ${results.uiKind})`);
     if (host.kind === 'code-server' && results.vscodeVersion !== VSCODE_VERSION) log(`warning: expected VS Code ${VSCODE_VERSION}`);
     console.log('');
     for (const t of results.tests) printResult(t);

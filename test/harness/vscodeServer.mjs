@@ -43,7 +43,10 @@ function run(cmd, args, cwd, extraEnv = {}) {
   return new Promise((resolveRun, reject) => {
     const t0 = Date.now();
     log(`$ (cd ${cwd.replace(ROOT + '/', '')} && ${cmd} ${args.join(' ')})`);
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...extraEnv } });
+    // Under `npm test` / `npm start`, npm exports npm_config_local_prefix, npm_package_* etc. for
+    // the project; a nested npm must not see them (it re-reads the user's .npmrc itself).
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, ...extraEnv } });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) {
@@ -370,6 +373,8 @@ export async function openWorkbench(browser, url, { timeoutMs = 60_000, viewport
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   if (onConsole) page.on('console', onConsole);
+  // Leave when asked to (closePage runs beforeunload); refuse any other dialog.
+  page.on('dialog', (d) => (d.type() === 'beforeunload' ? d.accept() : d.dismiss()).catch(() => {}));
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
   await page.waitForSelector('.monaco-workbench', { timeout: timeoutMs });
   // The status bar is one of the last parts restored.
