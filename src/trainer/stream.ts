@@ -5,13 +5,10 @@
 // Why not write each line as it comes: one write() per step is cheap, but batching keeps the step free of
 // I/O and costs at most one interval of data (50 ms by default) if the trainer itself is killed; a dead
 // extension host costs nothing, since the trainer writes the files.
+import type { RunMetricsBatch } from '../protocol/trainer';
 import type { HistogramRecord, MetricRecord } from '../runs/format';
 
-export interface RunMetricsBatch {
-  runId: string;
-  metrics: MetricRecord[];
-  histograms: HistogramRecord[];
-}
+export type { RunMetricsBatch };
 
 export interface RecordSink {
   appendMetrics(records: readonly MetricRecord[]): void;
