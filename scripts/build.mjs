@@ -79,8 +79,11 @@ for (const b of builds) {
   b.entryPoints = Object.fromEntries(Object.entries(b.entryPoints).filter(([, src]) => existsSync(src)));
 }
 
-if (!watch) {
-  rmSync('out', { recursive: true, force: true });
+// Remove bundles of tests whose source is gone, so mocha never runs a stale test. (Not the whole of
+// out/: a test run in progress elsewhere keeps its files.)
+const liveTests = new Set(testEntries.map((p) => join('out', 'test', relative('test', p).replace(/\.ts$/, '.js'))));
+for (const f of walk(join('out', 'test'), (p) => p.endsWith('.js'))) {
+  if (!liveTests.has(f)) rmSync(f, { force: true });
 }
 
 const t0 = Date.now();
