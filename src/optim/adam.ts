@@ -73,7 +73,10 @@ export class AdamOptimizer extends SlotOptimizer {
     const frozen = t <= this.frozenSteps;
     const g = wd !== 0 && !this.decoupledWeightDecay ? l2Gradient(grad, param, this.constant('wd', wd)) : grad;
     if (!frozen) this.ema(slot, 0, beta1, g, sc);
-    this.ema(slot, 1, beta2, tf.square(g), sc);
+    const g2 = tf.square(g);
+    this.ema(slot, 1, beta2, g2, sc);
+    g2.dispose();
+    if (g !== grad) g.dispose();
     slot.step = t;
 
     let effectiveStepSize = 0;

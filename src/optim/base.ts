@@ -21,6 +21,7 @@ import type { NamedTensorMap, Optimizer, Scalar, Tensor, Variable } from '@tenso
 /** tfjs-core's NamedTensor (not re-exported by @tensorflow/tfjs). */
 export type NamedTensor = Parameters<Optimizer['setWeights']>[0][number];
 import { tf } from '../tf';
+import { accumulate, blend } from './kernels';
 import { ConstantScalars, StepScalars } from './scalars';
 import { learningRateAt } from './schedules';
 import type { ScheduleSpec, StepInfo } from './types';
@@ -178,19 +179,19 @@ export abstract class SlotOptimizer extends tf.Optimizer {
   protected ema(slot: Slot, i: number, beta: number, x: Tensor, sc: StepScalars): void {
     const stored = slot.tensors[i];
     if (beta <= SCALED_MIN_BETA) {
-      const keep = this.consts.get(`beta:${beta}`, beta);
-      const gain = this.consts.get(`1-beta:${beta}`, 1 - beta);
-      stored.assign(tf.add(tf.mul(stored, keep), tf.mul(x, gain)));
+      blend(stored, this.consts.get(`beta:${beta}`, beta), x, this.consts.get(`1-beta:${beta}`, 1 - beta));
       return;
     }
     let scale = slot.scales[i];
     if (scale * beta < MIN_SCALE) {
-      stored.assign(tf.mul(stored, sc.get(scale)));
+      const normal = tf.mul(stored, sc.get(scale));
+      stored.assign(normal);
+      normal.dispose();
       scale = 1;
     }
     scale *= beta;
     slot.scales[i] = scale;
-    stored.assign(tf.add(stored, tf.mul(x, sc.get((1 - beta) / scale))));
+    accumulate(stored, x, sc.get((1 - beta) / scale));
   }
 
   /** Make every slot tensor hold its true value (scale 1). */

@@ -93,7 +93,10 @@ export class RAdamOptimizer extends SlotOptimizer {
 
     const g = wd !== 0 && !this.decoupledWeightDecay ? l2Gradient(grad, param, this.constant('wd', wd)) : grad;
     this.ema(slot, 0, beta1, g, sc);
-    this.ema(slot, 1, beta2, tf.square(g), sc);
+    const g2 = tf.square(g);
+    this.ema(slot, 1, beta2, g2, sc);
+    g2.dispose();
+    if (g !== grad) g.dispose();
     slot.step = t;
 
     const [cm, cv] = slot.scales; // true m = cm * M, true v = cv * V

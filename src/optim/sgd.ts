@@ -43,7 +43,12 @@ export class SgdMomentumOptimizer extends SlotOptimizer {
     const wd = this.weightDecay;
     const g = wd !== 0 && !this.decoupledWeightDecay ? l2Gradient(grad, param, this.constant('wd', wd)) : grad;
     const b = slot.tensors[0];
-    b.assign(tf.add(tf.mul(b, this.constant('momentum', this.momentum)), g));
+    const kept = tf.mul(b, this.constant('momentum', this.momentum));
+    const next = tf.add(kept, g);
+    kept.dispose();
+    if (g !== grad) g.dispose();
+    b.assign(next);
+    next.dispose();
     const decay = wd !== 0 && this.decoupledWeightDecay ? this.constant('decay', 1 - lr * wd) : null;
     momentumStep(param, b, this.constant('lr', lr), decay);
     slot.step += 1;
