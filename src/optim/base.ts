@@ -135,7 +135,15 @@ export abstract class SlotOptimizer extends tf.Optimizer {
   /** The slot of a variable, claiming a restored one or creating zeros on first use. */
   protected slotFor(param: Variable): Slot {
     const existing = this.slots.get(param.name);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      if (!sameShape(existing.shape, param.shape)) {
+        throw new Error(
+          `${this.getClassName()}: state for variable '${param.name}' has shape [${existing.shape}] but the variable ` +
+            `now has [${param.shape}] (a different variable under the same name?)`,
+        );
+      }
+      return existing;
+    }
     const slot = this.claimRestored(param) ?? this.newSlot(param);
     slot.name = param.name;
     slot.claimed = true;

@@ -236,6 +236,23 @@ describe('optim: slots keyed by variable name', () => {
     }
   });
 
+  it('refuses stale state when a variable of another shape reuses a name', () => {
+    const name = `reused-${uid++}`;
+    const opt = new RAdamOptimizer();
+    const a = tf.variable(tf.zeros([3]), true, name);
+    const ga = tf.ones([3]);
+    opt.applyGradients({ [name]: ga });
+    a.dispose();
+    const b = tf.variable(tf.zeros([4]), true, name);
+    const gb = tf.ones([4]);
+    try {
+      assert.throws(() => opt.applyGradients({ [name]: gb }), /has shape \[3\] but the variable now has \[4\]/);
+    } finally {
+      tf.dispose([b, ga, gb]);
+      opt.dispose();
+    }
+  });
+
   it('reports rho_t, r_t and the effective step size in lastStep', () => {
     const a = tf.variable(tf.tensor1d([1, 2, 3]), true, `info-a-${uid++}`);
     const opt = new RAdamOptimizer({ learningRate: 0.1, degeneratedToSgd: false });
