@@ -1,15 +1,26 @@
 // Extension entry: wires commands, the dashboard panel (and its serializer, so a reloaded window gets
-// its dashboard back), and the output channel. Heavy work never runs here: training happens in a
-// forked trainer process (src/host/trainerProcess.ts).
+// its dashboard back), the status bar and the output channel. Heavy work never runs here: training
+// happens in forked trainer processes (src/host/trainerProcess.ts, src/commands/trainingManager.ts).
 import * as vscode from 'vscode';
-import { DashboardPanel, DASHBOARD_VIEW_TYPE, type DashboardDeps } from './panel/dashboardPanel';
+import { registerCommands } from './commands';
+import { settingsSchema } from './commands/settings';
+import { trainingStatusBar } from './commands/statusBar';
+import { TrainingManager, type ActiveComparison } from './commands/trainingManager';
 import { probeBackend } from './host/trainerProcess';
+import { DashboardPanel, DASHBOARD_VIEW_TYPE, type DashboardDeps } from './panel/dashboardPanel';
 import type { BackendReport } from './protocol/trainer';
 
+/** What the extension exports: used by the integration tests, and by anyone scripting RAdam Lab. */
 export interface RadamLabApi {
-  /** For tests: the dashboard panel currently open, if any. */
+  /** The dashboard panel currently open, if any. */
   dashboard(): DashboardPanel | undefined;
   backend(): Promise<BackendReport>;
+  /** Comparisons in progress. */
+  running(): ActiveComparison[];
+  /** Resolves when the comparison has ended (at once if it is not running). */
+  whenEnded(comparisonId: string): Promise<void>;
+  /** Pid of the trainer process of a running comparison (it is never the extension host's). */
+  trainerPid(comparisonId: string): number | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): RadamLabApi {
@@ -38,22 +49,58 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
     return backend;
   };
 
-  const deps: DashboardDeps = { extensionUri: context.extensionUri, log, backend: getBackend };
+  const dashboard: DashboardDeps = { extensionUri: context.extensionUri, log, backend: getBackend };
+  const manager = new TrainingManager(distDir, log);
+
+  // Live data to the dashboard: the trainer already wrote it to disk; this is only the fast path.
+  manager.onEvent(({ message }) => {
+    const panel = DashboardPanel.instance;
+    if (!panel) return;
+    switch (message.type) {
+      case 'comparisonStarted':
+        for (const run of message.runs) panel.runStatusChanged(run);
+        break;
+      case 'metrics':
+        panel.pushBatches(message.batches);
+        break;
+      case 'runEnded':
+        panel.runStatusChanged({
+          id: message.runId,
+          status: message.status,
+          step: message.step,
+          reason: message.reason,
+          divergedAtStep: message.divergedAtStep,
+        });
+        break;
+    }
+  });
 
   context.subscriptions.push(
+    manager,
+    trainingStatusBar(manager),
+    ...registerCommands({ manager, schema: settingsSchema(context.extension), dashboard, log }),
     vscode.commands.registerCommand('radam.openDashboard', () => {
-      DashboardPanel.show(deps);
+      DashboardPanel.show(dashboard);
     }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        DashboardPanel.revive(panel, deps);
+        DashboardPanel.revive(panel, dashboard);
       },
     }),
   );
 
-  return { dashboard: () => DashboardPanel.instance, backend: getBackend };
+  const find = (id: string) => manager.running.find((c) => c.comparisonId === id);
+  return {
+    dashboard: () => DashboardPanel.instance,
+    backend: getBackend,
+    running: () => manager.running,
+    whenEnded: async (id) => {
+      await find(id)?.ended;
+    },
+    trainerPid: (id) => find(id)?.trainer.pid,
+  };
 }
 
 export function deactivate(): void {
-  // Nothing global to release: every disposable is in context.subscriptions.
+  // Trainer processes are shut down by TrainingManager.dispose (in context.subscriptions).
 }

@@ -1,0 +1,127 @@
+// Runs comparisons for the commands: one forked trainer process per comparison (so "run alongside"
+// really runs alongside), a progress notification with Cancel, and events the dashboard and the status
+// bar subscribe to. Everything here is message routing; tensor work happens in the trainer process.
+import * as vscode from 'vscode';
+import { TrainerProcess } from '../host/trainerProcess';
+import type { TrainerToHost } from '../protocol/trainer';
+import type { ComparisonSpec } from '../spec/runSpec';
+
+export interface ActiveComparison {
+  comparisonId: string;
+  runIds: string[];
+  title: string;
+  comparison: ComparisonSpec;
+  runsDir: string;
+  trainer: TrainerProcess;
+  /** Resolves with the comparisonEnded message (also for a trainer that died). */
+  ended: Promise<Extract<TrainerToHost, { type: 'comparisonEnded' }>>;
+}
+
+export interface TrainingEvent {
+  comparison: ActiveComparison;
+  message: TrainerToHost;
+}
+
+export interface StartRequest {
+  comparison: ComparisonSpec;
+  title: string;
+  runsDir: string;
+  workspaceRoot: string;
+}
+
+export class TrainingManager implements vscode.Disposable {
+  private readonly active = new Map<string, ActiveComparison>();
+  private readonly emitter = new vscode.EventEmitter<TrainingEvent>();
+  /** Every message of every active comparison's trainer, in order. */
+  readonly onEvent = this.emitter.event;
+
+  constructor(
+    private readonly distDir: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get running(): ActiveComparison[] {
+    return [...this.active.values()];
+  }
+
+  start(req: StartRequest): ActiveComparison {
+    const trainer = new TrainerProcess({ distDir: this.distDir, log: this.log });
+    let resolveEnded!: (m: Extract<TrainerToHost, { type: 'comparisonEnded' }>) => void;
+    const ended = new Promise<Extract<TrainerToHost, { type: 'comparisonEnded' }>>((r) => (resolveEnded = r));
+    let entry: ActiveComparison | undefined;
+    const pending: TrainerToHost[] = [];
+    trainer.onMessage((message) => {
+      if (!entry) {
+        pending.push(message);
+        return;
+      }
+      this.route(entry, message, resolveEnded);
+    });
+    let ids: { comparisonId: string; runIds: string[] };
+    try {
+      ids = trainer.startComparison({ comparison: req.comparison, runsDir: req.runsDir, workspaceRoot: req.workspaceRoot });
+    } catch (e) {
+      trainer.kill();
+      throw e;
+    }
+    entry = { ...ids, title: req.title, comparison: req.comparison, runsDir: req.runsDir, trainer, ended };
+    this.active.set(entry.comparisonId, entry);
+    this.log(`[host] started ${req.title}: comparison ${entry.comparisonId} (${entry.runIds.join(', ')}), trainer pid ${trainer.pid}`);
+    for (const m of pending.splice(0)) this.route(entry, m, resolveEnded);
+    // A trainer that exits without a comparisonEnded (it should not happen: the host synthesises one)
+    // still frees its slot.
+    void trainer.exited.then(() => {
+      if (this.active.get(entry!.comparisonId) === entry) {
+        this.active.delete(entry!.comparisonId);
+        resolveEnded({ type: 'comparisonEnded', comparisonId: entry!.comparisonId, ok: false, error: 'the trainer process ended' });
+      }
+    });
+    return entry;
+  }
+
+  private route(entry: ActiveComparison, message: TrainerToHost, resolveEnded: (m: Extract<TrainerToHost, { type: 'comparisonEnded' }>) => void): void {
+    this.emitter.fire({ comparison: entry, message });
+    if (message.type === 'comparisonEnded') {
+      this.active.delete(entry.comparisonId);
+      resolveEnded(message);
+      if (!message.ok && message.error) this.log(`[host] ${entry.title} ended with an error: ${message.error}`);
+      // One comparison per trainer process: let it go.
+      void entry.trainer.shutdown();
+    }
+  }
+
+  /** Stops every running comparison; resolves when all have ended (their runs marked stopped). */
+  async stopAll(reason = 'stopped by the user'): Promise<number> {
+    const running = this.running;
+    for (const c of running) c.trainer.stop(reason);
+    await Promise.all(running.map((c) => c.ended));
+    return running.length;
+  }
+
+  /** Shows a progress notification for a comparison until it ends; Cancel stops it. */
+  showProgress(entry: ActiveComparison): void {
+    const totalSteps = Math.max(1, ...entry.comparison.runs.map((r) => r.steps));
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `RAdam: ${entry.title}`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => entry.trainer.stop('cancelled by the user'));
+        let reported = 0;
+        const sub = this.onEvent(({ comparison, message }) => {
+          if (comparison !== entry || message.type !== 'metrics') return;
+          let step = reported;
+          for (const b of message.batches) for (const m of b.metrics) step = Math.max(step, m.step);
+          if (step > reported) {
+            progress.report({ increment: ((step - reported) / totalSteps) * 100, message: `step ${step} of ${totalSteps}` });
+            reported = step;
+          }
+        });
+        return entry.ended.finally(() => sub.dispose());
+      },
+    );
+  }
+
+  dispose(): void {
+    for (const c of this.running) void c.trainer.shutdown();
+    this.emitter.dispose();
+  }
+}

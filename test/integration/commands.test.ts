@@ -1,0 +1,189 @@
+// The user's commands, run in the real extension host on the sample workspace (whose
+// .vscode/settings.json keeps runs short: radam.training.steps = 30). Runs land in the workspace's
+// .radam/runs, as for a user; the folder is emptied first so counts are exact.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RadamLabApi } from '../../src/extension';
+import type { StartResult } from '../../src/commands';
+
+const EXTENSION_ID = 'radam-lab.radam-lab';
+
+let api: RadamLabApi;
+let folder: vscode.WorkspaceFolder;
+let runsDir: string;
+let settingsFile: string;
+let originalSettings: string;
+
+interface RunJson {
+  id: string;
+  status: string;
+  pid?: number;
+  comparisonId: string;
+  spec: { label: string; optimizer: { name: string; learningRate?: number } };
+}
+
+function readRun(id: string): RunJson {
+  return JSON.parse(fs.readFileSync(path.join(runsDir, id, 'run.json'), 'utf8'));
+}
+
+function metricLines(id: string): Array<{ step: number; loss: number; rhoT: number | null; rT: number | null }> {
+  const file = path.join(runsDir, id, 'metrics.jsonl');
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('radam', folder.uri).update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+async function run(command: string): Promise<StartResult> {
+  const result = (await vscode.commands.executeCommand(command)) as StartResult;
+  if (result.started) await api.whenEnded(result.comparisonId!);
+  return result;
+}
+
+describe('RAdam commands', function () {
+  this.timeout(180_000);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<RadamLabApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+    folder = vscode.workspace.workspaceFolders![0];
+    runsDir = path.join(folder.uri.fsPath, '.radam', 'runs');
+    fs.rmSync(runsDir, { recursive: true, force: true });
+    settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+    originalSettings = fs.readFileSync(settingsFile, 'utf8');
+  });
+
+  afterEach(async () => {
+    for (const c of api.running()) {
+      await vscode.commands.executeCommand('radam.stopTraining');
+      await api.whenEnded(c.comparisonId);
+    }
+  });
+
+  after(() => {
+    // Leave the fixture exactly as it was in git.
+    fs.writeFileSync(settingsFile, originalSettings);
+  });
+
+  it('"RAdam: Start Training" trains one RAdam run in a separate process and saves it', async () => {
+    const result = (await vscode.commands.executeCommand('radam.startTraining')) as StartResult;
+    assert.equal(result.started, true, JSON.stringify(result));
+    assert.equal(result.runIds!.length, 1);
+    const trainerPid = api.trainerPid(result.comparisonId!);
+    assert.ok(trainerPid && trainerPid !== process.pid, `trainer pid ${trainerPid} differs from the host's ${process.pid}`);
+    await api.whenEnded(result.comparisonId!);
+
+    const id = result.runIds![0];
+    const record = readRun(id);
+    assert.equal(record.status, 'finished');
+    assert.equal(record.spec.optimizer.name, 'radam');
+    const lines = metricLines(id);
+    assert.equal(lines.length, 30, 'one metrics line per step (radam.training.steps = 30)');
+    assert.deepEqual(
+      lines.map((l) => l.step),
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
+    // beta2 = 0.999: rho_t <= 5 for t <= 5 (momentum phase, r_t null), rectified from t = 6.
+    assert.equal(lines[4].rT, null);
+    assert.ok(lines[5].rT !== null && lines[5].rT > 0 && lines[5].rT < 1);
+    // The extension host never loaded TensorFlow.
+    const loaded = Object.keys(require.cache).filter((k) => k.includes('tfjs-node') || k.includes('tfjs-core'));
+    assert.deepEqual(loaded, [], 'no tfjs module in the extension host');
+    // The dashboard was opened for it.
+    assert.ok(api.dashboard(), 'the dashboard is open');
+  });
+
+  it('"RAdam: Stop Training" stops a run in progress; its data stays, marked stopped', async () => {
+    await setSetting('training.steps', 200_000);
+    try {
+      const result = (await vscode.commands.executeCommand('radam.startTraining')) as StartResult;
+      assert.equal(result.started, true);
+      const id = result.runIds![0];
+      await waitFor('streamed metrics on disk', () => metricLines(id).length >= 5);
+      const stopped = (await vscode.commands.executeCommand('radam.stopTraining')) as { stopped: number };
+      assert.equal(stopped.stopped, 1);
+      await api.whenEnded(result.comparisonId!);
+      assert.equal(readRun(id).status, 'stopped');
+      const n = metricLines(id).length;
+      assert.ok(n >= 5 && n < 200_000, `kept ${n} steps`);
+    } finally {
+      await setSetting('training.steps', undefined);
+    }
+  });
+
+  it('"RAdam: Compare with Adam" trains RAdam, Adam and Adam with untuned warmup from identical weights', async () => {
+    const result = await run('radam.compareWithAdam');
+    assert.equal(result.started, true);
+    assert.equal(result.runIds!.length, 3);
+    const records = result.runIds!.map(readRun);
+    assert.deepEqual(
+      records.map((r) => r.spec.optimizer.name),
+      ['radam', 'adam', 'adam'],
+    );
+    assert.ok(records.every((r) => r.status === 'finished' && r.comparisonId === result.comparisonId));
+    const first = result.runIds!.map((id) => metricLines(id)[0].loss);
+    // Same initial weights and the same first batch: the loss before the first update is identical.
+    assert.ok(first.every((l) => l === first[0]), `initial losses ${first.join(', ')}`);
+  });
+
+  it('"RAdam: Compare Warmup Schedules" trains RAdam and one Adam per warmup length', async () => {
+    await setSetting('compare.warmupSteps', [0, 10]);
+    try {
+      const result = await run('radam.compareWarmupSchedules');
+      assert.equal(result.started, true);
+      assert.deepEqual(
+        result.runIds!.map((id) => readRun(id).spec.label),
+        ['RAdam', 'Adam, no warmup', 'Adam, linear warmup 10'],
+      );
+    } finally {
+      await setSetting('compare.warmupSteps', undefined);
+    }
+  });
+
+  it('"RAdam: Learning-Rate Sweep" gives one run per (optimizer, rate)', async () => {
+    await setSetting('compare.learningRates', [0.1, 0.01]);
+    try {
+      const result = await run('radam.learningRateSweep');
+      assert.equal(result.started, true);
+      const pairs = result.runIds!.map((id) => {
+        const r = readRun(id);
+        return `${r.spec.optimizer.name}@${r.spec.optimizer.learningRate}`;
+      });
+      assert.deepEqual(pairs.sort(), ['adam@0.01', 'adam@0.1', 'radam@0.01', 'radam@0.1']);
+    } finally {
+      await setSetting('compare.learningRates', undefined);
+    }
+  });
+
+  it('an invalid setting starts nothing and names the setting', async () => {
+    const before = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).length : 0;
+    await setSetting('training.batchSize', -3);
+    try {
+      const result = (await vscode.commands.executeCommand('radam.startTraining')) as StartResult;
+      assert.equal(result.started, false);
+      assert.deepEqual(result.problems, ['radam.training.batchSize']);
+      assert.equal(fs.readdirSync(runsDir).length, before, 'no run folder was created');
+    } finally {
+      await setSetting('training.batchSize', undefined);
+    }
+  });
+});
