@@ -51,6 +51,11 @@ export interface RunSummary {
   wallMs: number;
   /** Training examples per second over the run (all runs of a lockstep comparison share the time). */
   samplesPerSecond: number;
+  /**
+   * CPU time (user + system, all threads) the trainer process spent over the same span; shared by the
+   * runs of a lockstep comparison. Absent when rebuilt from metrics.jsonl after a crash.
+   */
+  cpuMs?: number;
 }
 
 /** run.json */

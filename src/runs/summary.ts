@@ -33,8 +33,9 @@ export class SummaryTracker {
     return this.steps;
   }
 
-  summary(batchSize: number, wallMs: number = this.lastMs): RunSummary {
+  summary(batchSize: number, wallMs: number = this.lastMs, cpuMs?: number): RunSummary {
     return {
+      ...(cpuMs !== undefined ? { cpuMs: Math.round(cpuMs) } : {}),
       steps: this.steps,
       finalLoss: this.finalLoss,
       minLoss: this.minLoss,

@@ -32,6 +32,9 @@ export function runSpecProblems(spec: unknown, where = 'spec'): string[] {
     for (const k of ['histogramEvery', 'histogramBins', 'validationEvery'] as const) {
       if (!(Number.isInteger(m[k]) && (m[k] as number) >= 0)) p.push(`${where}.metrics.${k}: expected an integer >= 0`);
     }
+    if (m.normsEvery !== undefined && !(Number.isInteger(m.normsEvery) && (m.normsEvery as number) >= 0)) {
+      p.push(`${where}.metrics.normsEvery: expected an integer >= 0`);
+    }
     if (m.histogramEvery && !((m.histogramBins as number) >= 1)) p.push(`${where}.metrics.histogramBins: expected an integer >= 1`);
     const r = m.histogramRange;
     if (!(Array.isArray(r) && r.length === 2 && r.every(Number.isFinite) && r[0] < r[1])) {

@@ -8,9 +8,10 @@
 //   loss and gradients    one tf.variableGrads (forward + backward)
 //   update                optimizer.applyGradients (the schedule sets the lr inside; it reports
 //                         lr, rho_t, r_t, rectified, effective step size as plain numbers: optimizer.lastStep)
-//   metrics (watch on)    per variable: L2Loss(g), L2Loss(theta_t - theta_{t-1}), L2Loss(theta_{t-1})
-//                         (4 ops; theta_{t-1} is a free reference: tfjs's Identity shares the buffer),
-//                         stacked with the loss into one vector and read back ONCE per step
+//   metrics (watch on)    every normsEvery steps and on histogram steps, per variable: L2Loss(g),
+//                         L2Loss(theta_t - theta_{t-1}), L2Loss(theta_{t-1}) (4 ops; theta_{t-1} is a free
+//                         reference: tfjs's Identity shares the buffer); stacked with the loss into one
+//                         vector and read back ONCE per step
 //   histogram             every histogramEvery steps, on the backend (histogram.ts), one read-back
 //   validation            every validationEvery steps and after the last step
 // A NaN or infinite loss ends that run only (status diverged, divergedAtStep = N, no line for step N);
@@ -21,7 +22,7 @@ import { RUN_FORMAT_VERSION, histogramEdges, type HistogramRecord, type MetricRe
 import { newComparisonId, runIdFor } from '../runs/runId';
 import { SummaryTracker } from '../runs/summary';
 import { RunWriter } from '../runs/writer';
-import type { ComparisonSpec, RunSpec } from '../spec/runSpec';
+import { DEFAULT_METRICS, type ComparisonSpec, type RunSpec } from '../spec/runSpec';
 import { comparisonProblems } from '../spec/validateComparison';
 import { backendInfo, tf } from '../tf';
 import { BatchSampler } from './batches';
@@ -29,7 +30,7 @@ import { RunControl } from './control';
 import { loadDataset, type Dataset } from './datasets';
 import { BackendHistogram, layerOf, sumHistograms } from './histogram';
 import { buildModel, lossAndAccuracy, parameterNames, trainableVariables, type LossAndAccuracy } from './models';
-import { halfSumOfSquares } from './reductions';
+import { difference, halfSumOfSquares } from './nativeOps';
 import { MetricsStream, type RunMetricsBatch } from './stream';
 
 export type FinalStatus = Exclude<RunStatus, 'running'>;
@@ -94,8 +95,8 @@ interface ActiveRun {
   optimizer: SlotOptimizer;
   summary: SummaryTracker;
   histogram: BackendHistogram | null;
-  /** Variable indices of each layer, for per-layer histograms (null when off). */
-  layers: Array<{ name: string; indices: number[] }> | null;
+  /** Layer names and the layer index of each variable, for per-layer histograms (null when off). */
+  layers: { names: string[]; groupOf: number[] } | null;
   done: boolean;
 }
 
@@ -189,6 +190,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     // ---- the lockstep loop ----
     const sampler = new BatchSampler(dataset.train.n, base.batchSize, base.seed);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     let lastYield = t0;
     let step = 0;
     while (step < base.steps && runs.some((r) => !r.done)) {
@@ -218,10 +220,12 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       }
     }
     const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     for (const run of runs) {
       if (run.done) continue;
-      if (run.summary.stepsDone >= base.steps) endRun(run, 'finished', undefined, undefined, wallMs);
-      else endRun(run, 'stopped', control.reason ?? 'stopped', undefined, wallMs);
+      if (run.summary.stepsDone >= base.steps) endRun(run, 'finished', undefined, undefined, wallMs, cpuMs);
+      else endRun(run, 'stopped', control.reason ?? 'stopped', undefined, wallMs, cpuMs);
     }
     return { comparisonId, runs: runs.map((r) => ({ ...r.writer.record })) };
   } catch (e) {
@@ -243,8 +247,11 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
 
   function trainStep(run: ActiveRun, xb: Tensor, yb: Tensor, step: number, totalSteps: number, t0: number): void {
     const m = run.spec.metrics;
+    const histogramStep = run.histogram !== null && step % m.histogramEvery === 0;
+    const normsEvery = m.normsEvery ?? DEFAULT_METRICS.normsEvery ?? 1;
+    const normsDue = watch && (histogramStep || (normsEvery > 0 && step % normsEvery === 0));
     // theta_{t-1}: references to the current buffers (no copy); applyGradients swaps in new ones.
-    const prev = watch ? run.vars.map((v) => tf.clone(v)) : null;
+    const prev = normsDue ? run.vars.map((v) => tf.clone(v)) : null;
     const { value, grads } = tf.variableGrads(() => la.loss(yb, run.model.apply(xb, { training: true }) as Tensor), run.vars);
     const gradList = run.vars.map((v) => grads[v.name]);
     let packed: Float32Array;
@@ -254,7 +261,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
         const parts: Scalar[] = [value];
         if (prev) {
           for (const g of gradList) parts.push(halfSumOfSquares(g));
-          run.vars.forEach((v, i) => parts.push(halfSumOfSquares(tf.sub(v, prev[i]))));
+          run.vars.forEach((v, i) => parts.push(halfSumOfSquares(difference(v, prev[i]))));
           for (const p of prev) parts.push(halfSumOfSquares(p));
         }
         return tf.stack(parts);
@@ -275,7 +282,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     }
     let gradNorm: number | null = null;
     let updateRatio: number | null = null;
-    if (watch) {
+    if (prev) {
       const n = run.vars.length;
       let g2 = 0;
       let u2 = 0;
@@ -290,8 +297,8 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       if (!Number.isFinite(gradNorm)) gradNorm = null;
       if (updateRatio !== null && !Number.isFinite(updateRatio)) updateRatio = null;
     }
-    const histogramDue = run.histogram !== null && step % m.histogramEvery === 0 && gradNorm !== null;
-    if (histogramDue) stream.pushHistogram(run.writer.record.id, histogramRecord(run, gradList, step));
+    // Only finite gradients have a bin for every entry.
+    if (histogramStep && gradNorm !== null) stream.pushHistogram(run.writer.record.id, histogramRecord(run, gradList, step));
     tf.dispose([value, ...gradList]);
 
     const info = run.optimizer.lastStep;
@@ -319,8 +326,9 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
 
   function histogramRecord(run: ActiveRun, grads: Tensor[], step: number): HistogramRecord {
     const h = run.histogram as BackendHistogram;
-    const parts = h.compute(grads);
-    const all = sumHistograms(parts, h.bins);
+    const layers = run.layers;
+    const parts = h.compute(grads, layers?.groupOf);
+    const all = layers ? sumHistograms(parts, h.bins) : parts[0];
     const rec: HistogramRecord = {
       step,
       lo: h.lo,
@@ -331,9 +339,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       zeros: all.zeros,
       total: all.total,
     };
-    if (run.layers) {
-      rec.layers = run.layers.map(({ name, indices }) => ({ name, ...sumHistograms(indices.map((i) => parts[i]), h.bins) }));
-    }
+    if (layers) rec.layers = layers.names.map((name, g) => ({ name, ...parts[g] }));
     return rec;
   }
 
@@ -359,11 +365,11 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     return { loss: lossSum / n, accuracy: la.accuracy ? accSum / n : null };
   }
 
-  function endRun(run: ActiveRun, status: FinalStatus, reason?: string, divergedAtStep?: number, wallMs?: number): void {
+  function endRun(run: ActiveRun, status: FinalStatus, reason?: string, divergedAtStep?: number, wallMs?: number, cpuMs?: number): void {
     if (run.done) return;
     run.done = true;
     stream.flush(); // the run's lines reach the disk before run.json says it ended
-    const summary = run.summary.summary(base.batchSize, wallMs);
+    const summary = run.summary.summary(base.batchSize, wallMs, cpuMs);
     run.writer.finish({
       status,
       summary,
@@ -396,13 +402,13 @@ function sliceRows(t: Tensor, start: number, size: number): Tensor {
   return tf.slice(t, begin, sizes);
 }
 
-function groupLayers(names: string[]): Array<{ name: string; indices: number[] }> {
-  const groups = new Map<string, number[]>();
-  names.forEach((n, i) => {
+function groupLayers(parameterNames: string[]): { names: string[]; groupOf: number[] } {
+  const names: string[] = [];
+  const groupOf = parameterNames.map((n) => {
     const layer = layerOf(n);
-    const g = groups.get(layer) ?? [];
-    g.push(i);
-    groups.set(layer, g);
+    let g = names.indexOf(layer);
+    if (g < 0) g = names.push(layer) - 1;
+    return g;
   });
-  return [...groups].map(([name, indices]) => ({ name, indices }));
+  return { names, groupOf };
 }

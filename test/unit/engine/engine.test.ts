@@ -17,12 +17,22 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('engine: a comparison in lockstep', function () {
   this.timeout(60_000);
+  // Module-level caches (nativeOps' shape and axis tensors) are created on first use: warm up once.
+  before(async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-engine-'));
+    await runComparison({ comparison: comparison([{ label: 'warm-up', optimizer: { name: 'radam' } }], { steps: 5 }, { histogramEvery: 1 }), runsDir: d });
+    fs.rmSync(d, { recursive: true, force: true });
+  });
 
   it('writes one metrics line per step from step 1, with rho_t/r_t = rectification(step, beta2), and leaks no tensors', async () => {
-    const spec = comparison([
-      { label: 'RAdam', optimizer: { name: 'radam', learningRate: 1e-2, beta2: 0.99 } },
-      { label: 'Adam', optimizer: { name: 'adam', learningRate: 1e-2 } },
-    ]);
+    const spec = comparison(
+      [
+        { label: 'RAdam', optimizer: { name: 'radam', learningRate: 1e-2, beta2: 0.99 } },
+        { label: 'Adam', optimizer: { name: 'adam', learningRate: 1e-2 } },
+      ],
+      {},
+      { normsEvery: 1 },
+    );
     const before = tf.memory().numTensors;
     const perStep: number[] = [];
     const batches: RunMetricsBatch[][] = [];
@@ -112,15 +122,28 @@ describe('engine: a comparison in lockstep', function () {
     assert.equal(run.metrics.length, 12);
   });
 
-  it('watch off: same losses, no norms and no histograms', async () => {
-    const spec = comparison([{ label: 'RAdam', optimizer: { name: 'radam', learningRate: 1e-2 } }], { steps: 10 });
+  it('norms follow their cadence (and histogram steps); watch off: same losses, no norms, no histograms', async () => {
+    const spec = comparison([{ label: 'RAdam', optimizer: { name: 'radam', learningRate: 1e-2 } }], { steps: 24 }, { normsEvery: 4, histogramEvery: 6 });
     const on = await runComparison({ comparison: spec, runsDir: dir });
     const off = await runComparison({ comparison: spec, runsDir: dir, watch: false });
     const a = readRun(dir, on.runs[0].id)!;
     const b = readRun(dir, off.runs[0].id)!;
+    assert.deepEqual(a.metrics.filter((m) => m.gradNorm !== null).map((m) => m.step), [4, 6, 8, 12, 16, 18, 20, 24]);
+    assert.ok(a.metrics.every((m) => (m.gradNorm === null) === (m.updateRatio === null)));
     assert.deepEqual(b.metrics.map((m) => m.loss), a.metrics.map((m) => m.loss));
     assert.ok(b.metrics.every((m) => m.gradNorm === null && m.updateRatio === null));
     assert.equal(b.histograms.length, 0);
+  });
+
+  it('per-layer histograms split the global one by layer', async () => {
+    const spec = comparison([{ label: 'RAdam', optimizer: { name: 'radam' } }], { steps: 5 }, { perLayerHistograms: true });
+    const res = await runComparison({ comparison: spec, runsDir: dir });
+    const run = readRun(dir, res.runs[0].id)!;
+    const [h] = run.histograms;
+    assert.deepEqual(h.layers!.map((l) => l.name), ['dense_0', 'dense_1', 'dense_2']);
+    assert.deepEqual(h.layers!.map((l) => l.total), [2 * 16 + 16, 16 * 16 + 16, 16 * 3 + 3]);
+    h.counts.forEach((c, i) => assert.equal(h.layers!.reduce((s, l) => s + l.counts[i], 0), c));
+    assert.equal(h.layers!.reduce((s, l) => s + l.zeros, 0), h.zeros);
   });
 
   it('refuses a comparison whose runs do not share the dataset', async () => {

@@ -1,0 +1,244 @@
+// Command-line parsing for radam-lab (pure: argv in, options or a usage error out; no tfjs here).
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/types';
+import { DEFAULT_METRICS, type Activation, type ComparisonSpec, type DatasetName, type ModelName, type RunSpec } from '../spec/runSpec';
+
+export const USAGE = `Usage:
+  radam-lab train [--spec FILE] [options]    train, write the run(s) to --out, print a summary
+  radam-lab list [--out DIR] [--json]        list the runs in DIR
+
+Training options (override the spec file's fields when --spec is given):
+  --spec FILE          a RunSpec or ComparisonSpec as JSON (see README, "Run spec")
+  --optimizer NAME     ${OPTIMIZER_NAMES.join(' | ')}            (default radam)
+  --compare NAMES      also train these optimizers in lockstep, e.g. --compare adam,sgd-momentum
+  --dataset NAME       spiral | moons | xor | sine | digits | csv           (default spiral)
+  --csv FILE           csv dataset file (relative to the current directory)
+  --label-column NAME  csv label column                                    (default label)
+  --samples N          examples to generate / take                         (dataset default)
+  --validation-split F fraction held out for validation                    (default 0.2)
+  --model NAME         mlp | cnn                                           (default mlp)
+  --hidden N,N         hidden layer sizes of the mlp                       (default 64,64)
+  --activation NAME    relu | tanh | sigmoid | elu | gelu                  (default relu)
+  --steps N            optimizer steps                                     (default 1000)
+  --batch-size N                                                           (default 32)
+  --lr X               learning rate                                       (default 0.001)
+  --beta2 X            second-moment decay                                 (default 0.999)
+  --seed N                                                                 (default 42)
+  --histogram-every N  gradient histogram every N steps, 0 = never         (default 10)
+  --validation-every N validation every N steps, 0 = at the end only       (default 50)
+  --no-watch           skip gradient norms, update ratios and histograms
+  --out DIR            runs folder                                         (default ./.radam/runs)
+  --json               print one line of JSON on stdout (the summary)
+  --quiet              no progress bar
+  -h, --help`;
+
+export interface TrainArgs {
+  command: 'train';
+  specFile?: string;
+  overrides: Overrides;
+  out: string;
+  json: boolean;
+  quiet: boolean;
+  watch: boolean;
+}
+export interface ListArgs {
+  command: 'list';
+  out: string;
+  json: boolean;
+}
+export type CliArgs = TrainArgs | ListArgs | { command: 'help' };
+
+export interface Overrides {
+  optimizer?: OptimizerName;
+  compare?: OptimizerName[];
+  dataset?: DatasetName;
+  csv?: string;
+  labelColumn?: string;
+  samples?: number;
+  validationSplit?: number;
+  model?: ModelName;
+  hidden?: number[];
+  activation?: Activation;
+  steps?: number;
+  batchSize?: number;
+  lr?: number;
+  beta2?: number;
+  seed?: number;
+  histogramEvery?: number;
+  validationEvery?: number;
+}
+
+export class UsageError extends Error {}
+
+const DATASETS: readonly string[] = ['spiral', 'moons', 'xor', 'sine', 'digits', 'csv'];
+const MODELS: readonly string[] = ['mlp', 'cnn'];
+const ACTIVATIONS: readonly string[] = ['relu', 'tanh', 'sigmoid', 'elu', 'gelu'];
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly string[]): T {
+  if (!allowed.includes(value)) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+function number(flag: string, value: string, { integer = false, min = -Infinity, max = Infinity } = {}): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+    const what = integer ? 'an integer' : 'a number';
+    const range = min > -Infinity ? (max < Infinity ? ` in [${min}, ${max}]` : ` >= ${min}`) : '';
+    throw new UsageError(`${flag}: expected ${what}${range}, got "${value}"`);
+  }
+  return n;
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args = [...argv];
+  const command = args.shift();
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
+  if (command !== 'train' && command !== 'list') throw new UsageError(`unknown command "${command}" (expected train or list)`);
+  const o: Overrides = {};
+  let specFile: string | undefined;
+  let out = '.radam/runs';
+  let json = false;
+  let quiet = false;
+  let watch = true;
+  while (args.length) {
+    const raw = args.shift() as string;
+    // --flag=value and --flag value
+    const eq = raw.indexOf('=');
+    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? args.shift();
+      if (v === undefined) throw new UsageError(`${flag}: missing value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return { command: 'help' };
+      case '--json': json = true; break;
+      case '--quiet': quiet = true; break;
+      case '--no-watch': watch = false; break;
+      case '--out': out = value(); break;
+      case '--spec': specFile = value(); break;
+      case '--optimizer': o.optimizer = oneOf<OptimizerName>('--optimizer', value(), OPTIMIZER_NAMES); break;
+      case '--compare':
+        o.compare = value().split(',').filter(Boolean).map((n) => oneOf<OptimizerName>('--compare', n.trim(), OPTIMIZER_NAMES));
+        break;
+      case '--dataset': o.dataset = oneOf<DatasetName>('--dataset', value(), DATASETS); break;
+      case '--csv': o.csv = value(); break;
+      case '--label-column': o.labelColumn = value(); break;
+      case '--samples': o.samples = number('--samples', value(), { integer: true, min: 1 }); break;
+      case '--validation-split': o.validationSplit = number('--validation-split', value(), { min: 0, max: 0.9 }); break;
+      case '--model': o.model = oneOf<ModelName>('--model', value(), MODELS); break;
+      case '--hidden':
+        o.hidden = value().split(',').filter(Boolean).map((n) => number('--hidden', n, { integer: true, min: 1 }));
+        break;
+      case '--activation': o.activation = oneOf<Activation>('--activation', value(), ACTIVATIONS); break;
+      case '--steps': o.steps = number('--steps', value(), { integer: true, min: 1 }); break;
+      case '--batch-size': o.batchSize = number('--batch-size', value(), { integer: true, min: 1 }); break;
+      case '--lr': o.lr = number('--lr', value(), { min: 0 }); break;
+      case '--beta2': o.beta2 = number('--beta2', value(), { min: 0, max: 0.999999 }); break;
+      case '--seed': o.seed = number('--seed', value()); break;
+      case '--histogram-every': o.histogramEvery = number('--histogram-every', value(), { integer: true, min: 0 }); break;
+      case '--validation-every': o.validationEvery = number('--validation-every', value(), { integer: true, min: 0 }); break;
+      default:
+        throw new UsageError(`unknown option "${raw}"`);
+    }
+  }
+  if (command === 'list') return { command: 'list', out, json };
+  return { command: 'train', specFile, overrides: o, out, json, quiet, watch };
+}
+
+/** The run spec used when no --spec file is given (the extension's default settings). */
+export function defaultRunSpec(): RunSpec {
+  return {
+    label: 'RAdam',
+    optimizer: { name: 'radam', learningRate: 1e-3, schedule: { kind: 'constant' } },
+    dataset: { name: 'spiral', validationSplit: 0.2 },
+    model: { name: 'mlp', hiddenLayers: [64, 64], activation: 'relu' },
+    steps: 1000,
+    batchSize: 32,
+    seed: 42,
+    metrics: { ...DEFAULT_METRICS },
+  };
+}
+
+const LABELS: Record<string, string> = {
+  radam: 'RAdam',
+  adam: 'Adam',
+  adamw: 'AdamW',
+  'sgd-momentum': 'SGD (momentum)',
+  'adam-2k': 'Adam-2k',
+  'adam-eps': 'Adam-eps',
+};
+
+/** Applies flag overrides to every run of a comparison (a spec file's or the default). */
+export function applyOverrides(base: ComparisonSpec, o: Overrides): ComparisonSpec {
+  const runs = base.runs.map((r): RunSpec => {
+    const optimizer = { ...r.optimizer };
+    if (o.lr !== undefined) optimizer.learningRate = o.lr;
+    if (o.beta2 !== undefined) optimizer.beta2 = o.beta2;
+    const dataset = { ...r.dataset };
+    if (o.dataset !== undefined) dataset.name = o.dataset;
+    if (o.csv !== undefined) dataset.csvPath = o.csv;
+    if (o.labelColumn !== undefined) dataset.csvLabelColumn = o.labelColumn;
+    if (o.samples !== undefined) dataset.samples = o.samples;
+    if (o.validationSplit !== undefined) dataset.validationSplit = o.validationSplit;
+    if (dataset.name === 'csv') dataset.csvLabelColumn ??= 'label';
+    const model = { ...r.model };
+    if (o.model !== undefined) model.name = o.model;
+    if (o.hidden !== undefined) model.hiddenLayers = o.hidden;
+    if (o.activation !== undefined) model.activation = o.activation;
+    const metrics = { ...r.metrics };
+    if (o.histogramEvery !== undefined) metrics.histogramEvery = o.histogramEvery;
+    if (o.validationEvery !== undefined) metrics.validationEvery = o.validationEvery;
+    return {
+      ...r,
+      optimizer,
+      dataset,
+      model,
+      metrics,
+      ...(o.steps !== undefined ? { steps: o.steps } : {}),
+      ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    };
+  });
+  let result: ComparisonSpec = { ...base, runs };
+  if (o.optimizer !== undefined) {
+    result = { ...result, runs: result.runs.map((r, i) => (i === 0 ? { ...r, label: LABELS[o.optimizer!], optimizer: { ...r.optimizer, name: o.optimizer! } } : r)) };
+  }
+  if (o.compare?.length) {
+    const first = result.runs[0];
+    const { rectificationThreshold: _t, degeneratedToSgd: _d, ...shared } = first.optimizer;
+    const extra = o.compare.map((name): RunSpec => ({
+      ...first,
+      label: LABELS[name],
+      optimizer: name === 'radam' ? { ...first.optimizer, name } : { ...shared, name },
+    }));
+    result = { kind: 'compare-adam', runs: [...result.runs, ...extra] };
+  }
+  return result;
+}
+
+/** A spec file holds a RunSpec or a ComparisonSpec; either way a comparison comes out. */
+export function comparisonFromFile(value: unknown): ComparisonSpec {
+  if (typeof value === 'object' && value !== null && Array.isArray((value as ComparisonSpec).runs)) {
+    const c = value as ComparisonSpec;
+    return { kind: c.kind ?? (c.runs.length > 1 ? 'compare-adam' : 'single'), runs: c.runs.map(fillRun) };
+  }
+  return { kind: 'single', runs: [fillRun(value)] };
+}
+
+/** Missing fields of a RunSpec from a file take the defaults (a spec file may be partial). */
+function fillRun(value: unknown): RunSpec {
+  const d = defaultRunSpec();
+  const r = (typeof value === 'object' && value !== null ? value : {}) as Partial<RunSpec>;
+  return {
+    ...d,
+    ...r,
+    optimizer: { ...d.optimizer, ...(r.optimizer ?? {}) },
+    dataset: { ...d.dataset, ...(r.dataset ?? {}) },
+    model: { ...d.model, ...(r.model ?? {}) },
+    metrics: { ...d.metrics, ...(r.metrics ?? {}) },
+    label: r.label ?? LABELS[r.optimizer?.name ?? 'radam'] ?? String(r.optimizer?.name),
+  };
+}

@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// radam-lab: the trainer's engine without VS Code (package.json "bin", built to dist/cli.js).
+//
+//   radam-lab train --spec run.json --json
+//   radam-lab train --dataset digits --model cnn --steps 500 --compare adam --out runs/
+//
+// Progress goes to stderr, the summary to stdout (one JSON line with --json); runs are written to --out
+// in the same format the extension reads (README, "Runs on disk"). Exit code: 0 when every run ended
+// finished or diverged (a diverging optimizer is a result, not an error), 1 when a run failed or training
+// could not start, 2 on a usage error, 130 when interrupted (the runs are marked stopped).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { listRuns, type RunRecord } from '../runs';
+import { USAGE, UsageError, applyOverrides, comparisonFromFile, defaultRunSpec, parseArgs, type ListArgs, type TrainArgs } from './args';
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`radam-lab: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (args.command === 'list') return list(args);
+  return train(args);
+}
+
+function list(args: ListArgs): number {
+  const runs = listRuns(path.resolve(args.out));
+  if (args.json) {
+    process.stdout.write(JSON.stringify(runs.map(brief)) + '\n');
+    return 0;
+  }
+  for (const r of runs) {
+    const s = r.summary;
+    const loss = s?.finalLoss != null ? s.finalLoss.toPrecision(4) : '-';
+    process.stdout.write(`${r.id}  ${r.status.padEnd(8)}  ${r.label.padEnd(24)}  steps ${s?.steps ?? '-'}  loss ${loss}\n`);
+  }
+  if (!runs.length) process.stdout.write(`no runs in ${path.resolve(args.out)}\n`);
+  return 0;
+}
+
+function brief(r: RunRecord) {
+  return {
+    id: r.id,
+    label: r.label,
+    status: r.status,
+    comparisonId: r.comparisonId,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    summary: r.summary,
+    ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    ...(r.divergedAtStep !== undefined ? { divergedAtStep: r.divergedAtStep } : {}),
+  };
+}
+
+async function train(args: TrainArgs): Promise<number> {
+  let base;
+  if (args.specFile) {
+    let text: string;
+    try {
+      text = fs.readFileSync(args.specFile, 'utf8');
+    } catch (e) {
+      process.stderr.write(`radam-lab: cannot read --spec ${args.specFile}: ${(e as Error).message}\n`);
+      return 1;
+    }
+    try {
+      base = comparisonFromFile(JSON.parse(text));
+    } catch (e) {
+      process.stderr.write(`radam-lab: ${args.specFile} is not valid JSON: ${(e as Error).message}\n`);
+      return 1;
+    }
+  } else {
+    base = { kind: 'single' as const, runs: [defaultRunSpec()] };
+  }
+  const comparison = applyOverrides(base, args.overrides);
+  const runsDir = path.resolve(args.out);
+
+  // tfjs loads here, not at start-up: --help, list and usage errors stay instant.
+  const { tf, backendInfo } = await import('../tf');
+  const { runComparison } = await import('../trainer/engine');
+  const { RunControl } = await import('../trainer/control');
+  if (backendInfo.warning) process.stderr.write(`radam-lab: warning: ${backendInfo.warning}\n`);
+
+  const control = new RunControl();
+  let interrupted = false;
+  const onSignal = (sig: string) => {
+    if (interrupted) process.exit(130); // second Ctrl-C: leave now
+    interrupted = true;
+    control.stop(`interrupted (${sig})`);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  const bar = new ProgressBar(args.quiet, comparison.runs[0].steps);
+  const lastLoss = new Map<string, number>();
+  let result;
+  try {
+    result = await runComparison({
+      comparison,
+      runsDir,
+      workspaceRoot: process.cwd(),
+      watch: args.watch,
+      control,
+      backend: { ...backendInfo, tfjsVersion: tf.version.tfjs },
+      events: {
+        metrics: (batches) => {
+          for (const b of batches) {
+            const m = b.metrics[b.metrics.length - 1];
+            if (m) lastLoss.set(b.runId, m.loss);
+          }
+        },
+        step: (step) => bar.update(step, lastLoss),
+        runEnded: (e) => {
+          if (e.status === 'diverged') bar.note(`run ${e.runId} diverged: ${e.reason}`);
+          if (e.status === 'failed') bar.note(`run ${e.runId} failed: ${e.reason}`);
+        },
+      },
+    });
+  } catch (e) {
+    bar.done();
+    const message = e instanceof Error ? e.message : String(e);
+    if (args.json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
+    else process.stderr.write(`radam-lab: ${message}\n`);
+    return 1;
+  }
+  bar.done();
+  const runs = result.runs;
+  const ok = runs.every((r) => r.status === 'finished' || r.status === 'diverged');
+  if (args.json) {
+    const summary = {
+      ok,
+      comparisonId: result.comparisonId,
+      runsDir,
+      backend: backendInfo.name,
+      runs: runs.map((r) => ({ ...brief(r), dir: path.join(runsDir, r.id) })),
+    };
+    process.stdout.write(JSON.stringify(summary) + '\n');
+  } else {
+    for (const r of runs) {
+      const s = r.summary;
+      const val = s?.finalValAccuracy != null ? `, val accuracy ${(100 * s.finalValAccuracy).toFixed(1)}%` : s?.finalValLoss != null ? `, val loss ${s.finalValLoss.toPrecision(4)}` : '';
+      const extra = r.status === 'finished' ? '' : ` (${r.reason ?? r.status})`;
+      process.stdout.write(
+        `${r.label}: ${r.status}${extra}, ${s?.steps ?? 0} steps, loss ${s?.finalLoss?.toPrecision(4) ?? '-'}${val}, ` +
+          `${s?.samplesPerSecond ?? 0} samples/s\n  ${path.join(runsDir, r.id)}\n`,
+      );
+    }
+  }
+  if (interrupted) return 130;
+  return ok ? 0 : 1;
+}
+
+/** A one-line progress bar on stderr, redrawn at most 10 times a second (plain lines when not a TTY). */
+class ProgressBar {
+  private lastDraw = 0;
+  private lastPercent = -10;
+  private readonly tty = Boolean(process.stderr.isTTY);
+
+  constructor(
+    private readonly quiet: boolean,
+    private readonly total: number,
+  ) {}
+
+  update(step: number, losses: Map<string, number>): void {
+    if (this.quiet) return;
+    const now = Date.now();
+    const percent = Math.floor((100 * step) / this.total);
+    if (this.tty) {
+      if (now - this.lastDraw < 100 && step < this.total) return;
+      this.lastDraw = now;
+      const width = 30;
+      const filled = Math.round((width * step) / this.total);
+      const loss = [...losses.values()].map((l) => l.toPrecision(4)).join(' ');
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% step ${step}/${this.total}  loss ${loss}\x1b[K`);
+    } else if (percent >= this.lastPercent + 10 || step === this.total) {
+      this.lastPercent = percent - (percent % 10);
+      const loss = [...losses.values()].map((l) => l.toPrecision(4)).join(' ');
+      process.stderr.write(`step ${step}/${this.total} (${percent}%)  loss ${loss}\n`);
+    }
+  }
+
+  note(text: string): void {
+    if (this.quiet) return;
+    process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}${text}\n`);
+  }
+
+  done(): void {
+    if (!this.quiet && this.tty) process.stderr.write('\n');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`radam-lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
