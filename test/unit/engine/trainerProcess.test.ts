@@ -102,8 +102,21 @@ describe('trainer process (forked dist/trainer.js)', function () {
   it('stop marks the runs stopped; the process stays up for the next comparison; probe still answers', async () => {
     const t = trainer();
     const spec = comparison([{ label: 'RAdam', optimizer: { name: 'radam' } }], { steps: 1_000_000 });
+    const seen = collect(t);
     const a = t.startComparison({ comparison: spec, runsDir: dir });
     await t.waitFor('metrics', 60_000);
+    // pause: no records while paused (the ones buffered before are flushed), then resume
+    const paused = t.waitFor('paused', 10_000);
+    t.pause();
+    assert.equal((await paused).paused, true);
+    await new Promise((r) => setTimeout(r, 150)); // a flush already in flight may still arrive
+    const during = seen.length;
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(seen.slice(during).filter((m) => m.type === 'metrics').length, 0, 'no metrics while paused');
+    const resumed = t.waitFor('paused', 10_000);
+    t.resume();
+    assert.equal((await resumed).paused, false);
+    await t.waitFor('metrics', 10_000);
     assert.throws(() => t.startComparison({ comparison: spec, runsDir: dir }), /still running/);
     t.stop('enough');
     const end = await t.waitFor('comparisonEnded', 30_000);
