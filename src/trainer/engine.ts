@@ -257,17 +257,19 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     let packed: Float32Array;
     try {
       run.optimizer.applyGradients(grads);
-      const vec = tf.tidy(() => {
-        const parts: Scalar[] = [value];
-        if (prev) {
+      if (prev) {
+        const vec = tf.tidy(() => {
+          const parts: Scalar[] = [value];
           for (const g of gradList) parts.push(halfSumOfSquares(g));
           run.vars.forEach((v, i) => parts.push(halfSumOfSquares(difference(v, prev[i]))));
           for (const p of prev) parts.push(halfSumOfSquares(p));
-        }
-        return tf.stack(parts);
-      });
-      packed = vec.dataSync() as Float32Array;
-      vec.dispose();
+          return tf.stack(parts);
+        });
+        packed = vec.dataSync() as Float32Array;
+        vec.dispose();
+      } else {
+        packed = value.dataSync() as Float32Array; // the loss alone: no stack op
+      }
     } catch (e) {
       tf.dispose([value, ...gradList]);
       if (prev) tf.dispose(prev);
