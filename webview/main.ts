@@ -1,14 +1,11 @@
 // Dashboard front end entry. Renders what the host sends; holds no truth the disk does not also hold.
-import { onHostMessage, post } from './vscodeApi';
-import { badge, divider } from './components/toolkit';
-import type { BackendUpdate } from '../src/protocol/webview';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { loadState, onHostMessage, post, saveState } from './vscodeApi';
+import { badge, button, divider, setDisabled } from './components/toolkit';
+import { el } from './components/native';
+import type { BackendUpdate, ExportFormat } from '../src/protocol/webview';
+import { Dashboard } from './dashboard';
+import { sanitizeState } from './state';
+import { installTestHook } from './testHook';
 
 const app = document.getElementById('app')!;
 app.textContent = '';
@@ -19,11 +16,45 @@ const backendLine = el('div', { class: 'backend' });
 backendLine.append('Backend: ', el('span', { 'data-testid': 'backend-name' }, 'probing…'));
 header.append(backendLine);
 const warning = el('div', { class: 'warning', 'data-testid': 'backend-warning', hidden: '' });
-app.append(header, warning, divider());
+const noticeBar = el('div', { class: 'notice', 'data-testid': 'notice', hidden: '', role: 'status' });
+app.append(header, warning, noticeBar, divider());
 
-const runs = el('section', { class: 'runs', 'data-testid': 'run-list' });
-runs.append(el('h2', {}, 'Runs'), el('p', { class: 'empty' }, 'No runs yet. Run “RAdam: Start Training” from the Command Palette.'));
-app.append(runs);
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+function notice(level: 'info' | 'warn' | 'error', text: string): void {
+  noticeBar.textContent = text;
+  noticeBar.dataset.level = level;
+  noticeBar.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => (noticeBar.hidden = true), level === 'info' ? 8000 : 15000);
+}
+
+const dashboard = new Dashboard(sanitizeState(loadState()), { post, saveState, notice });
+
+// Exports act on the shown runs; the host reads the files from disk and asks where to save.
+const exportBar = el('div', { class: 'export-bar', 'data-testid': 'export-bar' });
+const exportButtons: HTMLElement[] = [];
+const exportOf = (format: ExportFormat, label: string, title: string) => {
+  const b = button(label, () => post({ type: 'exportData', format, runIds: [...dashboard.currentState.shownRunIds] }), { secondary: true, testId: `export-${format}`, title });
+  exportButtons.push(b);
+  return b;
+};
+exportBar.append(
+  el('span', { class: 'muted' }, 'Export shown runs:'),
+  exportOf('metrics-csv', 'Metrics CSV', 'Save the shown runs’ metrics as CSV'),
+  exportOf('metrics-json', 'Metrics JSON', 'Save the shown runs’ metrics as JSON'),
+  exportOf('histograms-json', 'Histograms JSON', 'Save the shown runs’ gradient histograms as JSON'),
+);
+const updateExportButtons = () => exportButtons.forEach((b) => setDisabled(b, dashboard.currentState.shownRunIds.length === 0));
+
+const layout = el('div', { class: 'layout' });
+const side = el('aside', { class: 'side' });
+side.append(dashboard.runList.element);
+const main = el('main', { class: 'main' });
+const grid = el('div', { class: 'chart-grid' });
+for (const c of dashboard.charts) grid.append(c.element);
+main.append(exportBar, grid, dashboard.summary.element);
+layout.append(side, main);
+app.append(layout);
 
 function showBackend(update: BackendUpdate): void {
   const name = backendLine.querySelector('[data-testid="backend-name"]')!;
@@ -36,6 +67,7 @@ function showBackend(update: BackendUpdate): void {
     return;
   }
   name.textContent = update.backend.name;
+  backendLine.querySelector('[data-testid="backend-kind"]')?.remove();
   backendLine.append(' ', badge(update.backend.native ? 'native' : 'JavaScript fallback', 'backend-kind'));
   if (update.backend.warning) {
     warning.textContent = update.backend.warning;
@@ -44,11 +76,16 @@ function showBackend(update: BackendUpdate): void {
 }
 
 onHostMessage((msg) => {
-  switch (msg.type) {
-    case 'backend':
-      showBackend(msg);
-      break;
-  }
+  if (msg.type === 'backend') showBackend(msg);
+  else dashboard.handle(msg);
+  if (msg.type === 'showRuns' || msg.type === 'runList') updateExportButtons();
 });
+dashboard.scheduler.onFrame(updateExportButtons);
 
+window.addEventListener('error', (e) => post({ type: 'log', level: 'error', text: `webview error: ${e.message} (${e.filename}:${e.lineno})` }));
+window.addEventListener('unhandledrejection', (e) => post({ type: 'log', level: 'error', text: `webview unhandled rejection: ${String(e.reason)}` }));
+
+installTestHook(dashboard);
+updateExportButtons();
+dashboard.scheduler.markDirty();
 post({ type: 'ready' });

@@ -1,22 +1,100 @@
 // The "RAdam Dashboard" webview panel: one per window, revived after a reload by the serializer
 // registered in extension.ts (activation event onWebviewPanel:radamLab.dashboard).
+//
+// ── Host-side API (for src/commands/) ───────────────────────────────────────────────────────────
+//   DashboardPanel.show(deps): DashboardPanel            open the dashboard, or reveal it
+//   DashboardPanel.instance: DashboardPanel | undefined  the open dashboard, if any
+//   panel.showRuns(runIds: string[], opts?: { replace?: boolean }): void
+//       show these runs (replace: hide the others first, e.g. a new comparison). Their record so far
+//       is read from disk; live data pushed afterwards is appended.
+//   panel.pushMetrics(runId: string, rows: readonly MetricRecord[]): void
+//   panel.pushHistograms(runId: string, rows: readonly HistogramRecord[]): void
+//   panel.pushBatches(batches: readonly RunMetricsBatch[]): void
+//       live data as the trainer streams it (a trainer `metrics` message's `batches` can be passed
+//       as is). Only runs the dashboard shows are forwarded; the rest is on disk anyway.
+//   panel.runStatusChanged(meta: RunRecord | RunStatusUpdate): void
+//       a run started (RunRecord from `comparisonStarted`) or ended (`runEnded`: id, status, step,
+//       reason, divergedAtStep): updates the run list and the summary table.
+//   panel.showSweep(result: SweepResult | null): void     the learning-rate sweep chart
+//   panel.refreshRuns(): Promise<void>                    re-read .radam/runs (also done by a watcher)
+//   exportRuns(runsDir, format, runIds, target?) in ./exports.ts serves "RAdam: Export Run".
+// All of these are cheap no-ops for data when the panel is hidden: the webview reads everything
+// back from disk when it is shown again.
+//
+// ── Safety ─────────────────────────────────────────────────────────────────────────────────────
+// Every webview message is validated (src/protocol/webview.ts); unknown ones are logged and ignored.
+// A run id from the webview must be a run id (src/runs/runId.ts) AND one of the runs listed on disk
+// before anything is read, exported or deleted, so no message can reach another path.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/webview';
+import {
+  HISTOGRAMS_FILE,
+  METRICS_FILE,
+  RUNS_SUBDIR,
+  deleteRun,
+  isPidAlive,
+  isRunId as isDiskRunId,
+  listRuns,
+  parseJsonl,
+  readRunRecord,
+  type HistogramRecord,
+  type MetricRecord,
+  type RunRecord,
+} from '../runs';
+import type { RunMetricsBatch } from '../protocol/trainer';
+import {
+  isWebviewToHost,
+  type ExportFormat,
+  type HistogramSlice,
+  type HostToWebview,
+  type MetricRow,
+  type RunInfo,
+  type SweepResult,
+  type WebviewToHost,
+} from '../protocol/webview';
 import type { BackendReport } from '../protocol/trainer';
 import { dashboardHtml } from './html';
+import { applyStatus, toHistogramSlices, toMetricRows, toRunInfo, type RunStatusUpdate } from './runAdapter';
+import { exportPng, exportRuns } from './exports';
 
 export const DASHBOARD_VIEW_TYPE = 'radamLab.dashboard';
+export type { RunStatusUpdate } from './runAdapter';
 
 export interface DashboardDeps {
   extensionUri: vscode.Uri;
   log: (line: string) => void;
   /** The backend the trainer process will use (probed once per session, lazily). */
   backend: () => Promise<BackendReport>;
+  /** Folder of the runs (default: <first workspace folder>/.radam/runs). */
+  runsDir?: () => string | undefined;
+}
+
+/** Rows per message when a run's record is sent from disk. */
+const CHUNK_ROWS = 20_000;
+const CHUNK_SLICES = 500;
+/** Progress (last step) in the run list is refreshed at most this often per run. */
+const STATUS_INTERVAL_MS = 500;
+
+export function defaultRunsDir(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder && folder.uri.scheme === 'file' ? path.join(folder.uri.fsPath, ...RUNS_SUBDIR.split('/')) : undefined;
 }
 
 export class DashboardPanel {
   private static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** What the dashboard knows about each run: from disk, updated live. */
+  private readonly runs = new Map<string, RunInfo>();
+  /** Runs the webview shows (live data is forwarded for these only). */
+  private shown = new Set<string>();
+  /** Runs whose record is being read from disk: live rows wait here, then follow the record. */
+  private readonly loading = new Map<string, { metrics: MetricRow[]; histograms: HistogramSlice[] }>();
+  private readonly lastStatusPost = new Map<string, number>();
+  private readonly statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private webviewReady = false;
+  private sweep: SweepResult | null = null;
 
   /** Opens the dashboard, or reveals it if it is already open. */
   static show(deps: DashboardDeps): DashboardPanel {
@@ -28,7 +106,7 @@ export class DashboardPanel {
     return new DashboardPanel(panel, deps);
   }
 
-  /** Adopts a panel VS Code restored after a window reload. */
+  /** Adopts a panel VS Code restored after a window reload (the webview restores its own view state). */
   static revive(panel: vscode.WebviewPanel, deps: DashboardDeps): DashboardPanel {
     DashboardPanel.current?.panel.dispose();
     return new DashboardPanel(panel, deps);
@@ -45,35 +123,234 @@ export class DashboardPanel {
     DashboardPanel.current = this;
     panel.webview.options = {
       enableScripts: true,
-      localResourceRoots: [
-        vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'),
-        vscode.Uri.joinPath(deps.extensionUri, 'media'),
-      ],
+      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
     };
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
     panel.webview.html = dashboardHtml(panel.webview, deps.extensionUri, vscode.Uri.joinPath);
     panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    panel.onDidChangeViewState(() => {
+      // A hidden webview is torn down; it says `ready` again when shown.
+      if (!panel.visible) this.webviewReady = false;
+    }, undefined, this.disposables);
+    const dir = this.runsDir;
+    if (dir) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*/run.json'));
+      const later = () => this.scheduleRefresh();
+      watcher.onDidCreate(later, undefined, this.disposables);
+      watcher.onDidChange(later, undefined, this.disposables);
+      watcher.onDidDelete(later, undefined, this.disposables);
+      this.disposables.push(watcher);
+    }
+  }
+
+  /** Folder the runs are read from (undefined without a workspace folder). */
+  get runsDir(): string | undefined {
+    return (this.deps.runsDir ?? defaultRunsDir)();
   }
 
   post(msg: HostToWebview): Thenable<boolean> {
     return this.panel.webview.postMessage(msg);
   }
 
-  private receive(raw: unknown): void {
-    if (!isWebviewToHost(raw)) {
-      this.deps.log(`[dashboard] ignored an unknown message: ${JSON.stringify(raw).slice(0, 200)}`);
-      return;
-    }
-    this.handle(raw);
+  // ── host-side API ─────────────────────────────────────────────────────────────────────────────
+
+  showRuns(runIds: readonly string[], opts: { replace?: boolean } = {}): void {
+    const ids = runIds.filter((id) => isDiskRunId(id));
+    if (opts.replace) this.shown = new Set(ids);
+    else for (const id of ids) this.shown.add(id);
+    for (const id of ids) if (!this.runs.has(id)) this.learnRun(id);
+    void this.post({ type: 'showRuns', runIds: ids, replace: !!opts.replace });
   }
 
-  private handle(msg: WebviewToHost): void {
+  pushMetrics(runId: string, rows: readonly MetricRecord[]): void {
+    if (!rows.length) return;
+    this.noteProgress(runId, rows[rows.length - 1].step);
+    if (!this.shown.has(runId) || !this.webviewReady) return;
+    const wire = toMetricRows(rows);
+    const pending = this.loading.get(runId);
+    if (pending) pending.metrics.push(...wire);
+    else void this.post({ type: 'metrics', runId, rows: wire });
+  }
+
+  pushHistograms(runId: string, rows: readonly HistogramRecord[]): void {
+    if (!rows.length || !this.shown.has(runId) || !this.webviewReady) return;
+    const wire = toHistogramSlices(rows);
+    const pending = this.loading.get(runId);
+    if (pending) pending.histograms.push(...wire);
+    else void this.post({ type: 'histograms', runId, rows: wire });
+  }
+
+  pushBatches(batches: readonly RunMetricsBatch[]): void {
+    for (const b of batches) {
+      this.pushMetrics(b.runId, b.metrics);
+      this.pushHistograms(b.runId, b.histograms);
+    }
+  }
+
+  runStatusChanged(meta: RunRecord | RunStatusUpdate): void {
+    if (!isDiskRunId(meta.id)) return;
+    const prev = this.runs.get(meta.id);
+    let info: RunInfo;
+    if ('spec' in meta && 'startedAt' in meta) info = toRunInfo(meta, { lastStep: prev?.lastStep });
+    else if (prev) info = applyStatus(prev, meta);
+    else {
+      const rec = this.runsDir ? readRunRecord(path.join(this.runsDir, meta.id)) : undefined;
+      info = applyStatus(rec ? toRunInfo(rec) : { id: meta.id, label: meta.label ?? meta.id, status: 'unknown', live: false }, meta);
+    }
+    this.runs.set(meta.id, info);
+    this.lastStatusPost.set(meta.id, Date.now());
+    void this.post({ type: 'runStatus', run: info });
+  }
+
+  showSweep(result: SweepResult | null): void {
+    this.sweep = result;
+    void this.post({ type: 'sweep', sweep: result });
+  }
+
+  async refreshRuns(): Promise<void> {
+    const dir = this.runsDir;
+    const records = dir ? listRuns(dir) : [];
+    const next = new Map<string, RunInfo>();
+    for (const rec of records) {
+      const prev = this.runs.get(rec.id);
+      const live = rec.status === 'running' && (typeof rec.pid !== 'number' || isPidAlive(rec.pid));
+      const info = toRunInfo(rec, { live, lastStep: live ? prev?.lastStep : undefined });
+      next.set(rec.id, info);
+    }
+    // Live runs announced by the trainer but not yet listed stay.
+    for (const [id, info] of this.runs) if (!next.has(id) && info.live) next.set(id, info);
+    this.runs.clear();
+    for (const [id, info] of next) this.runs.set(id, info);
+    await this.post({ type: 'runList', runs: [...this.runs.values()] });
+  }
+
+  // ── webview messages ──────────────────────────────────────────────────────────────────────────
+
+  private receive(raw: unknown): void {
+    if (!isWebviewToHost(raw)) {
+      let text: string;
+      try {
+        text = JSON.stringify(raw).slice(0, 200);
+      } catch {
+        text = String(raw).slice(0, 200);
+      }
+      this.deps.log(`[dashboard] ignored an unknown or malformed message: ${text}`);
+      return;
+    }
+    this.handle(raw).catch((e: unknown) => {
+      const error = e instanceof Error ? e.message : String(e);
+      this.deps.log(`[dashboard] ${raw.type} failed: ${error}`);
+      void this.post({ type: 'notice', level: 'error', text: `${raw.type} failed: ${error}` });
+    });
+  }
+
+  private async handle(msg: WebviewToHost): Promise<void> {
     switch (msg.type) {
       case 'ready':
+        this.webviewReady = true;
+        this.loading.clear();
         void this.sendBackend();
+        await this.refreshRuns();
+        if (this.sweep) await this.post({ type: 'sweep', sweep: this.sweep });
+        break;
+      case 'shownRuns':
+        this.shown = new Set(msg.runIds);
+        break;
+      case 'requestRunData':
+        for (const id of msg.runIds) await this.sendRunData(id);
+        break;
+      case 'refreshRuns':
+        await this.refreshRuns();
+        break;
+      case 'deleteRun':
+        await this.deleteRun(msg.runId);
+        break;
+      case 'exportData':
+        await this.exportData(msg.format, msg.runIds);
+        break;
+      case 'exportImage': {
+        const r = await exportPng(this.runsDir, msg.chart, msg.dataUrl);
+        if (r) await this.post({ type: 'notice', level: 'info', text: `Saved ${msg.chart} chart to ${r.uri.fsPath}` });
+        break;
+      }
+      case 'log':
+        this.deps.log(`[dashboard webview] ${msg.level}: ${msg.text}`);
         break;
     }
+  }
+
+  /** The run directory of `id` if it is a run id listed on disk; undefined otherwise (logged). */
+  private checkedRun(id: string, action: string): string | undefined {
+    const dir = this.runsDir;
+    if (!dir || !isDiskRunId(id)) {
+      this.deps.log(`[dashboard] refused to ${action} '${id}': not a run id`);
+      return undefined;
+    }
+    if (!listRuns(dir).some((r) => r.id === id)) {
+      this.deps.log(`[dashboard] refused to ${action} '${id}': no such run in ${dir}`);
+      return undefined;
+    }
+    return path.join(dir, id);
+  }
+
+  private async sendRunData(id: string): Promise<void> {
+    const dir = this.checkedRun(id, 'read');
+    if (!dir) {
+      // A run announced live may not be on disk for a moment: its live data still comes.
+      if (!this.runs.get(id)?.live) await this.post({ type: 'runDataError', runId: id, error: 'no such run on disk' });
+      return;
+    }
+    const pending = { metrics: [] as MetricRow[], histograms: [] as HistogramSlice[] };
+    this.loading.set(id, pending);
+    try {
+      const [m, h] = await Promise.all([readJsonlAsync<MetricRecord>(path.join(dir, METRICS_FILE)), readJsonlAsync<HistogramRecord>(path.join(dir, HISTOGRAMS_FILE))]);
+      const rows = toMetricRows(m);
+      const slices = toHistogramSlices(h);
+      for (let i = 0; i === 0 || i < rows.length; i += CHUNK_ROWS) {
+        await this.post({ type: 'metrics', runId: id, rows: rows.slice(i, i + CHUNK_ROWS), reset: i === 0 });
+      }
+      for (let i = 0; i === 0 || i < slices.length; i += CHUNK_SLICES) {
+        await this.post({ type: 'histograms', runId: id, rows: slices.slice(i, i + CHUNK_SLICES), reset: i === 0 });
+      }
+    } finally {
+      if (this.loading.get(id) === pending) this.loading.delete(id);
+    }
+    if (pending.metrics.length) await this.post({ type: 'metrics', runId: id, rows: pending.metrics });
+    if (pending.histograms.length) await this.post({ type: 'histograms', runId: id, rows: pending.histograms });
+  }
+
+  private async deleteRun(id: string): Promise<void> {
+    const dir = this.checkedRun(id, 'delete');
+    const runsDir = this.runsDir;
+    if (!dir || !runsDir) return;
+    const info = this.runs.get(id);
+    if (info?.live) {
+      await this.post({ type: 'notice', level: 'warn', text: `${info.label} is still training: stop it before deleting it.` });
+      return;
+    }
+    const answer = await vscode.window.showWarningMessage(
+      `Delete the run “${info?.label ?? id}”?`,
+      { modal: true, detail: `This removes ${dir} and everything in it.` },
+      'Delete',
+    );
+    if (answer !== 'Delete') return;
+    deleteRun(runsDir, id);
+    this.deps.log(`[dashboard] deleted run ${id}`);
+    this.shown.delete(id);
+    await this.refreshRuns();
+    await this.post({ type: 'notice', level: 'info', text: `Deleted ${info?.label ?? id}.` });
+  }
+
+  private async exportData(format: ExportFormat, runIds: readonly string[]): Promise<void> {
+    const dir = this.runsDir;
+    const ok = runIds.filter((id) => this.checkedRun(id, 'export'));
+    if (!dir || !ok.length) {
+      await this.post({ type: 'notice', level: 'warn', text: 'Nothing to export: none of these runs is on disk.' });
+      return;
+    }
+    const r = await exportRuns(dir, format, ok);
+    if (r) await this.post({ type: 'notice', level: 'info', text: `Exported ${ok.length} run${ok.length > 1 ? 's' : ''} to ${r.uri.fsPath}` });
   }
 
   private async sendBackend(): Promise<void> {
@@ -86,8 +363,53 @@ export class DashboardPanel {
     }
   }
 
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────────
+
+  /** A run shown before its run.json was listed: read it now (or keep a placeholder). */
+  private learnRun(id: string): void {
+    const rec = this.runsDir ? readRunRecord(path.join(this.runsDir, id)) : undefined;
+    const info: RunInfo = rec ? toRunInfo(rec) : { id, label: id, status: 'running', live: true };
+    this.runs.set(id, info);
+    void this.post({ type: 'runStatus', run: info });
+  }
+
+  /** Keeps the run list's progress current for live runs, at most every STATUS_INTERVAL_MS. */
+  private noteProgress(runId: string, step: number): void {
+    const info = this.runs.get(runId);
+    if (!info) return;
+    info.lastStep = step;
+    if (this.statusTimers.has(runId)) return;
+    const wait = Math.max(0, (this.lastStatusPost.get(runId) ?? 0) + STATUS_INTERVAL_MS - Date.now());
+    this.statusTimers.set(
+      runId,
+      setTimeout(() => {
+        this.statusTimers.delete(runId);
+        this.lastStatusPost.set(runId, Date.now());
+        const now = this.runs.get(runId);
+        if (now && this.webviewReady) void this.post({ type: 'runStatus', run: now });
+      }, wait),
+    );
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refreshRuns().catch((e) => this.deps.log(`[dashboard] refresh failed: ${String(e)}`)), 300);
+  }
+
   private dispose(): void {
     if (DashboardPanel.current === this) DashboardPanel.current = undefined;
+    clearTimeout(this.refreshTimer);
+    for (const t of this.statusTimers.values()) clearTimeout(t);
     for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** A JSON-lines file read without blocking the extension host on I/O (a missing file is empty). */
+async function readJsonlAsync<T>(file: string): Promise<T[]> {
+  try {
+    return parseJsonl<T>(await fsp.readFile(file, 'utf8')).records;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
   }
 }

@@ -328,6 +328,8 @@ export interface WebviewState {
   lossScale: 'linear' | 'log';
   /** Step axis of the rho/r and learning-rate charts. */
   stepScale: 'linear' | 'log';
+  /** The step-size line: lr * r_t, or the scalar the optimizer applied (with bias corrections). */
+  stepSize: 'lrRt' | 'applied';
   histogramView: 'ridgeline' | 'heatmap';
   /** '' = all parameters. */
   histogramLayer: string;

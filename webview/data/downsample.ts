@@ -2,11 +2,12 @@
 // however long the run, and each animation frame only redoes the buckets the newest points touch.
 // Pure: no DOM.
 //
-// Buckets have a fixed integer width B (a power of two, the smallest that fits `target`), aligned to
-// the start of the series, so a bucket's choice depends only on the previous bucket's choice and the
-// next bucket's mean. Once the bucket after it is complete, a choice never changes: it is kept and only
-// the last two buckets are recomputed as points arrive. B doubles when the series outgrows it
-// (log2(n / target) full passes over a whole run). First and last points are always kept.
+// Buckets have a fixed integer width B (the smallest of 1, 2, 3, 4, 5, 6, 7, 9, 11, 14, ... -- widths
+// growing by ~1.25 -- that fits `target`), aligned to the start of the series, so a bucket's choice
+// depends only on the previous bucket's choice and the next bucket's mean. Once the bucket after it is
+// complete, a choice never changes: it is kept and only the last two buckets are recomputed as points
+// arrive. B grows when the series outgrows it (about 20 full passes over a 100,000-step run), so a
+// series has between target / 1.25 and target points. First and last points are always kept.
 
 export interface Downsampled {
   /** Indices into the source series, strictly increasing. */
@@ -46,7 +47,7 @@ export class ProgressiveLttb {
     }
     const inner = n - 2; // points 1 .. n-2 go into buckets
     let b = 1;
-    while (Math.ceil(inner / b) > target - 2) b *= 2;
+    while (Math.ceil(inner / b) > target - 2) b = nextWidth(b);
     if (b !== this.bucket || generation !== this.generation || n < this.lastN) {
       this.bucket = b;
       this.finalBuckets = 0;
@@ -102,6 +103,11 @@ export class ProgressiveLttb {
     out[nb + 1] = last;
     return { indices: out, count: nb + 2 };
   }
+}
+
+/** The bucket width after b: ~1.25 b, at least b + 1. */
+export function nextWidth(b: number): number {
+  return Math.max(b + 1, Math.round(b * 1.25));
 }
 
 /** One-shot LTTB of the first n points (a fresh ProgressiveLttb). */

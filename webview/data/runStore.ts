@@ -10,7 +10,7 @@ import { XYColumn } from './columns';
 import { HistogramSeries } from './histograms';
 import { DebiasedEma } from './smoothing';
 
-export const SERIES = ['loss', 'smoothed', 'lr', 'effectiveStepSize', 'rhoT', 'rT', 'gradNorm', 'updateRatio', 'valLoss', 'valAccuracy'] as const;
+export const SERIES = ['loss', 'smoothed', 'lr', 'lrTimesRT', 'effectiveStepSize', 'rhoT', 'rT', 'gradNorm', 'updateRatio', 'valLoss', 'valAccuracy'] as const;
 export type SeriesName = (typeof SERIES)[number];
 
 /** Layer key for the histogram over all parameters. */
@@ -59,7 +59,13 @@ export class RunData {
       } else if ('loss' in r && this.divergedAt === null) {
         this.divergedAt = step;
       }
-      if (r.lr != null) s.lr.push(step, r.lr);
+      if (r.lr != null) {
+        s.lr.push(step, r.lr);
+        // lr * r_t: 0 before rectification, lr for optimizers without rectification (r_t = 1).
+        if (r.rT != null) s.lrTimesRT.push(step, r.lr * r.rT);
+        else if (r.rectified === false || (r.rectified == null && r.rhoT != null)) s.lrTimesRT.push(step, 0);
+        else s.lrTimesRT.push(step, r.lr);
+      }
       if (r.effectiveStepSize != null) s.effectiveStepSize.push(step, r.effectiveStepSize);
       if (r.rhoT != null) s.rhoT.push(step, r.rhoT);
       if (r.rT != null) s.rT.push(step, r.rT);

@@ -23,16 +23,22 @@ export interface RunSummary {
   divergedAt: number | null;
 }
 
+/** A float32 value as the decimal it was written as (columns hold float32: 0.7 -> 0.699999988). */
+export function f32(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(7)) : v;
+}
+
 function extreme(col: XYColumn, better: (a: number, b: number) => boolean): { value: number; step: number } | null {
   if (!col.length) return null;
   let bi = 0;
   for (let i = 1; i < col.length; i++) if (better(col.ys[i], col.ys[bi])) bi = i;
-  return { value: col.ys[bi], step: col.xs[bi] };
+  return { value: f32(col.ys[bi]), step: col.xs[bi] };
 }
 
 /** First x at which the column's y is <= target, or null. */
 export function firstAtOrBelow(col: XYColumn, target: number): number | null {
-  for (let i = 0; i < col.length; i++) if (col.ys[i] <= target) return col.xs[i];
+  const t = Math.fround(target);
+  for (let i = 0; i < col.length; i++) if (col.ys[i] <= t) return col.xs[i];
   return null;
 }
 
@@ -41,8 +47,8 @@ export function summarize(run: SummaryInput, target: number | null): RunSummary 
   return {
     runId: run.runId,
     lastStep: last >= 0 ? run.loss.xs[last] : null,
-    finalLoss: last >= 0 ? run.loss.ys[last] : null,
-    finalSmoothedLoss: run.smoothed.length ? run.smoothed.lastY : null,
+    finalLoss: last >= 0 ? f32(run.loss.ys[last]) : null,
+    finalSmoothedLoss: run.smoothed.length ? f32(run.smoothed.lastY) : null,
     bestValLoss: extreme(run.valLoss, (a, b) => a < b),
     bestValAccuracy: extreme(run.valAccuracy, (a, b) => a > b),
     stepsToTarget: target === null || !Number.isFinite(target) ? null : firstAtOrBelow(run.smoothed, target),
@@ -57,7 +63,7 @@ export function summarize(run: SummaryInput, target: number | null): RunSummary 
 export function autoLossTarget(runs: readonly SummaryInput[]): number | null {
   let worst = -Infinity;
   for (const r of runs) if (r.divergedAt === null && r.smoothed.length) worst = Math.max(worst, r.smoothed.lastY);
-  return Number.isFinite(worst) ? worst : null;
+  return Number.isFinite(worst) ? f32(worst) : null;
 }
 
 /** Compact number formatting for the table and tooltips. */

@@ -1,0 +1,211 @@
+// A line chart with a few series per shown run (one colour per run), fed from the run store through
+// SeriesFeeds. The loss, rho/r and learning-rate charts are thin subclasses.
+import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
+import { rgba } from '../data/colors';
+import type { SeriesName } from '../data/runStore';
+import { canvasPng, chartCard, setDataAttrs, type Card } from './card';
+import { baseOptions, createChart, type Chart, type XY } from './chartjs';
+import { SeriesFeed } from './feed';
+import type { ChartTestData, ChartView, RunView, ViewContext } from './view';
+
+export interface LineSpec {
+  /** Short key, unique in the chart ("raw", "smoothed", "val"...). */
+  key: string;
+  series: SeriesName;
+  label(run: RunView): string;
+  yAxisID?: string;
+  /** Only points with y > 0 (for a logarithmic axis). */
+  positiveOnly?(): boolean;
+  /** Shown in the legend (default true). */
+  legend?: boolean;
+  style(run: RunView): Partial<ChartDataset<'line', XY[]>>;
+  /** Drawn only while this holds (checked when the options signature changes). */
+  when?(): boolean;
+}
+
+interface Binding {
+  run: RunView;
+  spec: LineSpec;
+  feed: SeriesFeed;
+  dataset: ChartDataset<'line', XY[]>;
+}
+
+export abstract class RunLinesChart implements ChartView {
+  readonly element: HTMLElement;
+  readonly minIntervalMs: number = 0;
+  protected readonly card: Card;
+  protected chart: Chart<'line'>;
+  private bindings: Binding[] = [];
+  private signature = '';
+  /** Runs hidden in this chart by a click on the legend. */
+  private readonly hiddenRuns = new Set<string>();
+  private readonly legend: HTMLElement;
+
+  constructor(
+    readonly name: string,
+    title: string,
+    protected readonly ctx: ViewContext,
+    private readonly specs: LineSpec[],
+  ) {
+    this.card = chartCard(name, title, () => ctx.exportPng(name, canvasPng(this.chart.canvas, ctx.theme())));
+    this.element = this.card.root;
+    this.legend = document.createElement('div');
+    this.legend.className = 'legend';
+    this.card.root.insertBefore(this.legend, this.card.body);
+    this.chart = createChart(this.card.canvas, { type: 'line', data: { datasets: [] }, options: this.options(), plugins: this.plugins() });
+  }
+
+  /** The chart's scales (and anything else that depends on the view state). */
+  protected abstract scales(): ChartOptions<'line'>['scales'];
+  /** Extra text that, when it changes, rebuilds options and datasets. */
+  protected optionSignature(): string {
+    return '';
+  }
+  protected plugins(): Plugin<'line'>[] {
+    return [];
+  }
+  /** How to read the line styles, shown after the legend's runs (e.g. "dashed: validation"). */
+  protected legendKey(): string {
+    return '';
+  }
+  /** Called each render before update(); subclasses refresh plugin inputs here. */
+  protected beforeUpdate(): void {}
+
+  private options(): ChartOptions<'line'> {
+    const theme = this.ctx.theme();
+    const o = baseOptions(theme);
+    o.scales = this.scales();
+    // The legend is HTML (built when the runs change, not on every update).
+    o.plugins!.legend = { display: false };
+    return o;
+  }
+
+  render(): void {
+    const runs = this.ctx.runs();
+    const sig = runs.map((r) => `${r.id}/${r.slot}/${r.label}`).join('|') + '#' + this.optionSignature();
+    let changed = false;
+    if (sig !== this.signature) {
+      this.signature = sig;
+      this.rebuild(runs);
+      changed = true;
+    }
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    for (const b of this.bindings) {
+      b.run = byId.get(b.run.id) ?? b.run;
+      const data = b.run.data;
+      if (!data) {
+        if (b.feed.points.length) {
+          b.feed.clear();
+          changed = true;
+        }
+        continue;
+      }
+      if (b.feed.fill(data.series[b.spec.series], b.spec.positiveOnly?.() ?? false)) changed = true;
+    }
+    changed = this.refreshExtras() || changed;
+    if (!changed) return;
+    this.beforeUpdate();
+    this.chart.update('none');
+    let points = 0;
+    let lastStep = -Infinity;
+    let series = 0;
+    for (const b of this.bindings) {
+      const n = b.feed.points.length;
+      points += n;
+      if (n) {
+        series++;
+        lastStep = Math.max(lastStep, b.feed.points[n - 1].x);
+      }
+    }
+    setDataAttrs(this.card.root, { points, lastStep: series ? lastStep : null, series });
+  }
+
+  private buildLegend(runs: RunView[]): void {
+    this.legend.textContent = '';
+    for (const run of runs) {
+      const item = document.createElement('button');
+      item.className = 'legend-item' + (this.hiddenRuns.has(run.id) ? ' off' : '');
+      item.type = 'button';
+      item.title = this.hiddenRuns.has(run.id) ? 'Show in this chart' : 'Hide in this chart';
+      const sw = document.createElement('span');
+      sw.className = 'swatch';
+      sw.style.background = rgba(run.color);
+      item.append(sw, run.label);
+      item.addEventListener('click', () => {
+        if (this.hiddenRuns.has(run.id)) this.hiddenRuns.delete(run.id);
+        else this.hiddenRuns.add(run.id);
+        this.signature = '';
+        this.render();
+      });
+      this.legend.append(item);
+    }
+    const key = this.legendKey();
+    if (key && runs.length) {
+      const k = document.createElement('span');
+      k.className = 'legend-key muted';
+      k.textContent = key;
+      this.legend.append(k);
+    }
+  }
+
+  /** Subclasses: refresh non-dataset inputs (bands, thresholds); return true when they changed. */
+  protected refreshExtras(): boolean {
+    return false;
+  }
+
+  private rebuild(runs: RunView[]): void {
+    const old = new Map(this.bindings.map((b) => [`${b.run.id}/${b.spec.key}`, b]));
+    this.bindings = [];
+    for (const spec of this.specs) {
+      if (spec.when && !spec.when()) continue;
+      for (const run of runs) {
+        const prev = old.get(`${run.id}/${spec.key}`);
+        const feed = prev && prev.run.slot === run.slot ? prev.feed : new SeriesFeed();
+        const dataset: ChartDataset<'line', XY[]> = {
+          label: spec.label(run),
+          data: feed.points,
+          yAxisID: spec.yAxisID,
+          borderColor: rgba(run.color),
+          backgroundColor: rgba(run.color),
+          pointRadius: 0,
+          hidden: this.hiddenRuns.has(run.id),
+          ...spec.style(run),
+        };
+        this.bindings.push({ run, spec, feed, dataset });
+      }
+    }
+    // A new feed starts empty; force every feed to refill on this render.
+    for (const b of this.bindings) b.feed.clear();
+    this.chart.data.datasets = this.bindings.map((b) => b.dataset);
+    this.chart.options = this.options();
+    this.buildLegend(runs);
+  }
+
+  themeChanged(): void {
+    this.signature = '';
+    this.render();
+  }
+
+  testData(): ChartTestData {
+    let points = 0;
+    let lastStep: number | null = null;
+    const series = this.bindings.map((b) => {
+      const pts = b.feed.points;
+      points += pts.length;
+      const lastX = pts.length ? pts[pts.length - 1].x : null;
+      if (lastX !== null && (lastStep === null || lastX > lastStep)) lastStep = lastX;
+      return { label: String(b.dataset.label), runId: b.run.id, kind: b.spec.key, points: pts.length, firstX: pts.length ? pts[0].x : null, lastX };
+    });
+    return { name: this.name, points, lastStep, series };
+  }
+
+  /** The last step drawn per run (for latency measurements). */
+  lastStepByRun(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const b of this.bindings) {
+      const x = b.feed.lastX;
+      if (x !== null && x > (m.get(b.run.id) ?? -Infinity)) m.set(b.run.id, x);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,200 @@
+// The dashboard's controller: host messages -> run store -> dirty views -> one render per frame.
+// Holds no truth the disk does not also hold: shown runs and view options live in setState, run data
+// is read back from disk (through the host) after a reload.
+import type { HostToWebview, RunInfo, WebviewState, WebviewToHost } from '../src/protocol/webview';
+import { RunStore } from './data/runStore';
+import { applyThemeDefaults } from './charts/chartjs';
+import { HistogramPanel } from './charts/histogramPanel';
+import { LearningRateChart } from './charts/lrChart';
+import { LossChart } from './charts/lossChart';
+import { RectificationChart } from './charts/rectificationChart';
+import { SweepChart } from './charts/sweepChart';
+import { readTheme, runColor, watchTheme, type Theme } from './charts/theme';
+import type { ChartView, RunView, ViewContext } from './charts/view';
+import { RunList } from './components/runList';
+import { SummaryTable } from './components/summaryTable';
+import { FrameScheduler, type Renderable } from './scheduler';
+import { assignSlots } from './state';
+
+export interface DashboardIO {
+  post(msg: WebviewToHost): void;
+  saveState(state: WebviewState): void;
+  notice(level: 'info' | 'warn' | 'error', text: string): void;
+}
+
+export class Dashboard {
+  readonly store: RunStore;
+  readonly runInfos = new Map<string, RunInfo>();
+  readonly charts: ChartView[];
+  readonly runList: RunList;
+  readonly summary: SummaryTable;
+  readonly scheduler: FrameScheduler;
+  private theme: Theme;
+  private listReceived = false;
+  /** Runs whose record was asked for in this page's lifetime. */
+  private readonly requested = new Set<string>();
+  private runViewsCache: RunView[] | null = null;
+
+  constructor(
+    private state: WebviewState,
+    private readonly io: DashboardIO,
+  ) {
+    this.store = new RunStore(state.smoothing);
+    this.theme = readTheme();
+    applyThemeDefaults(this.theme);
+    const ctx: ViewContext = {
+      theme: () => this.theme,
+      runs: () => this.runViews(),
+      state: () => this.state,
+      update: (patch) => this.update(patch),
+      exportPng: (chart, dataUrl) => this.io.post({ type: 'exportImage', chart, dataUrl }),
+    };
+    this.charts = [new LossChart(ctx), new RectificationChart(ctx), new LearningRateChart(ctx), new HistogramPanel(ctx), new SweepChart(ctx)];
+    this.runList = new RunList(() => ({
+      runs: [...this.runInfos.values()],
+      shown: new Set(this.state.shownRunIds),
+      colorOf: (id) => (this.state.shownRunIds.includes(id) ? runColor(this.theme, this.state.colors[id] ?? 0) : null),
+      onToggle: (id, show) => this.toggleRun(id, show),
+      onDelete: (id) => this.io.post({ type: 'deleteRun', runId: id }),
+      onRefresh: () => this.io.post({ type: 'refreshRuns' }),
+    }));
+    this.summary = new SummaryTable(() => ({
+      runs: this.runViews(),
+      target: this.state.lossTarget,
+      setTarget: (v) => this.update({ lossTarget: v }),
+    }));
+    this.scheduler = new FrameScheduler(
+      () => this.renderables(),
+      (e) => this.io.post({ type: 'log', level: 'error', text: `render failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}` }),
+    );
+    watchTheme(() => {
+      this.theme = readTheme();
+      applyThemeDefaults(this.theme);
+      this.runViewsCache = null;
+      for (const c of this.charts) c.themeChanged();
+      this.scheduler.markDirty();
+    });
+  }
+
+  renderables(): Renderable[] {
+    return [...this.charts, this.runList, this.summary];
+  }
+
+  get currentState(): Readonly<WebviewState> {
+    return this.state;
+  }
+
+  /** Shown runs as the charts see them (cached until runs, colours or labels change). */
+  runViews(): RunView[] {
+    if (!this.runViewsCache) {
+      this.runViewsCache = this.state.shownRunIds.map((id) => {
+        const info = this.runInfos.get(id);
+        const slot = this.state.colors[id] ?? 0;
+        return { id, label: info?.label ?? id, slot, color: runColor(this.theme, slot), info, data: this.store.get(id) };
+      });
+    }
+    return this.runViewsCache;
+  }
+
+  handle(msg: HostToWebview): void {
+    switch (msg.type) {
+      case 'runList': {
+        this.runInfos.clear();
+        for (const r of msg.runs) this.runInfos.set(r.id, r);
+        // Runs that are gone from disk (deleted) leave the view.
+        const keep = this.state.shownRunIds.filter((id) => this.runInfos.has(id));
+        if (keep.length !== this.state.shownRunIds.length) this.setShown(keep);
+        if (!this.listReceived) {
+          this.listReceived = true;
+          this.requestMissing();
+          this.io.post({ type: 'shownRuns', runIds: this.state.shownRunIds });
+        }
+        this.invalidateRuns();
+        break;
+      }
+      case 'runStatus':
+        this.runInfos.set(msg.run.id, msg.run);
+        this.invalidateRuns();
+        break;
+      case 'showRuns': {
+        const ids = msg.replace ? [...msg.runIds] : [...this.state.shownRunIds, ...msg.runIds.filter((id) => !this.state.shownRunIds.includes(id))];
+        this.setShown(ids);
+        break;
+      }
+      case 'metrics': {
+        if (!this.state.shownRunIds.includes(msg.runId)) return;
+        if (!this.store.get(msg.runId)) this.runViewsCache = null;
+        this.store.ingestMetrics(msg.runId, msg.rows, msg.reset);
+        this.scheduler.markDirty(this.charts.filter((c) => c.name !== 'histograms' && c.name !== 'sweep'));
+        this.scheduler.markDirty([this.summary]);
+        break;
+      }
+      case 'histograms': {
+        if (!this.state.shownRunIds.includes(msg.runId)) return;
+        if (!this.store.get(msg.runId)) this.runViewsCache = null;
+        this.store.ingestHistograms(msg.runId, msg.rows, msg.reset);
+        this.scheduler.markDirty(this.charts.filter((c) => c.name === 'histograms'));
+        break;
+      }
+      case 'runDataError':
+        this.io.notice('warn', `Run ${msg.runId}: ${msg.error}`);
+        break;
+      case 'sweep':
+        this.update({ sweep: msg.sweep });
+        break;
+      case 'notice':
+        this.io.notice(msg.level, msg.text);
+        break;
+      case 'backend':
+        break; // shown by main.ts
+    }
+  }
+
+  toggleRun(id: string, show: boolean): void {
+    const ids = this.state.shownRunIds.filter((r) => r !== id);
+    if (show) ids.push(id);
+    this.setShown(ids);
+  }
+
+  /** Changes the shown runs: assigns colours, drops hidden runs' data, asks for new runs' data. */
+  setShown(ids: string[]): void {
+    const unique = [...new Set(ids)];
+    const colors = assignSlots(unique, this.state.colors);
+    for (const id of this.state.shownRunIds) {
+      if (!unique.includes(id)) {
+        this.store.drop(id);
+        this.requested.delete(id);
+      }
+    }
+    this.state = { ...this.state, shownRunIds: unique, colors };
+    this.io.saveState(this.state);
+    this.io.post({ type: 'shownRuns', runIds: unique });
+    if (this.listReceived) this.requestMissing();
+    this.invalidateRuns();
+  }
+
+  private requestMissing(): void {
+    const want = this.state.shownRunIds.filter((id) => !this.requested.has(id));
+    if (!want.length) return;
+    for (const id of want) this.requested.add(id);
+    this.io.post({ type: 'requestRunData', runIds: want });
+  }
+
+  update(patch: Partial<WebviewState>): void {
+    const prev = this.state;
+    this.state = { ...this.state, ...patch };
+    if (patch.smoothing !== undefined && patch.smoothing !== prev.smoothing) this.store.setSmoothing(patch.smoothing);
+    if (patch.shownRunIds) {
+      this.state = prev;
+      this.setShown(patch.shownRunIds);
+      return;
+    }
+    this.io.saveState(this.state);
+    this.scheduler.markDirty();
+  }
+
+  private invalidateRuns(): void {
+    this.runViewsCache = null;
+    this.scheduler.markDirty();
+  }
+}
