@@ -1,7 +1,9 @@
 // Extension entry: wires commands, the dashboard panel (and its serializer, so a reloaded window gets
 // its dashboard back), the status bar and the output channel. Heavy work never runs here: training
 // happens in forked trainer processes (src/host/trainerProcess.ts, src/commands/trainingManager.ts).
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { reconcileStaleRuns, RUNS_SUBDIR } from './runs';
 import { registerCommands } from './commands';
 import { settingsSchema } from './commands/settings';
 import { trainingStatusBar } from './commands/statusBar';
@@ -48,6 +50,12 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
     );
     return backend;
   };
+
+  // Runs left `running` by a VS Code that closed or crashed mid-run: their trainer is gone; say so.
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const stale = reconcileStaleRuns(path.join(folder.uri.fsPath, RUNS_SUBDIR));
+    if (stale.length) log(`[host] marked ${stale.length} run(s) failed whose trainer had ended: ${stale.map((r) => r.id).join(', ')}`);
+  }
 
   const dashboard: DashboardDeps = { extensionUri: context.extensionUri, log, backend: getBackend };
   const manager = new TrainingManager(distDir, log);

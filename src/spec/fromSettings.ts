@@ -54,6 +54,7 @@ export function runSpecFromSettings(values: SettingValues, schema: Record<string
         histogramEvery: get<number>('metrics.histogramEvery'),
         histogramBins: get<number>('metrics.histogramBins'),
         perLayerHistograms: get<boolean>('metrics.perLayerHistograms'),
+        normsEvery: get<number>('metrics.normsEvery'),
       },
     },
   };
