@@ -237,6 +237,10 @@ try {
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(SHOTS, `dashboard-${THEME}-heatmap.png`), fullPage: true });
     await page.evaluate(() => document.querySelector('[data-testid="histogram-view-ridgeline"]').click());
+    await page.evaluate(() => document.querySelector('[data-testid="step-log-scale"]').click());
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(SHOTS, `dashboard-${THEME}-log-steps.png`), fullPage: true });
+    await page.evaluate(() => document.querySelector('[data-testid="step-log-scale"]').click());
   }
 
   // ---------- 2. streaming ----------

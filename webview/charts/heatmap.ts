@@ -111,7 +111,26 @@ export function heatmapOptions(theme: Theme, layerLabel: string): ChartOptions<'
   o.plugins!.legend = { display: false };
   o.plugins!.tooltip = { enabled: false };
   o.scales = {
-    x: { type: 'linear', min: 0, max: 1, title: { display: true, text: 'step', color: theme.muted }, grid: { display: false }, ticks: { color: theme.muted, maxRotation: 0 } },
+    x: {
+      type: 'linear',
+      min: 0,
+      max: 1,
+      title: { display: true, text: 'step', color: theme.muted },
+      grid: { display: false },
+      // The axis runs half a column past the first and last slice: no labels for those odd bounds.
+      ticks: {
+        color: theme.muted,
+        maxRotation: 0,
+        callback: (v: number | string, i: number, ticks: Array<{ value: number }>) => {
+          if (typeof v !== 'number') return v;
+          if ((i === 0 || i === ticks.length - 1) && ticks.length > 3) {
+            const step = ticks[2].value - ticks[1].value;
+            if (Math.abs(v / step - Math.round(v / step)) > 1e-6) return '';
+          }
+          return fmt(v, 6);
+        },
+      },
+    },
     y: {
       type: 'linear',
       min: -20,

@@ -4,7 +4,7 @@
 // the first few hundred steps (warmup, rectification) become visible; the learning-rate chart follows.
 import type { ChartOptions, Plugin } from 'chart.js';
 import { checkbox } from '../components/toolkit';
-import { stepAxis, valueAxis } from './chartjs';
+import { AXIS_LEFT, AXIS_RIGHT, fixWidth, stepAxis, valueAxis } from './chartjs';
 import { bandsOf, marksSignature, rectificationPlugin, thresholdsOf, type Marks } from './rectificationMarks';
 import { RunLinesChart } from './runLines';
 import type { ChartTestData, ViewContext } from './view';
@@ -54,8 +54,8 @@ export class RectificationChart extends RunLinesChart {
     const theme = this.ctx.theme();
     return {
       x: stepAxis(theme, this.ctx.state().stepScale),
-      rho: valueAxis(theme, 'log', 'ρₜ', { position: 'left', min: 1 }),
-      r: valueAxis(theme, 'linear', 'rₜ', { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false } }),
+      rho: valueAxis(theme, 'log', 'ρₜ', { position: 'left', min: 1, afterFit: fixWidth(AXIS_LEFT) }),
+      r: valueAxis(theme, 'linear', 'rₜ', { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false }, afterFit: fixWidth(AXIS_RIGHT) }),
     } as ChartOptions<'line'>['scales'];
   }
 
