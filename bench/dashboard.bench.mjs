@@ -154,7 +154,20 @@ function pageLib() {
     }
     return { step, edges, counts, zeros: 10, total: total + 10 };
   }
-  return { kinds, rowsFor, sliceFor };
+  // The host's bulk format (src/protocol/webview.ts toMetricColumns).
+  const keys = ['loss', 'lr', 'rhoT', 'rT', 'effectiveStepSize', 'gradNorm', 'updateRatio', 'valLoss', 'valAccuracy'];
+  function columns(rows) {
+    const n = rows.length;
+    const c = { steps: new Float64Array(n), rectified: new Int8Array(n) };
+    for (const k of keys) c[k] = k === 'loss' ? new Float64Array(n) : new Float32Array(n);
+    rows.forEach((r, i) => {
+      c.steps[i] = r.step;
+      for (const k of keys) c[k][i] = typeof r[k] === 'number' ? r[k] : NaN;
+      c.rectified[i] = r.rectified == null ? -1 : r.rectified ? 1 : 0;
+    });
+    return c;
+  }
+  return { kinds, rowsFor, sliceFor, columns };
 }
 
 function q(sorted, p) {
@@ -188,6 +201,13 @@ try {
   await page.evaluate(`window.__lib = (${pageLib.toString()})()`);
 
   // ---------- 1. time to render whole runs ----------
+  const PROFILE_LOAD = opt('profile-load', null);
+  let cdpLoad;
+  if (PROFILE_LOAD) {
+    cdpLoad = await page.context().newCDPSession(page);
+    await cdpLoad.send('Profiler.enable');
+    await cdpLoad.send('Profiler.start');
+  }
   const load = await page.evaluate(
     async ({ RUNS, STEPS, SLICES }) => {
       const lib = window.__lib;
@@ -198,7 +218,7 @@ try {
         const rows = lib.rowsFor(lib.kinds[i % 3], i + 1, 1, STEPS, []);
         const slices = [];
         for (let s = every; s <= STEPS; s += every) slices.push(lib.sliceFor(lib.kinds[i % 3], s));
-        return { id, rows, slices };
+        return { id, columns: lib.columns(rows), slices };
       });
       const hook = window.__radamDashboard;
       const done = new Promise((res) => {
@@ -215,7 +235,8 @@ try {
       window.postMessage({ type: 'runList', runs }, '*');
       window.postMessage({ type: 'showRuns', runIds: ids, replace: true }, '*');
       for (const d of data) {
-        window.postMessage({ type: 'metrics', runId: d.id, rows: d.rows, reset: true }, '*');
+        // As the host sends a record read from disk: columns of typed arrays.
+        window.postMessage({ type: 'metricColumns', runId: d.id, columns: d.columns, reset: true }, '*');
         window.postMessage({ type: 'histograms', runId: d.id, rows: d.slices, reset: true }, '*');
       }
       const t1 = await Promise.race([done, new Promise((r) => setTimeout(() => r(NaN), 60_000))]);
@@ -225,6 +246,7 @@ try {
     },
     { RUNS, STEPS, SLICES },
   );
+  if (cdpLoad) writeFileSync(PROFILE_LOAD, JSON.stringify((await cdpLoad.send('Profiler.stop')).profile));
   results.loadMs = load.ms;
   results.loadPoints = load.charts;
   console.log(`[bench:dashboard] Chromium ${results.chromium}; ${RUNS} runs x ${STEPS.toLocaleString('en-US')} steps, ${SLICES} histogram slices each`);

@@ -129,6 +129,14 @@ export class Dashboard {
         this.scheduler.markDirty([this.summary]);
         break;
       }
+      case 'metricColumns': {
+        if (!this.state.shownRunIds.includes(msg.runId)) return;
+        if (!this.store.get(msg.runId)) this.runViewsCache = null;
+        this.store.ingestColumns(msg.runId, msg.columns, msg.reset);
+        this.scheduler.markDirty(this.charts.filter((c) => c.name !== 'histograms' && c.name !== 'sweep'));
+        this.scheduler.markDirty([this.summary]);
+        break;
+      }
       case 'histograms': {
         if (!this.state.shownRunIds.includes(msg.runId)) return;
         if (!this.store.get(msg.runId)) this.runViewsCache = null;

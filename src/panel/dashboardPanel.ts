@@ -17,6 +17,7 @@
 //       reason, divergedAtStep): updates the run list and the summary table.
 //   panel.showSweep(result: SweepResult | null): void     the learning-rate sweep chart
 //   panel.refreshRuns(): Promise<void>                    re-read .radam/runs (also done by a watcher)
+//   panel.runsDir: string | undefined                     where runs are read (deps.runsDir or the workspace)
 //   exportRuns(runsDir, format, runIds, target?) in ./exports.ts serves "RAdam: Export Run".
 // All of these are cheap no-ops for data when the panel is hidden: the webview reads everything
 // back from disk when it is shown again.
@@ -45,6 +46,7 @@ import {
 import type { RunMetricsBatch } from '../protocol/trainer';
 import {
   isWebviewToHost,
+  toMetricColumns,
   type ExportFormat,
   type HistogramSlice,
   type HostToWebview,
@@ -70,8 +72,7 @@ export interface DashboardDeps {
   runsDir?: () => string | undefined;
 }
 
-/** Rows per message when a run's record is sent from disk. */
-const CHUNK_ROWS = 20_000;
+/** Histogram slices per message when a run's record is sent from disk. */
 const CHUNK_SLICES = 500;
 /** Progress (last step) in the run list is refreshed at most this often per run. */
 const STATUS_INTERVAL_MS = 500;
@@ -305,11 +306,10 @@ export class DashboardPanel {
     this.loading.set(id, pending);
     try {
       const [m, h] = await Promise.all([readJsonlAsync<MetricRecord>(path.join(dir, METRICS_FILE)), readJsonlAsync<HistogramRecord>(path.join(dir, HISTOGRAMS_FILE))]);
-      const rows = toMetricRows(m);
+      // The whole record as columns: typed arrays reach the webview as binary, not JSON.
+      const columns = toMetricColumns(m.filter((r) => r && typeof r.step === 'number' && Number.isFinite(r.step)));
+      await this.post({ type: 'metricColumns', runId: id, columns, reset: true });
       const slices = toHistogramSlices(h);
-      for (let i = 0; i === 0 || i < rows.length; i += CHUNK_ROWS) {
-        await this.post({ type: 'metrics', runId: id, rows: rows.slice(i, i + CHUNK_ROWS), reset: i === 0 });
-      }
       for (let i = 0; i === 0 || i < slices.length; i += CHUNK_SLICES) {
         await this.post({ type: 'histograms', runId: id, rows: slices.slice(i, i + CHUNK_SLICES), reset: i === 0 });
       }

@@ -5,7 +5,7 @@
 // - rows with a step at or before the last step already held are dropped (duplicates);
 // - a `reset` batch (a run's whole record from disk) replaces the run's data, and the live rows held
 //   past the record's last step are kept after it.
-import type { HistogramSlice, MetricRow } from '../../src/protocol/webview';
+import type { HistogramSlice, MetricColumns, MetricRow } from '../../src/protocol/webview';
 import { XYColumn } from './columns';
 import { HistogramSeries } from './histograms';
 import { DebiasedEma } from './smoothing';
@@ -46,39 +46,85 @@ export class RunData {
 
   appendMetrics(rows: readonly MetricRow[]): number {
     let added = 0;
-    const s = this.series;
+    const n = (v: number | null | undefined) => (v == null ? NaN : v);
     for (const r of rows) {
-      const step = r.step;
-      if (!(step > this.lastStep)) continue;
-      this.lastStep = step;
-      added++;
-      const loss = r.loss;
-      if (typeof loss === 'number' && Number.isFinite(loss)) {
-        s.loss.push(step, loss);
-        s.smoothed.push(step, this.ema.push(loss));
-      } else if ('loss' in r && this.divergedAt === null) {
-        this.divergedAt = step;
-      }
-      if (r.lr != null) {
-        s.lr.push(step, r.lr);
-        // lr * r_t: 0 before rectification, lr for optimizers without rectification (r_t = 1).
-        if (r.rT != null) s.lrTimesRT.push(step, r.lr * r.rT);
-        else if (r.rectified === false || (r.rectified == null && r.rhoT != null)) s.lrTimesRT.push(step, 0);
-        else s.lrTimesRT.push(step, r.lr);
-      }
-      if (r.effectiveStepSize != null) s.effectiveStepSize.push(step, r.effectiveStepSize);
-      if (r.rhoT != null) s.rhoT.push(step, r.rhoT);
-      if (r.rT != null) s.rT.push(step, r.rT);
-      if (r.gradNorm != null) s.gradNorm.push(step, r.gradNorm);
-      if (r.updateRatio != null) s.updateRatio.push(step, r.updateRatio);
-      if (r.valLoss != null) s.valLoss.push(step, r.valLoss);
-      if (r.valAccuracy != null) s.valAccuracy.push(step, r.valAccuracy);
-      const rectified = r.rectified ?? (r.rhoT != null ? r.rT != null : null);
-      if (rectified === false) this.sawUnrectified = true;
-      else if (rectified === true && this.firstRectifiedStep === null) this.firstRectifiedStep = step;
+      const lossGiven = 'loss' in r;
+      const rect = r.rectified == null ? -1 : r.rectified ? 1 : 0;
+      if (this.appendRow(r.step, n(r.loss), lossGiven, n(r.lr), n(r.rhoT), n(r.rT), rect, n(r.effectiveStepSize), n(r.gradNorm), n(r.updateRatio), n(r.valLoss), n(r.valAccuracy)))
+        added++;
     }
     if (added) this.metricsVersion++;
     return added;
+  }
+
+  /** Appends columns (NaN = no value; rectified -1 = unknown) from index `from`. */
+  appendColumns(c: MetricColumns, from = 0): number {
+    let added = 0;
+    const len = c.steps.length;
+    for (let i = from; i < len; i++) {
+      if (
+        this.appendRow(c.steps[i], c.loss[i], true, c.lr[i], c.rhoT[i], c.rT[i], c.rectified[i], c.effectiveStepSize[i], c.gradNorm[i], c.updateRatio[i], c.valLoss[i], c.valAccuracy[i])
+      )
+        added++;
+    }
+    if (added) this.metricsVersion++;
+    return added;
+  }
+
+  /** One step; NaN means "no value" (for the loss: not finite, i.e. diverged, when `lossGiven`). */
+  private appendRow(
+    step: number,
+    loss: number,
+    lossGiven: boolean,
+    lr: number,
+    rhoT: number,
+    rT: number,
+    rect: number,
+    eff: number,
+    gradNorm: number,
+    updateRatio: number,
+    valLoss: number,
+    valAcc: number,
+  ): boolean {
+    if (!(step > this.lastStep)) return false;
+    const s = this.series;
+    this.lastStep = step;
+    if (Number.isFinite(loss)) {
+      s.loss.push(step, loss);
+      s.smoothed.push(step, this.ema.push(loss));
+    } else if (lossGiven && this.divergedAt === null) {
+      this.divergedAt = step;
+    }
+    const hasRho = !Number.isNaN(rhoT);
+    const hasR = !Number.isNaN(rT);
+    if (!Number.isNaN(lr)) {
+      s.lr.push(step, lr);
+      // lr * r_t: 0 before rectification, lr for optimizers without rectification (r_t = 1).
+      if (hasR) s.lrTimesRT.push(step, lr * rT);
+      else if (rect === 0 || (rect === -1 && hasRho)) s.lrTimesRT.push(step, 0);
+      else s.lrTimesRT.push(step, lr);
+    }
+    if (!Number.isNaN(eff)) s.effectiveStepSize.push(step, eff);
+    if (hasRho) s.rhoT.push(step, rhoT);
+    if (hasR) s.rT.push(step, rT);
+    if (!Number.isNaN(gradNorm)) s.gradNorm.push(step, gradNorm);
+    if (!Number.isNaN(updateRatio)) s.updateRatio.push(step, updateRatio);
+    if (!Number.isNaN(valLoss)) s.valLoss.push(step, valLoss);
+    if (!Number.isNaN(valAcc)) s.valAccuracy.push(step, valAcc);
+    const rectified = rect !== -1 ? rect === 1 : hasRho ? hasR : null;
+    if (rectified === false) this.sawUnrectified = true;
+    else if (rectified === true && this.firstRectifiedStep === null) this.firstRectifiedStep = step;
+    return true;
+  }
+
+  /** Like resetMetrics, from columns. */
+  resetColumns(c: MetricColumns): void {
+    const len = c.steps.length;
+    const tail = this.heldRowsAfter(len ? c.steps[len - 1] : -Infinity);
+    this.clearMetrics();
+    this.appendColumns(c);
+    this.appendMetrics(tail);
+    this.metricsVersion++;
   }
 
   /** Replaces the data with `rows` (a whole record) and keeps held rows past its last step. */
@@ -194,6 +240,13 @@ export class RunStore {
     const run = this.ensure(id);
     if (reset) run.resetMetrics(rows);
     else run.appendMetrics(rows);
+    return run;
+  }
+
+  ingestColumns(id: string, columns: MetricColumns, reset = false): RunData {
+    const run = this.ensure(id);
+    if (reset) run.resetColumns(columns);
+    else run.appendColumns(columns);
     return run;
   }
 

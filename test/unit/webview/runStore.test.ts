@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { RunStore } from '../../../webview/data/runStore';
 import { smooth } from '../../../webview/data/smoothing';
-import type { HistogramSlice, MetricRow } from '../../../src/protocol/webview';
+import { isHostToWebview, toMetricColumns, type HistogramSlice, type MetricRow } from '../../../src/protocol/webview';
 
 const rows = (from: number, to: number): MetricRow[] =>
   Array.from({ length: to - from + 1 }, (_, i) => {
@@ -24,6 +24,39 @@ describe('webview: run store', () => {
     const expected = smooth(rows(1, 100).map((r) => r.loss as number), 0.9);
     assert.equal(run.series.smoothed.length, 100);
     for (let i = 0; i < 100; i++) assert.ok(Math.abs(run.series.smoothed.ys[i] - expected[i]) <= 1e-6 * Math.abs(expected[i]));
+  });
+
+  it('columns (the bulk format from disk) give the same series as rows', () => {
+    const a = new RunStore(0.9);
+    const b = new RunStore(0.9);
+    const all = rows(1, 300).map((r, i) => (i % 50 === 0 ? { ...r, valLoss: 1 / (i + 1), valAccuracy: 0.5 } : r));
+    a.ingestMetrics('r', all);
+    const cols = toMetricColumns(all);
+    assert.ok(isHostToWebview({ type: 'metricColumns', runId: 'r', columns: cols, reset: true }));
+    b.ingestColumns('r', cols, true);
+    const ra = a.get('r')!;
+    const rb = b.get('r')!;
+    for (const name of ['loss', 'smoothed', 'lr', 'lrTimesRT', 'effectiveStepSize', 'rhoT', 'rT', 'valLoss', 'valAccuracy'] as const) {
+      assert.deepEqual(Array.from(rb.series[name].xs.subarray(0, rb.series[name].length)), Array.from(ra.series[name].xs.subarray(0, ra.series[name].length)), name);
+      const ya = Array.from(ra.series[name].ys.subarray(0, ra.series[name].length));
+      const yb = Array.from(rb.series[name].ys.subarray(0, rb.series[name].length));
+      // lr * r_t is computed from float32 columns on one path: equal to float32 precision.
+      yb.forEach((v, i) => assert.ok(Math.abs(v - ya[i]) <= 1e-6 * Math.abs(ya[i]), `${name}[${i}]: ${v} vs ${ya[i]}`));
+    }
+    assert.equal(rb.firstRectifiedStep, ra.firstRectifiedStep);
+    assert.ok(!isHostToWebview({ type: 'metricColumns', runId: 'r', columns: { ...cols, lr: new Float64Array(300) } }), 'wrong array type');
+    assert.ok(!isHostToWebview({ type: 'metricColumns', runId: 'r', columns: { ...cols, lr: new Float32Array(3) } }), 'wrong length');
+  });
+
+  it('lr * r_t: 0 before rectification, lr * r_t after, lr for optimizers without r_t', () => {
+    const store = new RunStore(0);
+    store.ingestMetrics('radam', [
+      { step: 1, lr: 0.01, rhoT: 1, rT: null, rectified: false },
+      { step: 6, lr: 0.01, rhoT: 6, rT: 0.5, rectified: true },
+    ]);
+    store.ingestMetrics('adam', [{ step: 1, lr: 0.01, rhoT: null, rT: null, rectified: null }]);
+    assert.deepEqual(Array.from(store.get('radam')!.series.lrTimesRT.ys.subarray(0, 2)), [0, Math.fround(0.005)]);
+    assert.deepEqual(Array.from(store.get('adam')!.series.lrTimesRT.ys.subarray(0, 1)), [Math.fround(0.01)]);
   });
 
   it('drops duplicate and older steps', () => {
