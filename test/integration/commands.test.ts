@@ -48,8 +48,12 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
   }
 }
 
-async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('radam', folder.uri).update(key, value, vscode.ConfigurationTarget.Workspace);
+/** Sets a workspace setting; returns a function that puts back the value the workspace had. */
+async function setSetting(key: string, value: unknown): Promise<() => Promise<void>> {
+  const config = vscode.workspace.getConfiguration('radam', folder.uri);
+  const previous = config.inspect(key)?.workspaceValue;
+  await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+  return () => Promise.resolve(config.update(key, previous, vscode.ConfigurationTarget.Workspace));
 }
 
 async function run(command: string): Promise<StartResult> {
@@ -113,7 +117,7 @@ describe('RAdam commands', function () {
   });
 
   it('"RAdam: Stop Training" stops a run in progress; its data stays, marked stopped', async () => {
-    await setSetting('training.steps', 200_000);
+    const restore = await setSetting('training.steps', 200_000);
     try {
       const result = (await vscode.commands.executeCommand('radam.startTraining')) as StartResult;
       assert.equal(result.started, true);
@@ -126,7 +130,7 @@ describe('RAdam commands', function () {
       const n = metricLines(id).length;
       assert.ok(n >= 5 && n < 200_000, `kept ${n} steps`);
     } finally {
-      await setSetting('training.steps', undefined);
+      await restore();
     }
   });
 
@@ -140,13 +144,14 @@ describe('RAdam commands', function () {
       ['radam', 'adam', 'adam'],
     );
     assert.ok(records.every((r) => r.status === 'finished' && r.comparisonId === result.comparisonId));
+    for (const id of result.runIds!) assert.equal(metricLines(id).length, 30, `${id}: 30 steps, as the workspace settings say`);
     const first = result.runIds!.map((id) => metricLines(id)[0].loss);
     // Same initial weights and the same first batch: the loss before the first update is identical.
     assert.ok(first.every((l) => l === first[0]), `initial losses ${first.join(', ')}`);
   });
 
   it('"RAdam: Compare Warmup Schedules" trains RAdam and one Adam per warmup length', async () => {
-    await setSetting('compare.warmupSteps', [0, 10]);
+    const restore = await setSetting('compare.warmupSteps', [0, 10]);
     try {
       const result = await run('radam.compareWarmupSchedules');
       assert.equal(result.started, true);
@@ -155,12 +160,12 @@ describe('RAdam commands', function () {
         ['RAdam', 'Adam, no warmup', 'Adam, linear warmup 10'],
       );
     } finally {
-      await setSetting('compare.warmupSteps', undefined);
+      await restore();
     }
   });
 
   it('"RAdam: Learning-Rate Sweep" gives one run per (optimizer, rate)', async () => {
-    await setSetting('compare.learningRates', [0.1, 0.01]);
+    const restore = await setSetting('compare.learningRates', [0.1, 0.01]);
     try {
       const result = await run('radam.learningRateSweep');
       assert.equal(result.started, true);
@@ -170,20 +175,20 @@ describe('RAdam commands', function () {
       });
       assert.deepEqual(pairs.sort(), ['adam@0.01', 'adam@0.1', 'radam@0.01', 'radam@0.1']);
     } finally {
-      await setSetting('compare.learningRates', undefined);
+      await restore();
     }
   });
 
   it('an invalid setting starts nothing and names the setting', async () => {
     const before = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).length : 0;
-    await setSetting('training.batchSize', -3);
+    const restore = await setSetting('training.batchSize', -3);
     try {
       const result = (await vscode.commands.executeCommand('radam.startTraining')) as StartResult;
       assert.equal(result.started, false);
       assert.deepEqual(result.problems, ['radam.training.batchSize']);
       assert.equal(fs.readdirSync(runsDir).length, before, 'no run folder was created');
     } finally {
-      await setSetting('training.batchSize', undefined);
+      await restore();
     }
   });
 });
