@@ -23,6 +23,7 @@ class HistogramCard {
   readonly root: HTMLElement;
   private readonly title: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
+  private readonly body: HTMLElement;
   private readonly readout: HTMLElement;
   private chart: Chart<'line'> | null = null;
   private mode: Mode | null = null;
@@ -50,6 +51,7 @@ class HistogramCard {
       }),
     );
     const body = el('div', { class: 'chart-body' });
+    this.body = body;
     this.canvas = el('canvas');
     body.append(this.canvas);
     this.readout = el('div', { class: 'chart-footer' });
@@ -99,6 +101,7 @@ class HistogramCard {
     swatch.style.background = rgba(run.color);
     this.title.textContent = '';
     this.title.append(swatch, run.label, el('span', { class: 'muted' }, slices.length ? ` · ${slices.length} slices to step ${this.lastStep}` : ' · no histograms yet'));
+    this.body.classList.toggle('empty-chart', !slices.length);
     const layerLabel = layer === ALL_LAYERS ? 'all parameters' : layer;
     if (this.mode !== mode || !this.chart || this.themeKey !== themeKey) {
       this.chart?.destroy();

@@ -67,8 +67,9 @@ export function rectificationPlugin(marks: () => Marks | undefined, rhoAxis?: st
         if (seen.has(key)) continue;
         seen.add(key);
         const x0 = Math.max(area.left, x.getPixelForValue(b.from));
-        const x1 = Math.min(area.right, x.getPixelForValue(Math.max(b.to, b.from)));
-        if (x1 > x0) g.fillRect(x0, area.top, Math.max(1, x1 - x0), area.bottom - area.top);
+        // At least 4 px wide: on a linear axis over 100,000 steps the first few steps are sub-pixel.
+        const x1 = Math.min(area.right, Math.max(x0 + 4, x.getPixelForValue(Math.max(b.to, b.from))));
+        if (x1 > x0) g.fillRect(x0, area.top, x1 - x0, area.bottom - area.top);
       }
       g.globalAlpha = 1;
       g.setLineDash([3, 3]);

@@ -43,7 +43,20 @@ export class SweepChart implements ChartView {
     o.interaction = { mode: 'nearest', intersect: true };
     const metric = sweep.metric === 'accuracy' ? 'final accuracy' : 'final loss';
     o.scales = {
-      x: { type: 'logarithmic', title: { display: true, text: 'learning rate', color: theme.muted }, grid: { color: theme.grid }, ticks: { color: theme.muted } },
+      x: {
+        type: 'logarithmic',
+        title: { display: true, text: 'learning rate', color: theme.muted },
+        grid: { color: theme.grid },
+        // Only 1, 2 and 5 times a power of ten: a log axis labels every tick otherwise.
+        ticks: {
+          color: theme.muted,
+          callback: (v: number | string) => {
+            const n = Number(v);
+            const m = n / Math.pow(10, Math.floor(Math.log10(n)));
+            return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) ? fmt(n) : '';
+          },
+        },
+      },
       y: {
         type: sweep.metric === 'accuracy' ? 'linear' : 'logarithmic',
         title: { display: true, text: metric, color: theme.muted },
