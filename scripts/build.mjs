@@ -3,6 +3,7 @@
 //   dist/trainer.js     trainer child process: the only place tfjs-node is loaded
 //   dist/cli.js         the radam-lab command line (same engine as the trainer)
 //   dist/lib/optim.js   the optimizer library on its own (CommonJS)
+//   dist/lib/engine.js  the training engine as a library (benches), dist/lib/threads.js the thread rule
 //   dist/webview/*.js   dashboard front end (browser, IIFE)
 //   out/test/**         unit and integration tests, bundled per file
 // tfjs is never bundled: tfjs-node is a native addon and must be loaded from node_modules,
@@ -52,6 +53,8 @@ const builds = [
       trainer: 'src/trainer/main.ts',
       cli: 'src/cli/main.ts',
       'lib/optim': 'src/optim/index.ts',
+      'lib/engine': 'src/trainer/engineLib.ts',
+      'lib/threads': 'src/host/threads.ts',
     },
     outdir: 'dist',
   },

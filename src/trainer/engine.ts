@@ -4,14 +4,22 @@
 // other run gets a copy of its initial weights; one seeded BatchSampler picks the batches, and all runs
 // step in lockstep on the very same batch tensor. Their curves differ only by optimizer and schedule.
 //
-// A step of one run (ops counted because each costs ~12 us on tfjs-node, see issue 8):
-//   loss and gradients    one tf.variableGrads (forward + backward)
+// A step of one run (ops counted because each costs ~12 us on tfjs-node, see issue 8 and
+// docs/training-speed.md):
+//   batch                 one int32 upload of the indices, one GatherV2 each for x and y (kept axis), shared
+//                         by every run of the comparison
+//   loss and gradients    dense models on tfjs-node (the `mlp`): NativeMlp (nativeMlp.ts), the forward and
+//                         backward pass written out in fused TF kernels over ONE flat parameter variable,
+//                         returning one flat gradient (29 ops for 784-256-256-10); any other model: one
+//                         tf.variableGrads through the layers model (forward + backward)
 //   update                optimizer.applyGradients (the schedule sets the lr inside; it reports
-//                         lr, rho_t, r_t, rectified, effective step size as plain numbers: optimizer.lastStep)
-//   metrics (watch on)    every normsEvery steps and on histogram steps, per variable: L2Loss(g),
-//                         L2Loss(theta_t - theta_{t-1}), L2Loss(theta_{t-1}) (4 ops; theta_{t-1} is a free
-//                         reference: tfjs's Identity shares the buffer); stacked with the loss into one
-//                         vector and read back ONCE per step
+//                         lr, rho_t, r_t, rectified, effective step size as plain numbers: optimizer.lastStep);
+//                         on the flat variable that is ~10 ops for the whole model instead of ~10 per tensor
+//   metrics (watch on)    every normsEvery steps and on histogram steps, per parameter tensor (one for the
+//                         flat variable): L2Loss(g), L2Loss(theta_t - theta_{t-1}), L2Loss(theta_{t-1})
+//                         (4 ops; theta_{t-1} is a free reference: tfjs's Identity shares the buffer);
+//                         stacked with the loss into one vector and read back ONCE per step; on other steps
+//                         the loss alone is read back
 //   histogram             every histogramEvery steps, on the backend (histogram.ts), one read-back
 //   validation            every validationEvery steps and after the last step
 // A NaN or infinite loss ends that run only (status diverged, divergedAtStep = N, no line for step N);
@@ -30,7 +38,8 @@ import { RunControl } from './control';
 import { loadDataset, type Dataset } from './datasets';
 import { BackendHistogram, layerOf, sumHistograms } from './histogram';
 import { buildModel, lossAndAccuracy, parameterNames, trainableVariables, type LossAndAccuracy } from './models';
-import { difference, halfSumOfSquares } from './nativeOps';
+import { NativeMlp, nativeMlpPlan, type NativeMlpPlan } from './nativeMlp';
+import { difference, gatherRows, halfSumOfSquares } from './nativeOps';
 import { MetricsStream, type RunMetricsBatch } from './stream';
 
 export type FinalStatus = Exclude<RunStatus, 'running'>;
@@ -91,7 +100,12 @@ interface ActiveRun {
   spec: RunSpec;
   writer: RunWriter;
   model: LayersModel;
+  /** The model's trainable variables (model.trainableWeights order). */
   vars: Variable[];
+  /** Set when the model trains through NativeMlp: its flat variable is then the one being trained. */
+  native: NativeMlp | null;
+  /** What the optimizer updates: [native.params] on the native path, else `vars`. */
+  params: Variable[];
   optimizer: SlotOptimizer;
   summary: SummaryTracker;
   histogram: BackendHistogram | null;
@@ -129,11 +143,15 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
   // ---- setup: nothing on disk until the dataset and model are known to work ----
   const dataset: Dataset = loadDataset(base.dataset, base.seed, { workspaceRoot: opts.workspaceRoot });
   const la = lossAndAccuracy(dataset.info);
-  const data = upload(dataset, la);
   const runs: ActiveRun[] = [];
   const stream = new MetricsStream((b) => events.metrics?.(b), opts.flushIntervalMs ?? 50);
+  let uploaded: Uploaded | null = null;
   try {
     const first = buildModel(base.model, dataset.info, base.seed);
+    // Dense models on the native backend train through NativeMlp, on data uploaded flat ([n, features]).
+    const plan: NativeMlpPlan | null = nativeMlpPlan(first);
+    uploaded = upload(dataset, la, plan !== null);
+    const data: Uploaded = uploaded;
     const initial = first.getWeights();
     const names = parameterNames(first);
     const parameters = first.countParams();
@@ -142,6 +160,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       const model = index === 0 ? first : buildModel(base.model, dataset.info, base.seed);
       if (index > 0) model.setWeights(initial); // identical initial weights, whatever the builder does
       const vars = trainableVariables(model);
+      const native = plan ? new NativeMlp(plan, vars, dataset.info.task) : null;
       const m = spec.metrics;
       const histogram = watch && m.histogramEvery > 0 ? new BackendHistogram(m.histogramRange[0], m.histogramRange[1], m.histogramBins) : null;
       const record: RunRecord = {
@@ -174,6 +193,8 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
         writer: undefined as unknown as RunWriter,
         model,
         vars,
+        native,
+        params: native ? [native.params] : vars,
         optimizer: createOptimizer(spec.optimizer),
         summary: new SummaryTracker(),
         histogram,
@@ -198,13 +219,13 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       if (await control.checkpoint()) break;
       step++;
       const idx = tf.tensor1d(sampler.next(), 'int32');
-      const xb = tf.gather(data.xTrain, idx);
-      const yb = tf.gather(data.yTrain, idx);
+      const xb = gatherRows(data.xTrain, idx);
+      const yb = gatherRows(data.yTrain, idx);
       idx.dispose();
       for (const run of runs) {
         if (run.done) continue;
         try {
-          trainStep(run, xb, yb, step, base.steps, t0);
+          trainStep(run, data, xb, yb, step, base.steps, t0);
         } catch (e) {
           endRun(run, 'failed', `training step ${step} failed: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -238,22 +259,34 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       run.writer?.close();
       run.histogram?.dispose();
       run.optimizer.dispose();
+      run.native?.dispose();
       run.model.dispose();
     }
-    tf.dispose([data.xTrain, data.yTrain, data.xVal, data.yVal].filter((t): t is Tensor => t !== null));
+    if (uploaded) tf.dispose([uploaded.xTrain, uploaded.yTrain, uploaded.xVal, uploaded.yVal].filter((t): t is Tensor => t !== null));
   }
 
   // ---- helpers (closures over the comparison) ----
 
-  function trainStep(run: ActiveRun, xb: Tensor, yb: Tensor, step: number, totalSteps: number, t0: number): void {
+  function trainStep(run: ActiveRun, data: Uploaded, xb: Tensor, yb: Tensor, step: number, totalSteps: number, t0: number): void {
     const m = run.spec.metrics;
     const histogramStep = run.histogram !== null && step % m.histogramEvery === 0;
     const normsEvery = m.normsEvery ?? DEFAULT_METRICS.normsEvery ?? 1;
     const normsDue = watch && (histogramStep || (normsEvery > 0 && step % normsEvery === 0));
     // theta_{t-1}: references to the current buffers (no copy); applyGradients swaps in new ones.
-    const prev = normsDue ? run.vars.map((v) => tf.clone(v)) : null;
-    const { value, grads } = tf.variableGrads(() => la.loss(yb, run.model.apply(xb, { training: true }) as Tensor), run.vars);
-    const gradList = run.vars.map((v) => grads[v.name]);
+    const prev = normsDue ? run.params.map((v) => tf.clone(v)) : null;
+    let value: Scalar;
+    let gradList: Tensor[];
+    if (run.native) {
+      const r = run.native.lossAndGradient(xb, yb);
+      value = r.loss;
+      gradList = [r.gradient];
+    } else {
+      const r = tf.variableGrads(() => la.loss(yb, run.model.apply(xb, { training: true }) as Tensor), run.vars);
+      value = r.value;
+      gradList = run.vars.map((v) => r.grads[v.name]);
+    }
+    const grads: Record<string, Tensor> = {};
+    run.params.forEach((v, i) => (grads[v.name] = gradList[i]));
     let packed: Float32Array;
     try {
       run.optimizer.applyGradients(grads);
@@ -261,7 +294,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
         const vec = tf.tidy(() => {
           const parts: Scalar[] = [value];
           for (const g of gradList) parts.push(halfSumOfSquares(g));
-          run.vars.forEach((v, i) => parts.push(halfSumOfSquares(difference(v, prev[i]))));
+          run.params.forEach((v, i) => parts.push(halfSumOfSquares(difference(v, prev[i]))));
           for (const p of prev) parts.push(halfSumOfSquares(p));
           return tf.stack(parts);
         });
@@ -285,7 +318,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     let gradNorm: number | null = null;
     let updateRatio: number | null = null;
     if (prev) {
-      const n = run.vars.length;
+      const n = run.params.length;
       let g2 = 0;
       let u2 = 0;
       let p2 = 0;
@@ -318,7 +351,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     };
     const validationDue = (m.validationEvery > 0 && step % m.validationEvery === 0) || step === totalSteps;
     if (validationDue && data.valN > 0) {
-      const v = evaluate(run);
+      const v = evaluate(run, data);
       record.valLoss = v.loss;
       if (v.accuracy !== null) record.valAccuracy = v.accuracy;
     }
@@ -329,7 +362,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
   function histogramRecord(run: ActiveRun, grads: Tensor[], step: number): HistogramRecord {
     const h = run.histogram as BackendHistogram;
     const layers = run.layers;
-    const parts = h.compute(grads, layers?.groupOf);
+    const parts = run.native ? h.computeFlat(grads[0], run.native.plan.sizes, layers?.groupOf) : h.compute(grads, layers?.groupOf);
     const all = layers ? sumHistograms(parts, h.bins) : parts[0];
     const rec: HistogramRecord = {
       step,
@@ -345,7 +378,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     return rec;
   }
 
-  function evaluate(run: ActiveRun): { loss: number; accuracy: number | null } {
+  function evaluate(run: ActiveRun, data: Uploaded): { loss: number; accuracy: number | null } {
     const n = data.valN;
     let lossSum = 0;
     let accSum = 0;
@@ -354,7 +387,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       const v = tf.tidy(() => {
         const x = size === n ? (data.xVal as Tensor) : sliceRows(data.xVal as Tensor, start, size);
         const y = size === n ? (data.yVal as Tensor) : sliceRows(data.yVal as Tensor, start, size);
-        const out = run.model.apply(x, { training: false }) as Tensor;
+        const out = run.native ? run.native.predict(x) : (run.model.apply(x, { training: false }) as Tensor);
         const parts: Scalar[] = [la.loss(y, out)];
         if (la.accuracy) parts.push(la.accuracy(y, out));
         return tf.stack(parts);
@@ -383,8 +416,9 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
   }
 }
 
-function upload(dataset: Dataset, la: LossAndAccuracy): Uploaded {
-  const shape = dataset.info.inputShape;
+/** The dataset as tensors; `flat`: features as [n, size] whatever the input shape (for NativeMlp). */
+function upload(dataset: Dataset, la: LossAndAccuracy, flat: boolean): Uploaded {
+  const shape = flat ? [dataset.info.inputShape.reduce((a, b) => a * b, 1)] : dataset.info.inputShape;
   const { train, validation } = dataset;
   const xTrain = tf.tensor(train.x, [train.n, ...shape]);
   const yTrain = la.targets(train);

@@ -51,12 +51,26 @@ export class BackendHistogram {
    */
   compute(tensors: readonly Tensor[], groupOf?: readonly number[]): BinnedMagnitudes[] {
     if (tensors.length === 0) return [];
+    return this.binned(() => flattenConcat(tensors), tensors.map((t) => t.size), groupOf);
+  }
+
+  /**
+   * The same for tensors already laid end to end in one 1-D tensor (the native MLP's flat gradient):
+   * `sizes[i]` entries of segment i, in group `groupOf[i]`.
+   */
+  computeFlat(flat: Tensor, sizes: readonly number[], groupOf?: readonly number[]): BinnedMagnitudes[] {
+    if (sizes.length === 0) return [];
+    if (flat.rank !== 1 || flat.size !== sizes.reduce((a, b) => a + b, 0)) throw new RangeError(`computeFlat: a 1-D tensor of ${sizes.reduce((a, b) => a + b, 0)} entries expected, got [${flat.shape}]`);
+    return this.binned(() => flat, sizes, groupOf);
+  }
+
+  private binned(flatten: () => Tensor, segmentSizes: readonly number[], groupOf?: readonly number[]): BinnedMagnitudes[] {
     const groups = groupOf ? Math.max(...groupOf) + 1 : 1;
     const sizes = new Array<number>(groups).fill(0);
-    tensors.forEach((t, i) => (sizes[groupOf ? groupOf[i] : 0] += t.size));
-    const offsets = groups > 1 ? this.offsetsFor(tensors, groupOf as readonly number[]) : null;
+    segmentSizes.forEach((n, i) => (sizes[groupOf ? groupOf[i] : 0] += n));
+    const offsets = groups > 1 ? this.offsetsFor(segmentSizes, groupOf as readonly number[]) : null;
     const counts = tf.tidy(() => {
-      const flat = flattenConcat(tensors);
+      const flat = flatten();
       const a = tf.abs(flat);
       const t = this.prescale
         ? scaledLog(this.invWidth, tf.mul(a, this.prescale))
@@ -76,16 +90,16 @@ export class BackendHistogram {
     });
   }
 
-  private offsetsFor(tensors: readonly Tensor[], groupOf: readonly number[]): Tensor {
-    const key = tensors.map((t, i) => `${t.size}:${groupOf[i]}`).join(',');
+  private offsetsFor(segmentSizes: readonly number[], groupOf: readonly number[]): Tensor {
+    const key = segmentSizes.map((n, i) => `${n}:${groupOf[i]}`).join(',');
     if (this.offsets?.key === key) return this.offsets.tensor;
     this.offsets?.tensor.dispose();
-    const total = tensors.reduce((s, t) => s + t.size, 0);
+    const total = segmentSizes.reduce((s, n) => s + n, 0);
     const values = new Int32Array(total);
     let at = 0;
-    tensors.forEach((t, i) => {
-      values.fill(groupOf[i] * this.bins, at, at + t.size);
-      at += t.size;
+    segmentSizes.forEach((n, i) => {
+      values.fill(groupOf[i] * this.bins, at, at + n);
+      at += n;
     });
     const tensor = tf.keep(tf.tensor1d(values, 'int32'));
     this.offsets = { key, tensor };

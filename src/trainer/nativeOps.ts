@@ -13,14 +13,15 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 
-interface OpAttr {
+export interface OpAttr {
   name: string;
   type: number;
   value: unknown;
 }
-interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_FLOAT: number; TF_INT32: number };
+export interface NativeBackend {
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_ATTR_BOOL: number; TF_FLOAT: number; TF_INT32: number };
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: Tensor[]): Tensor;
+  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: Tensor[], numOutputs: number): Tensor[];
 }
 
 let native: NativeBackend | null | undefined;
@@ -29,7 +30,8 @@ let floatAttr: OpAttr[] = [];
 let flatShape: Tensor | null = null;
 let axis0: Tensor | null = null;
 
-function nativeBackend(): NativeBackend | null {
+/** tfjs-node's backend when it is the active one (its ops can be called directly), else null. */
+export function nativeBackend(): NativeBackend | null {
   if (native === undefined) {
     const b = tf.backend() as unknown as Partial<NativeBackend>;
     native = tf.getBackend() === 'tensorflow' && typeof b.executeSingleOutput === 'function' && b.binding ? (b as NativeBackend) : null;
@@ -82,3 +84,22 @@ export function clip(x: Tensor, lo: Scalar, hi: Scalar): Tensor {
   if (n) return n.executeSingleOutput('ClipByValue', floatAttr, [x, lo, hi]);
   return tf.minimum(tf.maximum(x, lo), hi);
 }
+
+/**
+ * Rows `indices` (int32, 1-D) of a float32 tensor: one GatherV2 with a kept axis tensor (tf.gather
+ * uploads its axis as a new scalar on every call).
+ */
+export function gatherRows(x: Tensor, indices: Tensor): Tensor {
+  const n = nativeBackend();
+  if (!n) return tf.gather(x, indices);
+  const { TF_ATTR_TYPE, TF_INT32 } = n.binding;
+  axis0 ??= tf.keep(tf.scalar(0, 'int32'));
+  gatherAttrs ??= [
+    { name: 'Tparams', type: TF_ATTR_TYPE, value: n.binding.TF_FLOAT },
+    { name: 'Tindices', type: TF_ATTR_TYPE, value: TF_INT32 },
+    { name: 'Taxis', type: TF_ATTR_TYPE, value: TF_INT32 },
+  ];
+  if (x.dtype !== 'float32' || indices.dtype !== 'int32') return tf.gather(x, indices);
+  return n.executeSingleOutput('GatherV2', gatherAttrs, [x, indices, axis0]);
+}
+let gatherAttrs: OpAttr[] | null = null;
