@@ -96,6 +96,8 @@ export class DashboardPanel {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private webviewReady = false;
   private sweep: SweepResult | null = null;
+  /** The last showRuns() until the webview confirms it (re-sent if the webview (re)starts first). */
+  private unconfirmedShow: { runIds: string[]; replace: boolean } | undefined;
 
   /** Opens the dashboard, or reveals it if it is already open. */
   static show(deps: DashboardDeps): DashboardPanel {
@@ -161,6 +163,7 @@ export class DashboardPanel {
     if (opts.replace) this.shown = new Set(ids);
     else for (const id of ids) this.shown.add(id);
     for (const id of ids) if (!this.runs.has(id)) this.learnRun(id);
+    this.unconfirmedShow = { runIds: ids, replace: !!opts.replace };
     void this.post({ type: 'showRuns', runIds: ids, replace: !!opts.replace });
   }
 
@@ -254,9 +257,12 @@ export class DashboardPanel {
         void this.sendBackend();
         await this.refreshRuns();
         if (this.sweep) await this.post({ type: 'sweep', sweep: this.sweep });
+        // A showRuns() posted while the webview was still loading (or torn down) may not have arrived.
+        if (this.unconfirmedShow) await this.post({ type: 'showRuns', ...this.unconfirmedShow });
         break;
       case 'shownRuns':
         this.shown = new Set(msg.runIds);
+        if (this.unconfirmedShow?.runIds.every((id) => this.shown.has(id))) this.unconfirmedShow = undefined;
         break;
       case 'requestRunData':
         for (const id of msg.runIds) await this.sendRunData(id);

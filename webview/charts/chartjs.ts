@@ -89,9 +89,8 @@ export function valueAxis(theme: Theme, type: 'linear' | 'log', title: string, e
   } as AnyScale;
 }
 
-/** Widths of the value axes of the rho/r and lr charts, fixed so that their step axes line up. */
+/** Width of the value axes of the rho/r and lr charts, fixed so that their step axes line up. */
 export const AXIS_LEFT = 72;
-export const AXIS_RIGHT = 52;
 export function fixWidth(px: number): (scale: { width: number }) => void {
   return (scale) => {
     scale.width = px;

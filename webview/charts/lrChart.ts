@@ -5,7 +5,7 @@
 // scalar the optimizer actually applied, bias corrections included (metrics.jsonl effectiveStepSize).
 import type { ChartOptions, Plugin } from 'chart.js';
 import { dropdown } from '../components/toolkit';
-import { AXIS_LEFT, AXIS_RIGHT, fixWidth, stepAxis, valueAxis } from './chartjs';
+import { AXIS_LEFT, fixWidth, stepAxis, valueAxis } from './chartjs';
 import { bandsOf, marksSignature, rectificationPlugin, type Marks } from './rectificationMarks';
 import { RunLinesChart } from './runLines';
 import type { ViewContext } from './view';
@@ -59,9 +59,8 @@ export class LearningRateChart extends RunLinesChart {
     const theme = this.ctx.theme();
     return {
       x: stepAxis(theme, this.ctx.state().stepScale),
+      // As wide as the rho/r chart's value axes, so both step axes line up.
       y: valueAxis(theme, 'linear', 'step size', { min: 0, afterFit: fixWidth(AXIS_LEFT) }),
-      // An empty right axis as wide as the rho/r chart's r_t axis, so both step axes line up.
-      pad: { type: 'linear', position: 'right', grid: { display: false }, border: { display: false }, ticks: { display: false }, afterFit: fixWidth(AXIS_RIGHT) },
     } as ChartOptions<'line'>['scales'];
   }
 }

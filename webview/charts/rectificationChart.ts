@@ -4,7 +4,7 @@
 // the first few hundred steps (warmup, rectification) become visible; the learning-rate chart follows.
 import type { ChartOptions, Plugin } from 'chart.js';
 import { checkbox } from '../components/toolkit';
-import { AXIS_LEFT, AXIS_RIGHT, fixWidth, stepAxis, valueAxis } from './chartjs';
+import { AXIS_LEFT, fixWidth, stepAxis, valueAxis } from './chartjs';
 import { bandsOf, marksSignature, rectificationPlugin, thresholdsOf, type Marks } from './rectificationMarks';
 import { RunLinesChart } from './runLines';
 import type { ChartTestData, ViewContext } from './view';
@@ -16,7 +16,7 @@ export class RectificationChart extends RunLinesChart {
   constructor(ctx: ViewContext) {
     super('rho-r', 'ρₜ and rₜ', ctx, [
       { key: 'rho', series: 'rhoT', yAxisID: 'rho', label: (r) => `${r.label} ρₜ`, positiveOnly: () => true, style: () => ({ borderWidth: 2 }) },
-      { key: 'r', series: 'rT', yAxisID: 'r', label: (r) => `${r.label} rₜ`, style: () => ({ borderWidth: 1.5, borderDash: [6, 3] }) },
+      { key: 'r', series: 'rT', yAxisID: 'rt', label: (r) => `${r.label} rₜ`, style: () => ({ borderWidth: 2 }) },
     ]);
     this.marks = { bands: [], thresholds: [], theme: ctx.theme() };
     this.card.controls.append(
@@ -33,7 +33,7 @@ export class RectificationChart extends RunLinesChart {
   }
 
   protected override legendKey(): string {
-    return 'solid: ρₜ (left axis) · dashed: rₜ (right axis)';
+    return 'upper panel: ρₜ (log) · lower panel: rₜ';
   }
 
   protected override optionSignature(): string {
@@ -54,8 +54,12 @@ export class RectificationChart extends RunLinesChart {
     const theme = this.ctx.theme();
     return {
       x: stepAxis(theme, this.ctx.state().stepScale),
-      rho: valueAxis(theme, 'log', 'ρₜ', { position: 'left', min: 1, afterFit: fixWidth(AXIS_LEFT) }),
-      r: valueAxis(theme, 'linear', 'rₜ', { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false }, afterFit: fixWidth(AXIS_RIGHT) }),
+      // Two panels sharing the step axis (chart.js stacked scales): rho_t above, r_t below. On one
+      // shared area a log rho_t and a linear r_t trace nearly the same curve for beta2 = 0.999.
+      // (Not named 'r': chart.js takes a scale called 'r' for a radial axis.)
+      // (chart.js stacks the scales listed later above the earlier ones.)
+      rt: valueAxis(theme, 'linear', 'rₜ', { axis: 'y', position: 'left', stack: 'rect', stackWeight: 2, offset: true, min: 0, max: 1, afterFit: fixWidth(AXIS_LEFT) }),
+      rho: valueAxis(theme, 'log', 'ρₜ', { axis: 'y', position: 'left', stack: 'rect', stackWeight: 3, offset: true, min: 1, afterFit: fixWidth(AXIS_LEFT) }),
     } as ChartOptions<'line'>['scales'];
   }
 
