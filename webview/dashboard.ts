@@ -198,11 +198,11 @@ export class Dashboard {
       return;
     }
     this.io.saveState(this.state);
-    this.scheduler.markDirty();
+    this.scheduler.markDirty(undefined, true);
   }
 
   private invalidateRuns(): void {
     this.runViewsCache = null;
-    this.scheduler.markDirty();
+    this.scheduler.markDirty(undefined, true);
   }
 }

@@ -36,10 +36,19 @@ export class FrameScheduler {
     readonly budgetMs = 6,
   ) {}
 
-  /** Marks views dirty (all of them without an argument) and asks for a frame. */
-  markDirty(views?: Iterable<Renderable>): void {
+  /** Views to draw without waiting for their minimum interval (the user just changed something). */
+  private readonly urgent = new Set<Renderable>();
+
+  /**
+   * Marks views dirty (all of them without an argument) and asks for a frame. `urgent`: a user
+   * action, drawn on the next frames regardless of the views' minimum interval.
+   */
+  markDirty(views?: Iterable<Renderable>, urgent = false): void {
     const now = performance.now();
-    for (const v of views ?? this.all()) if (!this.dirty.has(v)) this.dirty.set(v, now);
+    for (const v of views ?? this.all()) {
+      if (!this.dirty.has(v)) this.dirty.set(v, now);
+      if (urgent) this.urgent.add(v);
+    }
     this.request();
   }
 
@@ -66,11 +75,12 @@ export class FrameScheduler {
     const order = [...this.dirty].sort((a, b) => a[1] - b[1]).map(([v]) => v);
     for (const v of order) {
       const last = this.last.get(v) ?? -Infinity;
-      if (v.minIntervalMs > 0 && t0 - last < v.minIntervalMs) continue;
+      if (v.minIntervalMs > 0 && t0 - last < v.minIntervalMs && !this.urgent.has(v)) continue;
       // At least one view per frame; then only views expected to fit in what is left of the budget.
       const start = performance.now();
       if (rendered > 0 && start - t0 + (this.cost.get(v) ?? 0) > this.budgetMs) continue;
       this.dirty.delete(v);
+      this.urgent.delete(v);
       this.last.set(v, t0);
       let done: void | boolean = true;
       try {
@@ -80,8 +90,11 @@ export class FrameScheduler {
       }
       const took = performance.now() - start;
       this.cost.set(v, 0.8 * (this.cost.get(v) ?? took) + 0.2 * took);
-      // Unfinished: first in line next frame.
-      if (done === false) this.dirty.set(v, -Infinity);
+      // Unfinished: first in line next frame, without waiting for its interval.
+      if (done === false) {
+        this.dirty.set(v, -Infinity);
+        this.urgent.add(v);
+      }
       rendered++;
     }
     const t = performance.now();

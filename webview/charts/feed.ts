@@ -15,35 +15,46 @@ export class SeriesFeed {
   private lastLength = -1;
   private lastGeneration = -1;
   private lastPositiveOnly = false;
+  private lastHead = 0;
 
-  constructor(target = POINTS_PER_SERIES) {
+  constructor(readonly target = POINTS_PER_SERIES) {
     this.lttb = new ProgressiveLttb(target);
   }
 
-  /** Refreshes `points` from the column. Returns false when nothing changed. */
-  fill(col: XYColumn, positiveOnly = false): boolean {
-    if (col !== this.lastCol) {
-      this.lttb = new ProgressiveLttb(this.lttb.target);
+  /**
+   * Refreshes `points` from the column. Returns false when nothing changed. `denseHead`: the first
+   * points kept as they are, the rest downsampled to the remaining budget (for a logarithmic step
+   * axis, where the first few hundred steps take half the width: index-based buckets of a long run
+   * would collapse them into a handful of points).
+   */
+  fill(col: XYColumn, positiveOnly = false, denseHead = 0): boolean {
+    const head = Math.min(denseHead, Math.floor(this.target / 3));
+    if (col !== this.lastCol || head !== this.lastHead) {
+      this.lttb = new ProgressiveLttb(head ? this.target - head : this.target);
       this.lastCol = col;
+      this.lastHead = head;
       this.lastLength = -1;
     }
     if (col.length === this.lastLength && col.generation === this.lastGeneration && positiveOnly === this.lastPositiveOnly) return false;
     this.lastLength = col.length;
     this.lastGeneration = col.generation;
     this.lastPositiveOnly = positiveOnly;
-    const { indices, count } = this.lttb.update(col.xs, col.ys, col.length, col.generation);
     const pts = this.points;
     let n = 0;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k];
+    const take = (i: number) => {
       const y = col.ys[i];
-      if (positiveOnly && !(y > 0)) continue;
+      if (positiveOnly && !(y > 0)) return;
       let p = this.pool[n];
       if (!p) this.pool.push((p = { x: 0, y: 0 }));
       p.x = col.xs[i];
       p.y = y;
       pts[n++] = p;
-    }
+    };
+    const h = Math.min(head, col.length);
+    for (let i = 0; i < h; i++) take(i);
+    const rest = col.length - h;
+    const { indices, count } = rest > 0 ? this.lttb.update(h ? col.xs.subarray(h) : col.xs, h ? col.ys.subarray(h) : col.ys, rest, col.generation) : { indices: new Int32Array(0), count: 0 };
+    for (let k = 0; k < count; k++) take(h + indices[k]);
     pts.length = n;
     return true;
   }

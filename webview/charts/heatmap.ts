@@ -6,7 +6,7 @@
 import type { Chart, ChartOptions, Plugin } from 'chart.js';
 import { mix } from '../data/colors';
 import { colorLut, paintHeatmap, type HeatmapGrid, type RGBA } from '../data/histograms';
-import { fmt } from '../data/summary';
+import { fmt, fmtStep } from '../data/summary';
 import { baseOptions } from './chartjs';
 import type { Theme } from './theme';
 
@@ -127,7 +127,7 @@ export function heatmapOptions(theme: Theme, layerLabel: string): ChartOptions<'
             const step = ticks[2].value - ticks[1].value;
             if (Math.abs(v / step - Math.round(v / step)) > 1e-6) return '';
           }
-          return fmt(v, 6);
+          return fmtStep(v);
         },
       },
     },

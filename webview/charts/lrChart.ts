@@ -38,6 +38,11 @@ export class LearningRateChart extends RunLinesChart {
     return [rectificationPlugin(() => this.marks)];
   }
 
+  /** On a logarithmic step axis the first steps take half the width: keep them all. */
+  protected override denseHead(): number {
+    return this.ctx.state().stepScale === 'log' ? 400 : 0;
+  }
+
   protected override legendKey(): string {
     return this.ctx.state().stepSize === 'applied' ? 'solid: applied step scalar · dashed: lr' : 'solid: lr·rₜ · dashed: lr after the schedule';
   }

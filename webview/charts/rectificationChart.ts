@@ -32,6 +32,11 @@ export class RectificationChart extends RunLinesChart {
     return [rectificationPlugin(() => this.marks, 'rho')];
   }
 
+  /** On a logarithmic step axis the first steps take half the width: keep them all. */
+  protected override denseHead(): number {
+    return this.ctx.state().stepScale === 'log' ? 400 : 0;
+  }
+
   protected override legendKey(): string {
     return 'upper panel: ρₜ (log) · lower panel: rₜ';
   }

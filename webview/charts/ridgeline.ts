@@ -7,7 +7,7 @@
 import type { Chart, ChartOptions, Plugin } from 'chart.js';
 import { mix, rgba } from '../data/colors';
 import type { RGBA, RidgelineShape } from '../data/histograms';
-import { fmt } from '../data/summary';
+import { fmt, fmtStep } from '../data/summary';
 import { baseOptions } from './chartjs';
 import type { Theme } from './theme';
 
@@ -121,5 +121,5 @@ export function updateRidgelineAxes(chart: Chart<'line'>, shape: RidgelineShape,
   scales.y.min = has ? shape.minStep - shape.amplitude : 0;
   scales.y.max = has ? shape.maxStep : 1;
   // Steps are integers; the axis reaches above the oldest baseline to fit its ridge: no labels there.
-  scales.y.ticks!.callback = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= minStep ? fmt(v, 6) : '');
+  scales.y.ticks!.callback = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= minStep ? fmtStep(v) : '');
 }

@@ -64,6 +64,10 @@ export abstract class RunLinesChart implements ChartView {
   protected plugins(): Plugin<'line'>[] {
     return [];
   }
+  /** Leading points drawn without downsampling (see SeriesFeed.fill). */
+  protected denseHead(): number {
+    return 0;
+  }
   /** How to read the line styles, shown after the legend's runs (e.g. "dashed: validation"). */
   protected legendKey(): string {
     return '';
@@ -100,7 +104,7 @@ export abstract class RunLinesChart implements ChartView {
         }
         continue;
       }
-      if (b.feed.fill(data.series[b.spec.series], b.spec.positiveOnly?.() ?? false)) changed = true;
+      if (b.feed.fill(data.series[b.spec.series], b.spec.positiveOnly?.() ?? false, this.denseHead())) changed = true;
     }
     changed = this.refreshExtras() || changed;
     if (!changed) return;

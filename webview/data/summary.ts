@@ -75,3 +75,8 @@ export function fmt(v: number | null | undefined, digits = 4): string {
   if (a >= 1e5 || a < 1e-3) return v.toExponential(Math.max(0, digits - 2));
   return Number(v.toPrecision(digits)).toString();
 }
+
+/** A step for axis labels: 100000 -> "100,000". */
+export function fmtStep(v: number): string {
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : fmt(v);
+}

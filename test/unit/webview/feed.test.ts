@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { XYColumn } from '../../../webview/data/columns';
+import { SeriesFeed } from '../../../webview/charts/feed';
+
+function column(n: number, f: (i: number) => number): XYColumn {
+  const c = new XYColumn();
+  for (let i = 0; i < n; i++) c.push(i + 1, f(i));
+  return c;
+}
+
+describe('webview: series feed (column -> chart points)', () => {
+  it('gives at most the target number of points, first and last included, in step order', () => {
+    const col = column(100_000, (i) => Math.sin(i / 100));
+    const feed = new SeriesFeed(1500);
+    assert.ok(feed.fill(col));
+    assert.ok(feed.points.length <= 1500 && feed.points.length > 1000, String(feed.points.length));
+    assert.equal(feed.points[0].x, 1);
+    assert.equal(feed.points[feed.points.length - 1].x, 100_000);
+    for (let i = 1; i < feed.points.length; i++) assert.ok(feed.points[i].x > feed.points[i - 1].x);
+    assert.ok(!feed.fill(col), 'nothing new: no change');
+  });
+
+  it('reuses its point objects across refills (no garbage per frame)', () => {
+    const col = column(5000, (i) => i);
+    const feed = new SeriesFeed(500);
+    feed.fill(col);
+    const first = feed.points[10];
+    col.push(5001, 1);
+    feed.fill(col);
+    assert.equal(feed.points[10], first);
+  });
+
+  it('keeps a dense head for logarithmic step axes', () => {
+    const col = column(100_000, (i) => i % 7);
+    const feed = new SeriesFeed(1500);
+    feed.fill(col, false, 400);
+    assert.ok(feed.points.length <= 1500);
+    for (let i = 0; i < 400; i++) assert.equal(feed.points[i].x, i + 1, 'the first 400 steps all drawn');
+    assert.equal(feed.points[feed.points.length - 1].x, 100_000);
+  });
+
+  it('drops non-positive values for a logarithmic value axis', () => {
+    const col = column(100, (i) => i - 50);
+    const feed = new SeriesFeed(1500);
+    feed.fill(col, true);
+    assert.equal(feed.points.length, 49);
+    assert.ok(feed.points.every((p) => p.y > 0));
+  });
+});
