@@ -301,11 +301,12 @@ export class DashboardPanel {
     return path.join(dir, id);
   }
 
-  private async sendRunData(id: string): Promise<void> {
+  private async sendRunData(id: string, attempt = 0): Promise<void> {
     const dir = this.checkedRun(id, 'read');
     if (!dir) {
-      // A run announced live may not be on disk for a moment: its live data still comes.
-      if (!this.runs.get(id)?.live) await this.post({ type: 'runDataError', runId: id, error: 'no such run on disk' });
+      // A run announced live may not be on disk for a moment: try again shortly.
+      if (this.runs.get(id)?.live && attempt < 20) setTimeout(() => void this.sendRunData(id, attempt + 1).catch(() => {}), 250);
+      else await this.post({ type: 'runDataError', runId: id, error: 'no such run on disk' });
       return;
     }
     const pending = { metrics: [] as MetricRow[], histograms: [] as HistogramSlice[] };

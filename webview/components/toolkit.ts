@@ -43,6 +43,7 @@ export function button(label: string, onClick: () => void, opts: { secondary?: b
 }
 
 export function setDisabled(el: HTMLElement, disabled: boolean): void {
+  if (el.hasAttribute('disabled') === disabled) return;
   if (disabled) el.setAttribute('disabled', '');
   else el.removeAttribute('disabled');
 }
@@ -152,9 +153,14 @@ export function radioGroup(
   let quiet = false;
   el.addEventListener('change', () => {
     const v = el.value;
-    if (!quiet && v) onChange(v);
+    if (quiet || !v) return;
+    current = v;
+    onChange(v);
   });
+  let current = value;
   el.setValue = (v: string) => {
+    if (v === current) return;
+    current = v;
     quiet = true;
     for (const r of Array.from(el.children) as Array<HTMLElement & { checked: boolean }>) r.checked = r.getAttribute('value') === v;
     quiet = false;

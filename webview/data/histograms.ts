@@ -19,6 +19,9 @@ export class HistogramSeries {
   /** Appends a slice past the last step (others are dropped); thins to every other slice when full. */
   push(slice: HistogramSlice): boolean {
     if (!(slice.step > this.lastStep)) return false;
+    // Fixed bins: share one edges array between slices instead of keeping a copy per slice.
+    const prev = this.slices[this.slices.length - 1];
+    if (prev && prev.edges !== slice.edges && sameNumbers(prev.edges, slice.edges)) slice = { ...slice, edges: prev.edges };
     if (this.slices.length >= this.maxSlices) {
       // Keep every other slice, always the newest half's last one.
       this.slices = this.slices.filter((_, i) => (this.slices.length - 1 - i) % 2 === 0);
@@ -44,6 +47,12 @@ export class HistogramSeries {
     }
     return lo - 1;
   }
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
