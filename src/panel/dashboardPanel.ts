@@ -288,21 +288,21 @@ export class DashboardPanel {
   }
 
   /** The run directory of `id` if it is a run id listed on disk; undefined otherwise (logged). */
-  private checkedRun(id: string, action: string): string | undefined {
+  private checkedRun(id: string, action: string, quiet = false): string | undefined {
     const dir = this.runsDir;
     if (!dir || !isDiskRunId(id)) {
       this.deps.log(`[dashboard] refused to ${action} '${id}': not a run id`);
       return undefined;
     }
     if (!listRuns(dir).some((r) => r.id === id)) {
-      this.deps.log(`[dashboard] refused to ${action} '${id}': no such run in ${dir}`);
+      if (!quiet) this.deps.log(`[dashboard] refused to ${action} '${id}': no such run in ${dir}`);
       return undefined;
     }
     return path.join(dir, id);
   }
 
   private async sendRunData(id: string, attempt = 0): Promise<void> {
-    const dir = this.checkedRun(id, 'read');
+    const dir = this.checkedRun(id, 'read', this.runs.get(id)?.live);
     if (!dir) {
       // A run announced live may not be on disk for a moment: try again shortly.
       if (this.runs.get(id)?.live && attempt < 20) setTimeout(() => void this.sendRunData(id, attempt + 1).catch(() => {}), 250);
