@@ -2,7 +2,9 @@
 // requestAnimationFrame calls each dirty view's render() (charts call update('none') there), honouring
 // each view's minimum interval (histograms redraw at most 5 times a second while data streams) and a
 // time budget per frame: once a frame has spent `budgetMs`, the views still dirty wait for the next
-// frame, longest-waiting first, so one frame never renders everything at once.
+// frame, longest-waiting first, so one frame never renders everything at once -- unless a view has
+// waited more than `maxWaitMs` past its interval (a busy machine makes every render slower; data must
+// still reach the screen within ~100 ms).
 
 export interface Renderable {
   readonly minIntervalMs: number;
@@ -34,6 +36,7 @@ export class FrameScheduler {
     private readonly all: () => Iterable<Renderable>,
     private readonly onError: (e: unknown) => void = (e) => console.error(e),
     readonly budgetMs = 6,
+    readonly maxWaitMs = 40,
   ) {}
 
   /** Views to draw without waiting for their minimum interval (the user just changed something). */
@@ -74,11 +77,13 @@ export class FrameScheduler {
     let rendered = 0;
     const order = [...this.dirty].sort((a, b) => a[1] - b[1]).map(([v]) => v);
     for (const v of order) {
+      const since = this.dirty.get(v) ?? t0;
       const last = this.last.get(v) ?? -Infinity;
       if (v.minIntervalMs > 0 && t0 - last < v.minIntervalMs && !this.urgent.has(v)) continue;
       // At least one view per frame; then only views expected to fit in what is left of the budget.
       const start = performance.now();
-      if (rendered > 0 && start - t0 + (this.cost.get(v) ?? 0) > this.budgetMs) continue;
+      const overdue = t0 - Math.max(since, last + v.minIntervalMs) > this.maxWaitMs;
+      if (rendered > 0 && !overdue && start - t0 + (this.cost.get(v) ?? 0) > this.budgetMs) continue;
       this.dirty.delete(v);
       this.urgent.delete(v);
       this.last.set(v, t0);
