@@ -10,12 +10,13 @@ Training options (override the spec file's fields when --spec is given):
   --spec FILE          a RunSpec or ComparisonSpec as JSON (see README, "Run spec")
   --optimizer NAME     ${OPTIMIZER_NAMES.join(' | ')}            (default radam)
   --compare NAMES      also train these optimizers in lockstep, e.g. --compare adam,sgd-momentum
-  --dataset NAME       spiral | moons | xor | sine | digits | csv           (default spiral)
+  --dataset NAME       spiral | moons | xor | sine | digits | csv |
+                       reverse | sort | copy-shift (token sequences)        (default spiral)
   --csv FILE           csv dataset file (relative to the current directory)
   --label-column NAME  csv label column                                    (default label)
   --samples N          examples to generate / take                         (dataset default)
   --validation-split F fraction held out for validation                    (default 0.2)
-  --model NAME         mlp | cnn                                           (default mlp)
+  --model NAME         mlp | cnn | transformer (sequence sets; sizes: --spec)  (default mlp)
   --hidden N,N         hidden layer sizes of the mlp                       (default 64,64)
   --activation NAME    relu | tanh | sigmoid | elu | gelu                  (default relu)
   --steps N            optimizer steps                                     (default 1000)
@@ -69,8 +70,8 @@ export interface Overrides {
 
 export class UsageError extends Error {}
 
-const DATASETS: readonly string[] = ['spiral', 'moons', 'xor', 'sine', 'digits', 'csv'];
-const MODELS: readonly string[] = ['mlp', 'cnn'];
+const DATASETS: readonly string[] = ['spiral', 'moons', 'xor', 'sine', 'digits', 'csv', 'reverse', 'sort', 'copy-shift'];
+const MODELS: readonly string[] = ['mlp', 'cnn', 'transformer'];
 const ACTIVATIONS: readonly string[] = ['relu', 'tanh', 'sigmoid', 'elu', 'gelu'];
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly string[]): T {

@@ -1,7 +1,7 @@
 // Workspace settings (radam.*) → a RunSpec, or the list of problems that stop a run from starting.
 // Pure: takes plain values, so it is unit-tested without VS Code; src/commands reads the values.
 import type { OptimizerSpec } from '../optim/types';
-import { DEFAULT_METRICS, type Activation, type DatasetName, type ModelName, type RunSpec } from './runSpec';
+import { DEFAULT_METRICS, SEQUENCE_DATASETS, type Activation, type DatasetName, type ModelName, type RunSpec, type TransformerNorm } from './runSpec';
 import { checkSettings, type SettingProblem, type SettingSchema } from './settingsSchema';
 
 export type SettingValues = Record<string, unknown>;
@@ -31,6 +31,8 @@ export function runSpecFromSettings(values: SettingValues, schema: Record<string
     schedule: { kind: 'constant' },
   };
   const dataset = get<DatasetName>('training.dataset');
+  const model = get<ModelName>('training.model');
+  const sequence = isSequenceSet(dataset);
   return {
     ok: true,
     spec: {
@@ -40,11 +42,20 @@ export function runSpecFromSettings(values: SettingValues, schema: Record<string
         name: dataset,
         validationSplit: get<number>('training.validationSplit'),
         ...(dataset === 'csv' ? { csvPath: get<string>('training.csvPath'), csvLabelColumn: get<string>('training.csvLabelColumn') } : {}),
+        ...(sequence ? { sequenceLength: get<number>('transformer.sequenceLength'), vocabularySize: get<number>('transformer.vocabularySize') } : {}),
       },
       model: {
-        name: get<ModelName>('training.model'),
+        name: model,
         hiddenLayers: get<number[]>('training.hiddenLayers'),
         activation: get<Activation>('training.activation'),
+        ...(model === 'transformer'
+          ? {
+              layers: get<number>('transformer.layers'),
+              dModel: get<number>('transformer.dModel'),
+              heads: get<number>('transformer.heads'),
+              norm: get<TransformerNorm>('transformer.norm'),
+            }
+          : {}),
       },
       steps: get<number>('training.steps'),
       batchSize: get<number>('training.batchSize'),
@@ -60,12 +71,45 @@ export function runSpecFromSettings(values: SettingValues, schema: Record<string
   };
 }
 
+function isSequenceSet(dataset: unknown): boolean {
+  return (SEQUENCE_DATASETS as readonly unknown[]).includes(dataset);
+}
+
 /** Rules that involve more than one setting. */
 function crossChecks(v: SettingValues): SettingProblem[] {
   const problems: SettingProblem[] = [];
   const dataset = v['radam.training.dataset'];
   const model = v['radam.training.model'];
-  if (model === 'cnn' && dataset !== 'digits') {
+  const sequence = isSequenceSet(dataset);
+  if (model === 'transformer' && !sequence) {
+    problems.push({
+      key: 'radam.training.model',
+      value: model,
+      accepted: `"mlp" for the ${String(dataset)} dataset ("transformer" needs a token-sequence dataset: reverse, sort or copy-shift)`,
+      message: `Setting radam.training.model is "transformer", which needs token sequences, but radam.training.dataset is ${JSON.stringify(dataset)}; use "reverse", "sort" or "copy-shift", or the "mlp" model.`,
+    });
+  }
+  if (sequence && model !== 'transformer') {
+    problems.push({
+      key: 'radam.training.model',
+      value: model,
+      accepted: `"transformer" for the ${String(dataset)} dataset (one prediction per token)`,
+      message: `Setting radam.training.dataset is ${JSON.stringify(dataset)}, a token-sequence task that needs one prediction per token, but radam.training.model is ${JSON.stringify(model)}; use "transformer".`,
+    });
+  }
+  if (model === 'transformer') {
+    const d = v['radam.transformer.dModel'];
+    const h = v['radam.transformer.heads'];
+    if (typeof d === 'number' && typeof h === 'number' && h > 0 && d % h !== 0) {
+      problems.push({
+        key: 'radam.transformer.dModel',
+        value: d,
+        accepted: `a multiple of radam.transformer.heads (${h})`,
+        message: `Setting radam.transformer.dModel is ${d}, which is not a multiple of radam.transformer.heads (${h}); each head gets dModel / heads dimensions.`,
+      });
+    }
+  }
+  if (model === 'cnn' && dataset !== 'digits' && !sequence) {
     problems.push({
       key: 'radam.training.model',
       value: model,

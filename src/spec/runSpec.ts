@@ -5,8 +5,13 @@
 // The same JSON can be given to `radam-lab train --spec run.json`.
 import type { OptimizerSpec } from '../optim/types';
 
-export type DatasetName = 'spiral' | 'moons' | 'xor' | 'sine' | 'digits' | 'csv';
-export type ModelName = 'mlp' | 'cnn';
+export type DatasetName = 'spiral' | 'moons' | 'xor' | 'sine' | 'digits' | 'csv' | SequenceDatasetName;
+/** Synthetic token-sequence tasks (per-token classification), for the `transformer` model. */
+export type SequenceDatasetName = 'reverse' | 'sort' | 'copy-shift';
+export const SEQUENCE_DATASETS: readonly SequenceDatasetName[] = ['reverse', 'sort', 'copy-shift'];
+export type ModelName = 'mlp' | 'cnn' | 'transformer';
+/** Where the transformer's layer norms sit: after each residual sum (the original and the paper's) or before each sublayer. */
+export type TransformerNorm = 'post' | 'pre';
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'gelu';
 
 export interface DatasetSpec {
@@ -19,6 +24,12 @@ export interface DatasetSpec {
   csvPath?: string;
   /** csv only: header name (or 0-based index as a string) of the label column. */
   csvLabelColumn?: string;
+  /** Sequence sets only (reverse, sort, copy-shift): tokens per sequence (default 12). */
+  sequenceLength?: number;
+  /** Sequence sets only: number of distinct tokens (default 16). */
+  vocabularySize?: number;
+  /** copy-shift only: the target at position i is the input at position (i - shift) mod length (default 1). */
+  shift?: number;
 }
 
 export interface ModelSpec {
@@ -26,6 +37,19 @@ export interface ModelSpec {
   /** mlp: sizes of the hidden layers, e.g. [64, 64]. */
   hiddenLayers: number[];
   activation: Activation;
+  // transformer only (all optional; defaults and limits: TRANSFORMER_DEFAULTS in src/trainer/models/fit.ts):
+  /** Encoder layers, 1-6 (default 2). */
+  layers?: number;
+  /** Width of the residual stream (default 64); a multiple of `heads`. */
+  dModel?: number;
+  /** Attention heads (default 4). */
+  heads?: number;
+  /** Hidden width of each feed-forward sublayer (default 4 * dModel). */
+  ffDim?: number;
+  /** 'post' (default; the paper's setting) or 'pre' layer norm. */
+  norm?: TransformerNorm;
+  /** Causal self-attention: position i attends to positions <= i only (default false). */
+  causal?: boolean;
 }
 
 export interface MetricOptions {

@@ -20,7 +20,16 @@ export function runSpecProblems(spec: unknown, where = 'spec'): string[] {
   if (!isObj(s.dataset) || typeof s.dataset.name !== 'string') p.push(`${where}.dataset.name: expected a string`);
   else if (typeof s.dataset.validationSplit !== 'number') p.push(`${where}.dataset.validationSplit: expected a number in [0, 0.9]`);
   if (!isObj(s.model) || typeof s.model.name !== 'string') p.push(`${where}.model.name: expected a string`);
-  else if (!Array.isArray(s.model.hiddenLayers)) p.push(`${where}.model.hiddenLayers: expected an array of layer sizes`);
+  else {
+    if (!Array.isArray(s.model.hiddenLayers)) p.push(`${where}.model.hiddenLayers: expected an array of layer sizes`);
+    // Transformer sizes are optional; when present they must be plain JSON of the right kind (ranges: the model's check).
+    for (const k of ['layers', 'dModel', 'heads', 'ffDim'] as const) {
+      const v = s.model[k];
+      if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1)) p.push(`${where}.model.${k}: expected an integer >= 1, got ${JSON.stringify(v)}`);
+    }
+    if (s.model.norm !== undefined && s.model.norm !== 'post' && s.model.norm !== 'pre') p.push(`${where}.model.norm: expected "post" or "pre"`);
+    if (s.model.causal !== undefined && typeof s.model.causal !== 'boolean') p.push(`${where}.model.causal: expected true or false`);
+  }
   if (!(Number.isInteger(s.steps) && (s.steps as number) >= 1)) p.push(`${where}.steps: expected an integer >= 1, got ${JSON.stringify(s.steps)}`);
   if (!(Number.isInteger(s.batchSize) && (s.batchSize as number) >= 1)) {
     p.push(`${where}.batchSize: expected an integer >= 1, got ${JSON.stringify(s.batchSize)}`);

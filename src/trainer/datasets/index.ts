@@ -5,11 +5,14 @@
 //   sine                1-D regression, y = sin x + noise feature standardised
 //   digits              28x28x1 MNIST images in [0, 1]   10 classes, not standardised
 //   csv                 a workspace file (see csv.ts)    features (and regression targets) standardised
+//   reverse, sort,      token sequences (sequences.ts)   per-token classification, not scaled
+//   copy-shift
 import type { DatasetName, DatasetSpec } from '../../spec/runSpec';
 import { Random } from '../random';
 import { loadCsv } from './csv';
 import { digitsInfo, loadDigits } from './digits';
 import { moons } from './moons';
+import { isSequenceDataset, loadSequences, sequenceInfo } from './sequences';
 import { sine } from './sine';
 import { spiral } from './spiral';
 import { checkValidationSplit, sampleCount, splitExamples, standardizeFeatures } from './split';
@@ -19,6 +22,7 @@ import { xor } from './xor';
 
 export { DatasetError } from './types';
 export type { Dataset, DatasetInfo, Split, Task, Scaling } from './types';
+export { isSequenceDataset, sequenceInfo, sequenceSizes, sequenceTarget, SEQUENCE_DEFAULTS, SEQUENCE_LIMITS } from './sequences';
 
 const SYNTHETIC: Partial<Record<DatasetName, SyntheticSet>> = { spiral, moons, xor, sine };
 /** Bounds on `samples` for generated sets: below, splits get degenerate; above, uploads get slow. */
@@ -35,6 +39,7 @@ export function loadDataset(spec: DatasetSpec, seed: number, opts: LoadOptions =
   checkValidationSplit(spec.validationSplit);
   if (spec.name === 'digits') return loadDigits(spec.samples, spec.validationSplit, seed);
   if (spec.name === 'csv') return loadCsv(spec, seed, opts.workspaceRoot);
+  if (isSequenceDataset(spec.name)) return loadSequences(spec, seed);
   const set = SYNTHETIC[spec.name];
   if (!set) throw new DatasetError(`unknown dataset ${JSON.stringify(spec.name)}`);
   const n = sampleCount(set.name, spec.samples, set.defaultSamples, MIN_SAMPLES, MAX_SAMPLES);
@@ -58,10 +63,12 @@ function describeBuiltin(set: SyntheticSet): DatasetInfo {
 
 /**
  * What a dataset looks like without loading it (task, input shape, outputs), for settings validation
- * in the extension host. Undefined for csv, whose shape is only known from its file.
+ * in the extension host. Undefined for csv, whose shape is only known from its file. Sequence sets take
+ * their sizes from `spec` (defaults when not given).
  */
-export function datasetInfoWithoutLoading(name: DatasetName): DatasetInfo | undefined {
+export function datasetInfoWithoutLoading(name: DatasetName, spec: Partial<DatasetSpec> = {}): DatasetInfo | undefined {
   if (name === 'digits') return digitsInfo();
+  if (isSequenceDataset(name)) return sequenceInfo({ ...spec, name });
   const set = SYNTHETIC[name];
   return set ? describeBuiltin(set) : undefined;
 }

@@ -7,7 +7,10 @@ export type Task = 'classification' | 'regression';
 export interface Split {
   /** Row-major features, n * featureSize entries. */
   x: Float32Array;
-  /** Classification: class index per example (stored as float). Regression: n * outputSize targets. */
+  /**
+   * Classification: class index per example (stored as float); sequence sets: `sequence.length` class
+   * indices per example (one per position). Regression: n * outputSize targets.
+   */
   y: Float32Array;
   n: number;
 }
@@ -30,6 +33,11 @@ export interface DatasetInfo {
   featureScaling?: Scaling;
   /** Set when regression targets were standardised the same way (csv regression): losses are in std units. */
   targetScaling?: Scaling;
+  /**
+   * Set for token-sequence sets (reverse, sort, copy-shift): x holds `length` token ids in
+   * 0..vocabulary-1 per example, y one target class per position; models output [batch, length, outputSize].
+   */
+  sequence?: { length: number; vocabulary: number };
 }
 
 /** Per-column affine scaling: scaled = (raw - mean) / std. */

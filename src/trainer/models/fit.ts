@@ -13,7 +13,7 @@ export const MAX_HIDDEN_LAYERS = 8;
 export const MAX_LAYER_WIDTH = 4096;
 
 /** What checkModelFits needs of a dataset: its name and shape (no data). */
-export type DatasetShape = Pick<DatasetInfo, 'name' | 'inputShape' | 'task'>;
+export type DatasetShape = Pick<DatasetInfo, 'name' | 'inputShape' | 'task' | 'sequence'>;
 
 export type ModelCheck = (spec: ModelSpec, info: DatasetShape) => string | null;
 
@@ -33,7 +33,16 @@ export function checkModelFits(spec: ModelSpec, info: DatasetShape): string | nu
   return check(spec, info);
 }
 
-export const checkMlp: ModelCheck = (spec) => {
+/** mlp and cnn output one prediction per example; sequence sets need one per position. */
+function sequenceRefused(model: string, info: DatasetShape): string | null {
+  return info.sequence
+    ? `${SETTING_MODEL}: "${model}" makes one prediction per example, but dataset "${info.name}" needs one per token; use "transformer"`
+    : null;
+}
+
+export const checkMlp: ModelCheck = (spec, info) => {
+  const refused = sequenceRefused('mlp', info);
+  if (refused) return refused;
   const h = spec.hiddenLayers;
   if (!Array.isArray(h) || h.length > MAX_HIDDEN_LAYERS) {
     return `${SETTING_HIDDEN_LAYERS}: give at most ${MAX_HIDDEN_LAYERS} layer sizes, e.g. [64, 64]`;
@@ -49,6 +58,8 @@ export const checkMlp: ModelCheck = (spec) => {
 export const CNN_MIN_SIDE = 10;
 
 export const checkCnn: ModelCheck = (_spec, info) => {
+  const refused = sequenceRefused('cnn', info);
+  if (refused) return refused;
   const s = info.inputShape;
   if (s.length !== 3) {
     return (
@@ -63,5 +74,55 @@ export const checkCnn: ModelCheck = (_spec, info) => {
   return null;
 };
 
+/** Setting names of the transformer's sizes. */
+export const SETTING_TRANSFORMER = 'radam.transformer';
+
+/** Sizes of the transformer when its ModelSpec leaves them out (ffDim: 4 * dModel). */
+export const TRANSFORMER_DEFAULTS = { layers: 2, dModel: 64, heads: 4, norm: 'post', causal: false } as const;
+/** Inclusive ranges; dModel must also be a multiple of heads. */
+export const TRANSFORMER_LIMITS = { layers: [1, 6], dModel: [4, 512], heads: [1, 16], ffDim: [1, 4096] } as const;
+
+export interface TransformerSizes {
+  layers: number;
+  dModel: number;
+  heads: number;
+  ffDim: number;
+  norm: 'post' | 'pre';
+  causal: boolean;
+}
+
+/** The transformer fields of `spec` with defaults filled in (not checked; see checkTransformer). */
+export function transformerSizes(spec: ModelSpec): TransformerSizes {
+  const dModel = spec.dModel ?? TRANSFORMER_DEFAULTS.dModel;
+  return {
+    layers: spec.layers ?? TRANSFORMER_DEFAULTS.layers,
+    dModel,
+    heads: spec.heads ?? TRANSFORMER_DEFAULTS.heads,
+    ffDim: spec.ffDim ?? 4 * dModel,
+    norm: spec.norm ?? TRANSFORMER_DEFAULTS.norm,
+    causal: spec.causal ?? TRANSFORMER_DEFAULTS.causal,
+  };
+}
+
+export const checkTransformer: ModelCheck = (spec, info) => {
+  if (!info.sequence || info.inputShape.length !== 1) {
+    return `${SETTING_MODEL}: "transformer" needs a token-sequence dataset but "${info.name}" is not one; set ${SETTING_DATASET} to "reverse", "sort" or "copy-shift"`;
+  }
+  const z = transformerSizes(spec);
+  for (const k of ['layers', 'dModel', 'heads', 'ffDim'] as const) {
+    const [lo, hi] = TRANSFORMER_LIMITS[k];
+    if (!Number.isInteger(z[k]) || z[k] < lo || z[k] > hi) {
+      return `${SETTING_TRANSFORMER}.${k}: expected an integer from ${lo} to ${hi}, got ${JSON.stringify(z[k])}`;
+    }
+  }
+  if (z.dModel % z.heads !== 0) {
+    return `${SETTING_TRANSFORMER}.dModel: ${z.dModel} is not a multiple of ${SETTING_TRANSFORMER}.heads (${z.heads})`;
+  }
+  if (z.norm !== 'post' && z.norm !== 'pre') return `${SETTING_TRANSFORMER}.norm: expected "post" or "pre", got ${JSON.stringify(z.norm)}`;
+  if (typeof z.causal !== 'boolean') return `model.causal: expected true or false, got ${JSON.stringify(z.causal)}`;
+  return null;
+};
+
 registerModelCheck('mlp', checkMlp);
 registerModelCheck('cnn', checkCnn);
+registerModelCheck('transformer', checkTransformer);

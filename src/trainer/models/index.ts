@@ -1,4 +1,4 @@
-// The model registry. Built-ins: `mlp` and `cnn`; further models (a tiny Transformer is planned) call
+// The model registry. Built-ins: `mlp`, `cnn` and `transformer` (token sequences); further models call
 // registerModel with a builder and, optionally, a check that says when they do not fit a dataset.
 //
 // Every builder must: output raw values (logits, no softmax) of size info.outputSize; name its layers
@@ -11,8 +11,9 @@ import type { DatasetInfo } from '../datasets/types';
 import { cnnBuilder } from './cnn';
 import { checkModelFits, registerModelCheck, type ModelCheck } from './fit';
 import { mlpBuilder } from './mlp';
+import { transformerBuilder } from './transformer';
 
-export { checkModelFits, SETTING_MODEL, SETTING_HIDDEN_LAYERS, SETTING_DATASET } from './fit';
+export { checkModelFits, SETTING_MODEL, SETTING_HIDDEN_LAYERS, SETTING_DATASET, TRANSFORMER_DEFAULTS, TRANSFORMER_LIMITS, transformerSizes } from './fit';
 export type { DatasetShape, ModelCheck } from './fit';
 export { lossAndAccuracy, type LossAndAccuracy } from './loss';
 export { LayerNamer, kernelInitializer } from './layers';
@@ -35,6 +36,7 @@ export function registerModel(name: string, builder: ModelBuilder | ModelBuildFn
 
 registerModel('mlp', mlpBuilder);
 registerModel('cnn', cnnBuilder);
+registerModel('transformer', transformerBuilder);
 
 /** Names of the registered models. */
 export function modelNames(): string[] {

@@ -7,6 +7,11 @@
 // tf.losses.softmaxCrossEntropy runs 32 (35 with its default reduction) and a sparse gather formulation 62;
 // on tfjs-node each kernel costs ~12 us whatever its size, so on small models this is what a step costs.
 // It is checked against tf.losses.softmaxCrossEntropy (value and gradient) in the unit tests.
+//
+// Sequence sets (info.sequence: reverse, sort, copy-shift) are per-token classification: the model outputs
+// [batch, length, classes], the targets are int32 class ids [n, length] (a one-hot [n, length, classes]
+// per split would take length x classes floats per example); each batch is one-hot encoded in the loss,
+// and loss and accuracy are means over every token of the batch.
 import { tf } from '../../tf';
 // Types only (erased at build): the tfjs instance itself always comes from ../../tf.
 import type { GradSaveFunc, Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
@@ -21,7 +26,7 @@ export interface LossAndAccuracy {
    * (float32) for classification, [n, outputs] for regression. The caller disposes it.
    */
   targets(split: Split): Tensor2D;
-  /** Mean loss over the batch. `output` is the model's output ([batch, outputSize]). */
+  /** Mean loss over the batch. `output` is the model's output ([batch, outputSize], or [batch, length, outputSize] for sequences). */
   loss(targets: Tensor, output: Tensor): Scalar;
   /** Fraction of argmax predictions equal to the target class; null for regression. */
   accuracy: ((targets: Tensor, output: Tensor) => Scalar) | null;
@@ -45,6 +50,24 @@ const softmaxCrossEntropyMean = tf.customGrad(((l: Tensor, z: Tensor, save: Grad
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (labels: Tensor, logits: Tensor) => Scalar;
 
 export function lossAndAccuracy(info: DatasetInfo): LossAndAccuracy {
+  if (info.task === 'classification' && info.sequence) {
+    const classes = info.outputSize;
+    const length = info.sequence.length;
+    return {
+      task: 'classification',
+      lossName: 'softmax cross-entropy per token',
+      targets(split) {
+        return tf.tensor2d(Int32Array.from(split.y), [split.n, length], 'int32');
+      },
+      loss: (targets, output) => {
+        const z = tf.reshape(output, [-1, classes]);
+        const l = tf.oneHot(tf.reshape(targets, [-1]) as Tensor, classes).toFloat();
+        return softmaxCrossEntropyMean(l, z);
+      },
+      accuracy: (targets, output) =>
+        tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(output, -1), targets), 'float32')) as Scalar),
+    };
+  }
   if (info.task === 'classification') {
     const classes = info.outputSize;
     return {
