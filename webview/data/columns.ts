@@ -55,6 +55,18 @@ export class XYColumn {
     return true;
   }
 
+  /** Makes room for `n` points in total (one allocation instead of repeated doubling). */
+  reserve(n: number): void {
+    const cap = Math.min(this.maxPoints, n);
+    if (cap <= this.xs.length) return;
+    const xs = new Float32Array(cap);
+    const ys = new Float32Array(cap);
+    xs.set(this.xs.subarray(0, this.length));
+    ys.set(this.ys.subarray(0, this.length));
+    this.xs = xs;
+    this.ys = ys;
+  }
+
   clear(): void {
     this.length = 0;
     this.stride = 1;

@@ -122,6 +122,26 @@ export class RunData {
     const len = c.steps.length;
     const tail = this.heldRowsAfter(len ? c.steps[len - 1] : -Infinity);
     this.clearMetrics();
+    // One allocation per series, sized by what the record holds (sparse series stay small).
+    const count = (a: ArrayLike<number>) => {
+      let k = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] === a[i]) k++;
+      return k + tail.length;
+    };
+    const sizes: Partial<Record<SeriesName, number>> = {
+      loss: count(c.loss),
+      lr: count(c.lr),
+      rhoT: count(c.rhoT),
+      rT: count(c.rT),
+      effectiveStepSize: count(c.effectiveStepSize),
+      gradNorm: count(c.gradNorm),
+      updateRatio: count(c.updateRatio),
+      valLoss: count(c.valLoss),
+      valAccuracy: count(c.valAccuracy),
+    };
+    sizes.smoothed = sizes.loss;
+    sizes.lrTimesRT = sizes.lr;
+    for (const name of SERIES) this.series[name].reserve(sizes[name] ?? 0);
     this.appendColumns(c);
     this.appendMetrics(tail);
     this.metricsVersion++;
