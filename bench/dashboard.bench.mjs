@@ -16,6 +16,7 @@
 // Needs: `node scripts/build.mjs` first, playwright-core (devDependency), Debian's chromium.
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -183,7 +184,7 @@ const browser = await chromium.launch({
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 });
-const results = { steps: STEPS, runs: RUNS, slices: SLICES, chromium: browser.version() };
+const results = { steps: STEPS, runs: RUNS, slices: SLICES, chromium: browser.version(), cpus: cpus().length, loadBefore: loadavg()[0] };
 try {
   const page = await browser.newPage({ viewport: { width: 1500, height: 1250 }, colorScheme: THEME === 'light' ? 'light' : 'dark' });
   page.on('pageerror', (e) => console.error('[page error]', e.message));
@@ -250,7 +251,9 @@ try {
   if (cdpLoad) writeFileSync(PROFILE_LOAD, JSON.stringify((await cdpLoad.send('Profiler.stop')).profile));
   results.loadMs = load.ms;
   results.loadPoints = load.charts;
-  console.log(`[bench:dashboard] Chromium ${results.chromium}; ${RUNS} runs x ${STEPS.toLocaleString('en-US')} steps, ${SLICES} histogram slices each`);
+  console.log(
+    `[bench:dashboard] Chromium ${results.chromium}; ${RUNS} runs x ${STEPS.toLocaleString('en-US')} steps, ${SLICES} histogram slices each; ${results.cpus} CPUs, load average ${results.loadBefore.toFixed(2)} at start (other work on the machine slows every figure)`,
+  );
   console.log(`[bench:dashboard] time to render (whole runs, as read from disk): ${f1(load.ms)} ms  (points drawn: ${JSON.stringify(load.charts)})`);
   if (SHOTS) {
     mkdirSync(SHOTS, { recursive: true });
@@ -407,5 +410,6 @@ try {
 } finally {
   await browser.close();
 }
+results.loadAfter = loadavg()[0];
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
 console.log(JSON.stringify({ bench: 'dashboard', ...results }));
