@@ -5,12 +5,12 @@
 //   dist/lib/optim.js   the optimizer library on its own (CommonJS)
 //   dist/lib/engine.js  the training engine as a library (benches), dist/lib/threads.js the thread rule
 //   dist/webview/*.js   dashboard front end (browser, IIFE)
-//   out/test/**         unit and integration tests, bundled per file
+//   out/**              unit and integration tests, compiled file by file with the sources they use
 // tfjs is never bundled: tfjs-node is a native addon and must be loaded from node_modules,
 // and the pure-JS @tensorflow/tfjs must be the very same module instance tfjs-node registers into.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, existsSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -67,13 +67,22 @@ const builds = [
   },
 ];
 
-// Tests: one bundle per test file so mocha reports them by file; the harness files stay .mjs.
+// Tests: compiled file by file (not bundled) into out/, with the sources they import (src/, webview/),
+// so that every test in one mocha process shares ONE instance of each module. (One bundle per test
+// file gave each its own copy of, e.g., the optimizer classes, and tfjs's global class registry then
+// held whichever copy registered last.) The harness files stay .mjs.
 const testEntries = walk('test', (p) => /\.ts$/.test(p) && !p.endsWith('.d.ts'));
+const compiled = [...testEntries, ...walk('src', (p) => p.endsWith('.ts')), ...walk('webview', (p) => p.endsWith('.ts'))].filter(
+  (p) => !p.endsWith('.d.ts'),
+);
 if (testEntries.length) {
   builds.push({
-    ...node,
-    entryPoints: Object.fromEntries(testEntries.map((p) => [relative('test', p).replace(/\.ts$/, ''), p])),
-    outdir: 'out/test',
+    ...common,
+    bundle: false,
+    platform: 'node',
+    format: 'cjs',
+    entryPoints: Object.fromEntries(compiled.map((p) => [p.replace(/\.ts$/, ''), p])),
+    outdir: 'out',
   });
 }
 
@@ -82,11 +91,11 @@ for (const b of builds) {
   b.entryPoints = Object.fromEntries(Object.entries(b.entryPoints).filter(([, src]) => existsSync(src)));
 }
 
-// Remove bundles of tests whose source is gone, so mocha never runs a stale test. (Not the whole of
+// Remove compiled files whose source is gone, so mocha never runs a stale test. (Not the whole of
 // out/: a test run in progress elsewhere keeps its files.)
-const liveTests = new Set(testEntries.map((p) => join('out', 'test', relative('test', p).replace(/\.ts$/, '.js'))));
-for (const f of walk(join('out', 'test'), (p) => p.endsWith('.js'))) {
-  if (!liveTests.has(f)) rmSync(f, { force: true });
+const live = new Set(compiled.map((p) => join('out', p.replace(/\.ts$/, '.js'))));
+for (const f of walk('out', (p) => p.endsWith('.js'))) {
+  if (!live.has(f)) rmSync(f, { force: true });
 }
 
 const t0 = Date.now();

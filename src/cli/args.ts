@@ -1,4 +1,5 @@
 // Command-line parsing for radam-lab (pure: argv in, options or a usage error out; no tfjs here).
+import { MAX_THREADS, parseThreadOverride, type ThreadOverride } from '../host/threads';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/types';
 import { DEFAULT_METRICS, type Activation, type ComparisonSpec, type DatasetName, type ModelName, type RunSpec } from '../spec/runSpec';
 
@@ -27,6 +28,7 @@ Training options (override the spec file's fields when --spec is given):
   --histogram-every N  gradient histogram every N steps, 0 = never         (default 10)
   --validation-every N validation every N steps, 0 = at the end only       (default 50)
   --no-watch           skip gradient norms, update ratios and histograms
+  --threads N|auto     TensorFlow intra-op threads; auto: by model size and cores (default auto)
   --out DIR            runs folder                                         (default ./.radam/runs)
   --json               print one line of JSON on stdout (the summary)
   --quiet              no progress bar
@@ -40,6 +42,8 @@ export interface TrainArgs {
   json: boolean;
   quiet: boolean;
   watch: boolean;
+  /** TensorFlow intra-op threads (src/host/threads.ts): auto, or a fixed count. */
+  threads: ThreadOverride;
 }
 export interface ListArgs {
   command: 'list';
@@ -100,6 +104,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let json = false;
   let quiet = false;
   let watch = true;
+  let threads: ThreadOverride = 'auto';
   while (args.length) {
     const raw = args.shift() as string;
     // --flag=value and --flag value
@@ -118,6 +123,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--json': json = true; break;
       case '--quiet': quiet = true; break;
       case '--no-watch': watch = false; break;
+      case '--threads': {
+        const v = value();
+        const t = parseThreadOverride(v);
+        if (t === null) throw new UsageError(`--threads: expected auto or an integer in [1, ${MAX_THREADS}], got "${v}"`);
+        threads = t;
+        break;
+      }
       case '--out': out = value(); break;
       case '--spec': specFile = value(); break;
       case '--optimizer': o.optimizer = oneOf<OptimizerName>('--optimizer', value(), OPTIMIZER_NAMES); break;
@@ -146,7 +158,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
   }
   if (command === 'list') return { command: 'list', out, json };
-  return { command: 'train', specFile, overrides: o, out, json, quiet, watch };
+  return { command: 'train', specFile, overrides: o, out, json, quiet, watch, threads };
 }
 
 /** The run spec used when no --spec file is given (the extension's default settings). */
