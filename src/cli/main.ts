@@ -9,7 +9,9 @@
 // finished or diverged (a diverging optimizer is a result, not an error), 1 when a run failed or training
 // could not start, 2 on a usage error, 130 when interrupted (the runs are marked stopped).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { describeThreadEnv, threadEnvFor } from '../host/threads';
 import { listRuns, type RunRecord } from '../runs';
 import { USAGE, UsageError, applyOverrides, comparisonFromFile, defaultRunSpec, parseArgs, type ListArgs, type TrainArgs } from './args';
 
@@ -83,6 +85,13 @@ async function train(args: TrainArgs): Promise<number> {
   const comparison = applyOverrides(base, args.overrides);
   const runsDir = path.resolve(args.out);
 
+  // TensorFlow reads its thread settings once, when it loads (just below): choose them now, by the model's
+  // size and the core count (src/host/threads.ts), unless --threads or the environment fixes them.
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  const threadEnv = threadEnvFor(comparison, cores, args.threads, process.env);
+  Object.assign(process.env, threadEnv);
+  if (!args.quiet) process.stderr.write(`radam-lab: ${describeThreadEnv(threadEnv, comparison, cores, args.threads)}\n`);
+
   // tfjs loads here, not at start-up: --help, list and usage errors stay instant.
   const { tf, backendInfo } = await import('../tf');
   const { runComparison } = await import('../trainer/engine');
@@ -140,6 +149,7 @@ async function train(args: TrainArgs): Promise<number> {
       comparisonId: result.comparisonId,
       runsDir,
       backend: backendInfo.name,
+      threads: backendInfo.threads ?? null,
       runs: runs.map((r) => ({ ...brief(r), dir: path.join(runsDir, r.id) })),
     };
     process.stdout.write(JSON.stringify(summary) + '\n');

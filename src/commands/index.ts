@@ -8,6 +8,7 @@ import { exportRuns } from '../panel/exports';
 import type { ExportFormat, SweepResult } from '../protocol/webview';
 import { listRuns, RUNS_SUBDIR } from '../runs';
 import { compareWarmups, compareWithAdam, learningRateSweep, singleRun } from '../spec/comparisons';
+import { threadsFromSettings } from '../spec/fromSettings';
 import type { ComparisonSpec, RunSpec } from '../spec/runSpec';
 import type { SettingSchema } from '../spec/settingsSchema';
 import { showSettingProblems, specFromWorkspace } from './settings';
@@ -93,7 +94,13 @@ async function startComparison(commandId: string, deps: CommandDeps, opts: { alo
   const runsDir = path.join(folder.uri.fsPath, RUNS_SUBDIR);
   let entry: ActiveComparison;
   try {
-    entry = deps.manager.start({ comparison: build(spec.spec, config), title, runsDir, workspaceRoot: folder.uri.fsPath });
+    entry = deps.manager.start({
+      comparison: build(spec.spec, config),
+      title,
+      runsDir,
+      workspaceRoot: folder.uri.fsPath,
+      threads: threadsFromSettings({ 'radam.training.threads': config.get('training.threads') }),
+    });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     void vscode.window.showErrorMessage(`RAdam: could not start ${title}: ${msg}`);

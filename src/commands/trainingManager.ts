@@ -1,7 +1,9 @@
 // Runs comparisons for the commands: one forked trainer process per comparison (so "run alongside"
 // really runs alongside), a progress notification with Cancel, and events the dashboard and the status
 // bar subscribe to. Everything here is message routing; tensor work happens in the trainer process.
+import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { describeThreadEnv, threadEnvFor, type ThreadOverride } from '../host/threads';
 import { TrainerProcess } from '../host/trainerProcess';
 import type { TrainerToHost } from '../protocol/trainer';
 import type { ComparisonSpec } from '../spec/runSpec';
@@ -27,6 +29,8 @@ export interface StartRequest {
   title: string;
   runsDir: string;
   workspaceRoot: string;
+  /** radam.training.threads: TensorFlow's intra-op threads for the trainer (default auto: by model size). */
+  threads?: ThreadOverride;
 }
 
 export class TrainingManager implements vscode.Disposable {
@@ -45,7 +49,12 @@ export class TrainingManager implements vscode.Disposable {
   }
 
   start(req: StartRequest): ActiveComparison {
-    const trainer = new TrainerProcess({ distDir: this.distDir, log: this.log });
+    // TensorFlow reads its thread settings when it loads, so they go into the trainer's environment.
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    const threads = req.threads ?? 'auto';
+    const env = threadEnvFor(req.comparison, cores, threads, process.env);
+    this.log(`[host] ${describeThreadEnv(env, req.comparison, cores, threads)}`);
+    const trainer = new TrainerProcess({ distDir: this.distDir, log: this.log, env });
     let resolveEnded!: (m: Extract<TrainerToHost, { type: 'comparisonEnded' }>) => void;
     const ended = new Promise<Extract<TrainerToHost, { type: 'comparisonEnded' }>>((r) => (resolveEnded = r));
     let entry: ActiveComparison | undefined;

@@ -27,6 +27,18 @@ export interface RunBackend {
   native: boolean;
   warning?: string;
   tfjsVersion?: string;
+  /** TensorFlow's thread settings in the training process (src/host/threads.ts); absent in older runs. */
+  threads?: TfThreadSettings;
+}
+
+/** The TF_* variables the process had when tfjs-node loaded; null where unset (TensorFlow's default). */
+export interface TfThreadSettings {
+  /** TF_NUM_INTRAOP_THREADS: threads one op may use (TensorFlow's default: one per core). */
+  intraOp: number | null;
+  /** TF_NUM_INTEROP_THREADS: ops run at once (eager ops from tfjs run one at a time anyway). */
+  interOp: number | null;
+  /** TF_ENABLE_ONEDNN_OPTS: oneDNN kernels on (TensorFlow's default on x86) or off. */
+  oneDnnOpts: boolean | null;
 }
 
 /** What the run trained on, for display without reloading the dataset. */

@@ -8,6 +8,8 @@
 // Only the trainer process, the CLI, the optimizer library and tests import this module. The extension
 // host must never import it (tfjs-node is a native addon; a crash there would take VS Code down).
 
+import type { TfThreadSettings } from '../runs/format';
+
 export type Tf = typeof import('@tensorflow/tfjs');
 
 export interface BackendInfo {
@@ -16,6 +18,19 @@ export interface BackendInfo {
   native: boolean;
   /** Set when running on the fallback: why the native backend is not in use. */
   warning?: string;
+  /** Native backend only: the thread settings TensorFlow read when it loaded (see src/host/threads.ts). */
+  threads?: TfThreadSettings;
+}
+
+/** TensorFlow reads these once, when it loads: the parent sets them (src/host/threads.ts) before that. */
+function threadSettings(env: NodeJS.ProcessEnv): TfThreadSettings {
+  const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : null);
+  const onednn = env.TF_ENABLE_ONEDNN_OPTS?.trim();
+  return {
+    intraOp: int(env.TF_NUM_INTRAOP_THREADS),
+    interOp: int(env.TF_NUM_INTEROP_THREADS),
+    oneDnnOpts: onednn === undefined || onednn === '' ? null : onednn !== '0' && onednn.toLowerCase() !== 'false',
+  };
 }
 
 function loadTf(): { tf: Tf; info: BackendInfo } {
@@ -24,10 +39,11 @@ function loadTf(): { tf: Tf; info: BackendInfo } {
   let nativeError = 'RADAM_BACKEND=js was set';
   if (process.env.RADAM_BACKEND !== 'js') {
     try {
+      const threads = threadSettings(process.env);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const tf = require('@tensorflow/tfjs-node') as Tf;
       const name = tf.getBackend();
-      if (name === 'tensorflow') return { tf, info: { name, native: true } };
+      if (name === 'tensorflow') return { tf, info: { name, native: true, threads } };
       nativeError = `tfjs-node loaded but the active backend is '${name}'`;
     } catch (e) {
       nativeError = e instanceof Error ? e.message.split('\n')[0] : String(e);

@@ -1,0 +1,461 @@
+#!/usr/bin/env node
+// Training speed (issue 8): ms/step, samples/s and native ops per step of the MLP 784-256-256-10
+// (softmax cross-entropy, digits-shaped data) at batch 128 and 1024, RAdam and Adam:
+//
+//   tfjs-node defaults        tf.sequential + optimizer.minimize(() => tf.losses.softmaxCrossEntropy(..)),
+//                             tf.train.adam (Adam) or our RAdamOptimizer (tfjs has no RAdam), default threads
+//   defaults + thread rule    the same step with the env our thread rule picks (what the threads alone buy)
+//   engine, default threads   the trainer's step (src/trainer/engine.ts) with tfjs-node's default threads
+//                             (what the fewer ops alone buy)
+//   trainer                   the trainer's step with the thread rule: what the extension and the CLI run
+//                             (watch off: loss, lr, rho_t, r_t only, as the PyTorch loop it is compared with)
+//   trainer, watching         the same with the default watching (norms and histograms every 10 steps)
+//
+// and the ratio of the trainer's time to the PyTorch figures of the issue (2.6 ms at batch 128, 10.5 ms at
+// 1024; targets 1.6x and 1.2x). TensorFlow reads its thread settings once, when tfjs-node loads, so every
+// configuration runs in a child process of its own (this file with --child), kept alive across rounds;
+// rounds run the configurations one at a time in a different order each round, after a warm-up round,
+// and every figure is the median over rounds of the round's median step time (these machines are shared:
+// see ../shared/notes/environment.md; the load average is printed with the table).
+//
+// Ops per step are counted at the tfjs-node binding (src/trainer/opCounter.ts): native TF ops, uploads of
+// JS data, and, for reference, the kernels tf.profile sees (it does not see ops dispatched straight to the
+// binding, which is how the trainer's step runs).
+//
+//   node scripts/build.mjs && node bench/training-speed.bench.mjs [--quick] [--rounds N] [--json FILE]
+//   node bench/training-speed.bench.mjs --sweep [--quick]   the thread table behind src/host/threads.ts
+import { fork } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const ENGINE = path.join(root, 'dist', 'lib', 'engine.js');
+const OPTIM = path.join(root, 'dist', 'lib', 'optim.js');
+const THREADS = path.join(root, 'dist', 'lib', 'threads.js');
+const SELF = fileURLToPath(import.meta.url);
+
+/** PyTorch 2.13 CPU, 2 threads, same MLP and loss, Adam (issue 8), and the targets for our RAdam step. */
+const PYTORCH_MS = { 128: 2.6, 1024: 10.5 };
+const TARGET = { 128: 1.6, 1024: 1.2 };
+
+const MLP = { hidden: [256, 256], activation: 'relu', dataset: 'digits' };
+
+const median = (xs) => {
+  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** A seeded shuffle, so the interleaving differs per round but is reproducible. */
+function shuffled(xs, seed) {
+  const a = [...xs];
+  let s = seed >>> 0 || 1;
+  for (let i = a.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+// ------------------------------------------------------------------------------------------------------
+// child: one configuration (its thread env is fixed for the life of the process)
+
+function engineSpec(w, steps) {
+  const [dataset, samples] = w.dataset === 'spiral' ? ['spiral', 4000] : ['digits', 4000];
+  return {
+    kind: 'single',
+    runs: [
+      {
+        label: w.optimizer,
+        optimizer: { name: w.optimizer, learningRate: 1e-3 },
+        dataset: { name: dataset, validationSplit: 0.1, samples },
+        model: { name: 'mlp', hiddenLayers: w.hidden, activation: w.activation },
+        steps,
+        batchSize: w.batch,
+        seed: 1,
+        // validationEvery 0: validation only after the last step (outside the timed steps)
+        metrics: { histogramEvery: 10, histogramBins: 60, histogramRange: [-20, 0], perLayerHistograms: false, validationEvery: 0, normsEvery: 10 },
+      },
+    ],
+  };
+}
+
+/**
+ * Per-step durations of one round; the first `skip` steps (first kernels, allocator) are left out.
+ * cpu: the process's CPU time per step over the timed steps (all threads): with one thread, wall time
+ * well above it means the process waited for a core (other processes), not that the step got slower.
+ */
+function stats(durations, skip, cpuMs) {
+  const d = durations.slice(skip);
+  return { median: median(d), mean: d.reduce((a, b) => a + b, 0) / d.length, n: d.length, cpuPerStep: cpuMs / durations.length };
+}
+
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function engineChild(w) {
+  const lib = require(ENGINE);
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-speed-'));
+  const run = async (steps, onStep) => lib.runComparison({ comparison: engineSpec(w, steps), runsDir, watch: w.watch, events: onStep ? { step: onStep } : {} });
+  return {
+    backend: lib.backendInfo,
+    async round(steps) {
+      const durations = [];
+      let last = 0;
+      let cpu0 = 0;
+      let cpu1 = 0;
+      await run(steps, (s) => {
+        const now = performance.now();
+        if (s > 1) durations.push(now - last);
+        else cpu0 = cpuNow();
+        cpu1 = cpuNow();
+        last = now;
+      });
+      fs.rmSync(runsDir, { recursive: true, force: true });
+      fs.mkdirSync(runsDir);
+      return stats(durations, 3, cpu1 - cpu0);
+    },
+    async count() {
+      // Two runs that differ only by n steps: the difference is what n steps dispatch.
+      const n = 20;
+      const a = (await lib.countNativeOps(() => run(n))).counts;
+      const b = (await lib.countNativeOps(() => run(2 * n))).counts;
+      // tf.profile hands back one shared object: read each count before the next profile.
+      const ka = (await lib.tf.profile(() => run(n))).kernels.length;
+      const kb = (await lib.tf.profile(() => run(2 * n))).kernels.length;
+      const per = lib.perStep(a, b, n);
+      return { ...per, profileKernels: (kb - ka) / n };
+    },
+    close() {
+      fs.rmSync(runsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Plain tfjs-node: a layers model trained with optimizer.minimize, as the tfjs tutorials do. */
+async function minimizeChild(w) {
+  const lib = require(ENGINE); // for tf (the same tfjs-node instance) and the op counter
+  const { tf } = lib;
+  const N = 4096;
+  const inputs = 784;
+  const x = tf.randomNormal([N, inputs], 0, 1, 'float32', 1);
+  const labels = tf.tidy(() => tf.oneHot(tf.randomUniform([N], 0, 10, 'int32', 2), 10).toFloat());
+  const model = tf.sequential();
+  w.hidden.forEach((units, i) => model.add(tf.layers.dense({ units, activation: w.activation, ...(i === 0 ? { inputShape: [inputs] } : {}) })));
+  model.add(tf.layers.dense({ units: 10 }));
+  const optimizer = w.optimizer === 'adam' ? tf.train.adam(1e-3) : require(OPTIM).createOptimizer({ name: w.optimizer, learningRate: 1e-3 });
+  let at = 0;
+  const index = new Int32Array(w.batch);
+  const step = () => {
+    for (let k = 0; k < w.batch; k++) index[k] = (at + k * 7919) % N;
+    at += w.batch;
+    const idx = tf.tensor1d(index, 'int32');
+    const xb = tf.gather(x, idx);
+    const yb = tf.gather(labels, idx);
+    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb)), true);
+    loss.dataSync(); // the loss read back every step, as the trainer does
+    tf.dispose([idx, xb, yb, loss]);
+  };
+  return {
+    backend: lib.backendInfo,
+    async round(steps) {
+      const durations = [];
+      let cpu = 0;
+      for (let i = 0; i < steps; i++) {
+        const c = cpuNow();
+        const t = performance.now();
+        step();
+        durations.push(performance.now() - t);
+        cpu += cpuNow() - c;
+        if (i % 16 === 15) await new Promise((r) => setImmediate(r));
+      }
+      return stats(durations, 3, cpu);
+    },
+    async count() {
+      const n = 20;
+      const { counts } = await lib.countNativeOps(() => {
+        for (let i = 0; i < n; i++) step();
+      });
+      const p = await tf.profile(() => {
+        for (let i = 0; i < n; i++) step();
+      });
+      const byName = Object.fromEntries(Object.entries(counts.byName).map(([k, v]) => [k, v / n]));
+      return { ops: counts.ops / n, uploads: counts.uploads / n, deletes: counts.deletes / n, byName, profileKernels: p.kernels.length / n };
+    },
+    close() {},
+  };
+}
+
+async function child() {
+  let impl = null;
+  process.on('message', async (m) => {
+    try {
+      if (m.type === 'init') {
+        impl = m.workload.kind === 'minimize' ? await minimizeChild(m.workload) : await engineChild(m.workload);
+        process.send({ type: 'ready', backend: impl.backend });
+      } else if (m.type === 'round') {
+        process.send({ type: 'round', ...(await impl.round(m.steps)) });
+      } else if (m.type === 'count') {
+        process.send({ type: 'count', ...(await impl.count()) });
+      } else if (m.type === 'exit') {
+        impl?.close();
+        process.exit(0);
+      }
+    } catch (e) {
+      process.send({ type: 'error', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+  });
+}
+
+// ------------------------------------------------------------------------------------------------------
+// parent
+
+/** The environment of a child: ours without any TF_* thread setting, plus the configuration's. */
+function childEnv(extra) {
+  const env = {
+    MALLOC_MMAP_THRESHOLD_: '33554432',
+    MALLOC_TRIM_THRESHOLD_: '1073741824',
+    MALLOC_TOP_PAD_: '268435456',
+    ...process.env,
+    TF_CPP_MIN_LOG_LEVEL: '2',
+  };
+  for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'TF_ENABLE_ONEDNN_OPTS', 'OMP_NUM_THREADS']) delete env[k];
+  return { ...env, ...extra };
+}
+
+class Child {
+  constructor(config) {
+    this.config = config;
+    this.proc = fork(SELF, ['--child'], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: childEnv(config.env) });
+    this.stderr = '';
+    this.proc.stderr.on('data', (d) => (this.stderr = (this.stderr + d).slice(-4000)));
+    this.waiting = null;
+    this.proc.on('message', (m) => {
+      const w = this.waiting;
+      this.waiting = null;
+      if (!w) return;
+      if (m.type === 'error') w.reject(new Error(`${config.name}: ${m.error}`));
+      else w.resolve(m);
+    });
+    this.proc.once('exit', (code, signal) => this.waiting?.reject(new Error(`${config.name}: child exited (${code ?? signal}): ${this.stderr}`)));
+  }
+
+  ask(msg) {
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.proc.send(msg);
+    });
+  }
+
+  async close() {
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.send({ type: 'exit' });
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `configs` (each {name, workload, env, steps}) in interleaved rounds; returns per config the
+ * median over rounds of the round median (ms/step), the rounds, and the op counts.
+ */
+async function measure(configs, { rounds, log, count = true }) {
+  const children = configs.map((c) => new Child(c));
+  const out = configs.map((c) => ({ ...c, rounds: [], ops: null, backend: null }));
+  try {
+    for (let i = 0; i < children.length; i++) {
+      out[i].backend = (await children[i].ask({ type: 'init', workload: configs[i].workload })).backend;
+      if (out[i].backend?.name !== 'tensorflow') throw new Error(`${configs[i].name}: backend ${out[i].backend?.name}, not tfjs-node`);
+      await children[i].ask({ type: 'round', steps: Math.ceil(configs[i].steps / 2) }); // warm-up
+      if (count) out[i].ops = await children[i].ask({ type: 'count' });
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (const i of shuffled(configs.map((_, k) => k), 101 + r)) {
+        const res = await children[i].ask({ type: 'round', steps: configs[i].steps });
+        out[i].rounds.push(res);
+      }
+      log(`[speed] round ${r + 1}/${rounds} done (load ${os.loadavg()[0].toFixed(2)})`);
+    }
+  } finally {
+    await Promise.all(children.map((c) => c.close().catch(() => {})));
+  }
+  for (const o of out) {
+    o.msPerStep = median(o.rounds.map((x) => x.median));
+    o.meanMsPerStep = median(o.rounds.map((x) => x.mean));
+    o.cpuMsPerStep = median(o.rounds.map((x) => x.cpuPerStep));
+  }
+  return out;
+}
+
+function threadRule() {
+  if (!fs.existsSync(THREADS)) throw new Error(`${THREADS} is missing: run node scripts/build.mjs first`);
+  return require(THREADS);
+}
+
+/** A RunSpec-shaped description of the bench's MLP for the thread rule. */
+function ruleSpec(batch) {
+  return engineSpec({ optimizer: 'radam', hidden: MLP.hidden, activation: MLP.activation, dataset: 'digits', batch }, 1).runs[0];
+}
+
+export async function runSpeedBench({ quick = false, rounds = quick ? 3 : 7, log = (s) => process.stderr.write(s + '\n') } = {}) {
+  if (!fs.existsSync(ENGINE)) throw new Error(`${ENGINE} is missing: run node scripts/build.mjs first`);
+  const { tfThreadEnv } = threadRule();
+  const cores = os.cpus().length;
+  const results = { cpus: cores, loadBefore: os.loadavg(), rounds, rows: [], rule: {} };
+  log(`[speed] ${cores} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${rounds} rounds per batch size`);
+  for (const batch of [128, 1024]) {
+    const rule = tfThreadEnv(ruleSpec(batch), cores, 'auto');
+    results.rule[batch] = rule;
+    log(`[speed] batch ${batch}: thread rule -> ${JSON.stringify(rule)}`);
+    const steps = quick ? (batch >= 1024 ? 30 : 100) : batch >= 1024 ? 60 : 200;
+    const configs = [];
+    for (const optimizer of ['radam', 'adam']) {
+      const w = { ...MLP, batch, optimizer };
+      configs.push(
+        { name: 'tfjs-node defaults', optimizer, batch, steps, env: {}, workload: { ...w, kind: 'minimize' } },
+        { name: 'defaults + thread rule', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'minimize' } },
+        { name: 'engine, default threads', optimizer, batch, steps, env: {}, workload: { ...w, kind: 'engine', watch: false } },
+        { name: 'trainer', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'engine', watch: false } },
+        { name: 'trainer, watching', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'engine', watch: true } },
+      );
+    }
+    results.rows.push(...(await measure(configs, { rounds, log })));
+  }
+  results.loadAfter = os.loadavg();
+  return results;
+}
+
+const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+export function markdown(results) {
+  const lines = [];
+  lines.push(
+    `Training speed, MLP 784-256-256-10 (softmax cross-entropy), ${results.cpus} CPUs, load average ${results.loadBefore.map((x) => x.toFixed(2)).join(' ')} ` +
+      `before / ${results.loadAfter.map((x) => x.toFixed(2)).join(' ')} after; median of ${results.rounds} interleaved rounds of each round's median step.`,
+  );
+  lines.push(`Thread rule: ${Object.entries(results.rule).map(([b, e]) => `batch ${b}: ${Object.entries(e).map(([k, v]) => `${k}=${v}`).join(' ')}`).join('; ')}`);
+  lines.push('');
+  lines.push('| batch | optimizer | configuration | ms/step | samples/s | native ops/step | uploads/step | tf.profile kernels/step | vs PyTorch |');
+  lines.push('|---:|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of results.rows) {
+    const ratio = r.msPerStep / PYTORCH_MS[r.batch];
+    const mark = r.name === 'trainer' && r.optimizer === 'radam' ? (ratio <= TARGET[r.batch] ? ` (target ${TARGET[r.batch]}x: met)` : ` (target ${TARGET[r.batch]}x: NOT met)`) : '';
+    lines.push(
+      `| ${r.batch} | ${r.optimizer === 'radam' ? 'RAdam' : 'Adam'} | ${r.name} | ${fmt(r.msPerStep)} | ${Math.round((1000 * r.batch) / r.msPerStep)} | ` +
+        `${fmt(r.ops?.ops, 1)} | ${fmt(r.ops?.uploads, 1)} | ${fmt(r.ops?.profileKernels, 1)} | ${fmt(ratio)}x${mark} |`,
+    );
+  }
+  lines.push('');
+  lines.push(`PyTorch (issue 8, same machine kind, 2 threads, Adam): ${PYTORCH_MS[128]} ms at batch 128, ${PYTORCH_MS[1024]} ms at batch 1024.`);
+  return lines.join('\n');
+}
+
+// ---- the thread sweep (--sweep): ms/step of the trainer's step under each thread configuration ----
+
+const SWEEP_WORKLOADS = [
+  { name: 'spiral 2-64-64-3, batch 32', dataset: 'spiral', hidden: [64, 64], activation: 'relu', batch: 32, steps: 400 },
+  { name: 'digits 784-256-256-10, batch 32', dataset: 'digits', hidden: [256, 256], activation: 'relu', batch: 32, steps: 300 },
+  { name: 'digits 784-256-256-10, batch 128', dataset: 'digits', hidden: [256, 256], activation: 'relu', batch: 128, steps: 200 },
+  { name: 'digits 784-256-256-10, batch 512', dataset: 'digits', hidden: [256, 256], activation: 'relu', batch: 512, steps: 80 },
+  { name: 'digits 784-256-256-10, batch 1024', dataset: 'digits', hidden: [256, 256], activation: 'relu', batch: 1024, steps: 60 },
+  { name: 'digits 784-1024-1024-10, batch 128', dataset: 'digits', hidden: [1024, 1024], activation: 'relu', batch: 128, steps: 60 },
+  { name: 'digits 784-1024-1024-10, batch 1024', dataset: 'digits', hidden: [1024, 1024], activation: 'relu', batch: 1024, steps: 20 },
+  { name: 'digits 784-256-256-10, batch 2048', dataset: 'digits', hidden: [256, 256], activation: 'relu', batch: 2048, steps: 30 },
+  { name: 'digits 784-2048-2048-10, batch 256', dataset: 'digits', hidden: [2048, 2048], activation: 'relu', batch: 256, steps: 20 },
+];
+
+const SWEEP_CONFIGS = [
+  { name: 'default', env: {} },
+  { name: 'intra 1', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' } },
+  { name: 'intra 1, oneDNN off', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', TF_ENABLE_ONEDNN_OPTS: '0' } },
+  { name: 'intra 2', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1' } },
+  { name: 'intra 2, oneDNN off', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', TF_ENABLE_ONEDNN_OPTS: '0' } },
+  { name: 'intra 1, inter 2', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '2' } },
+];
+
+/** Multiply-adds per example of an MLP (forward); a training step costs ~3x that per example. */
+function macsPerExample(w) {
+  const inputs = w.dataset === 'spiral' ? 2 : 784;
+  const outputs = w.dataset === 'spiral' ? 3 : 10;
+  const sizes = [inputs, ...w.hidden, outputs];
+  let macs = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) macs += sizes[i] * sizes[i + 1];
+  return macs;
+}
+
+export async function runSweep({ quick = false, rounds = quick ? 3 : 5, log = (s) => process.stderr.write(s + '\n'), workloads = SWEEP_WORKLOADS, configs = SWEEP_CONFIGS } = {}) {
+  const results = { cpus: os.cpus().length, loadBefore: os.loadavg(), rounds, table: [] };
+  for (const w of workloads) {
+    log(`[sweep] ${w.name}`);
+    const steps = quick ? Math.ceil(w.steps / 2) : w.steps;
+    const rows = await measure(
+      configs.map((c) => ({ name: c.name, env: c.env, steps, workload: { ...w, kind: 'engine', optimizer: 'radam', watch: false } })),
+      { rounds, log, count: false },
+    );
+    results.table.push({
+      workload: w.name,
+      batch: w.batch,
+      flopsPerStep: 6 * w.batch * macsPerExample(w),
+      ms: Object.fromEntries(rows.map((r) => [r.name, r.msPerStep])),
+      cpuMs: Object.fromEntries(rows.map((r) => [r.name, r.cpuMsPerStep])),
+      rounds: Object.fromEntries(rows.map((r) => [r.name, r.rounds])),
+    });
+  }
+  results.loadAfter = os.loadavg();
+  return results;
+}
+
+export function sweepMarkdown(results, configs = SWEEP_CONFIGS) {
+  const lines = [];
+  lines.push(
+    `Thread sweep: trainer step (RAdam, watch off), ms/step, median of ${results.rounds} interleaved rounds; ${results.cpus} CPUs, ` +
+      `load ${results.loadBefore.map((x) => x.toFixed(2)).join(' ')} before / ${results.loadAfter.map((x) => x.toFixed(2)).join(' ')} after. inter = TF_NUM_INTEROP_THREADS (1 unless named).`,
+  );
+  lines.push('');
+  lines.push('Cells: wall ms/step (CPU ms/step of the process, all threads).');
+  lines.push('');
+  lines.push(`| workload | MFLOP/step | ${configs.map((c) => c.name).join(' | ')} | best |`);
+  lines.push(`|---|---:|${configs.map(() => '---:').join('|')}|---|`);
+  for (const r of results.table) {
+    const best = configs.reduce((b, c) => (r.ms[c.name] < r.ms[b.name] ? c : b), configs[0]);
+    lines.push(`| ${r.workload} | ${fmt(r.flopsPerStep / 1e6, 1)} | ${configs.map((c) => `${fmt(r.ms[c.name])} (${fmt(r.cpuMs[c.name], 1)})`).join(' | ')} | ${best.name} |`);
+  }
+  return lines.join('\n');
+}
+
+// ------------------------------------------------------------------------------------------------------
+
+if (process.argv.includes('--child')) {
+  await child();
+} else if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
+  const quick = process.argv.includes('--quick');
+  const at = (flag) => {
+    const i = process.argv.indexOf(flag);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const rounds = at('--rounds') ? Number(at('--rounds')) : undefined;
+  const json = at('--json');
+  if (process.argv.includes('--sweep')) {
+    // --only TEXT: the workloads whose name contains TEXT; --configs NAME,NAME: those configurations.
+    const only = at('--only');
+    const names = at('--configs')?.split(',');
+    const workloads = SWEEP_WORKLOADS.filter((w) => !only || w.name.includes(only));
+    const configs = SWEEP_CONFIGS.filter((c) => !names || names.includes(c.name));
+    const results = await runSweep({ quick, workloads, configs, ...(rounds ? { rounds } : {}) });
+    process.stdout.write(sweepMarkdown(results, configs) + '\n');
+    if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+  } else {
+    const results = await runSpeedBench({ quick, ...(rounds ? { rounds } : {}) });
+    process.stdout.write(markdown(results) + '\n');
+    if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+  }
+}
