@@ -74,7 +74,8 @@ export function stepAxis(theme: Theme, type: 'linear' | 'log', title = 'step'): 
     type: type === 'log' ? 'logarithmic' : 'linear',
     title: { display: true, text: title, color: theme.muted },
     grid: { color: theme.grid },
-    ticks: { color: theme.muted, maxRotation: 0, autoSkipPadding: 12 },
+    // sampleSize: measure a few labels, not all, on every update (the layout runs each frame).
+    ticks: { color: theme.muted, maxRotation: 0, autoSkipPadding: 12, sampleSize: 4 },
     ...(type === 'linear' ? { beginAtZero: false } : {}),
   } as AnyScale;
 }
@@ -84,7 +85,7 @@ export function valueAxis(theme: Theme, type: 'linear' | 'log', title: string, e
     type: type === 'log' ? 'logarithmic' : 'linear',
     title: { display: true, text: title, color: theme.muted },
     grid: { color: theme.grid },
-    ticks: { color: theme.muted },
+    ticks: { color: theme.muted, sampleSize: 4 },
     ...extra,
   } as AnyScale;
 }

@@ -141,7 +141,8 @@ class HistogramCard {
 export class HistogramPanel implements ChartView {
   readonly name = 'histograms';
   readonly element: HTMLElement;
-  readonly minIntervalMs = 200;
+  /** While data streams; a user action redraws at once (see ../scheduler.ts). */
+  readonly minIntervalMs = 300;
   private readonly grid: HTMLElement;
   private readonly cards = new Map<string, HistogramCard>();
   private readonly layerSelect: ReturnType<typeof dropdown>;

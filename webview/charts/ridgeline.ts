@@ -97,7 +97,7 @@ export function ridgelineOptions(theme: Theme, layerLabel: string): ChartOptions
   o.plugins!.legend = { display: false };
   o.plugins!.tooltip = { enabled: false };
   o.scales = {
-    x: { type: 'linear', min: -20, max: 0, title: { display: true, text: `ln|g| (${layerLabel})`, color: theme.muted }, grid: { color: theme.grid }, ticks: { color: theme.muted } },
+    x: { type: 'linear', min: -20, max: 0, title: { display: true, text: `ln|g| (${layerLabel})`, color: theme.muted }, grid: { color: theme.grid }, ticks: { color: theme.muted, sampleSize: 4 } },
     y: {
       type: 'linear',
       reverse: true,
@@ -105,7 +105,7 @@ export function ridgelineOptions(theme: Theme, layerLabel: string): ChartOptions
       max: 1,
       title: { display: true, text: 'step', color: theme.muted },
       grid: { color: theme.grid },
-      ticks: { color: theme.muted },
+      ticks: { color: theme.muted, sampleSize: 4 },
     },
   } as ChartOptions<'line'>['scales'];
   return o;

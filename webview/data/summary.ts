@@ -76,7 +76,14 @@ export function fmt(v: number | null | undefined, digits = 4): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
-/** A step for axis labels: 100000 -> "100,000". */
+/** A step for axis labels: 100000 -> "100,000" (by hand: toLocaleString is slow in tick callbacks). */
 export function fmtStep(v: number): string {
-  return Number.isInteger(v) ? v.toLocaleString('en-US') : fmt(v);
+  if (!Number.isInteger(v)) return fmt(v);
+  const s = String(Math.abs(v));
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (i > 0 && (s.length - i) % 3 === 0) out += ',';
+    out += s[i];
+  }
+  return v < 0 ? '-' + out : out;
 }

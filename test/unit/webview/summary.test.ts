@@ -83,3 +83,14 @@ describe('webview: metrics CSV', () => {
     assert.equal(csvField(-Infinity), '-Infinity');
   });
 });
+
+describe('webview: step labels', () => {
+  it('groups thousands', async () => {
+    const { fmtStep } = await import('../../../webview/data/summary');
+    assert.equal(fmtStep(100000), '100,000');
+    assert.equal(fmtStep(999), '999');
+    assert.equal(fmtStep(1000), '1,000');
+    assert.equal(fmtStep(-12345), '-12,345');
+    assert.equal(fmtStep(2.5), '2.5');
+  });
+});
