@@ -199,8 +199,14 @@ export async function runTrainingBench({ quick = false, log = (s) => process.std
   if (!fs.existsSync(TRAINER)) throw new Error(`${TRAINER} is missing: run node scripts/build.mjs first`);
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-bench-'));
   const rounds = quick ? 3 : 5;
-  const trainer = new Trainer();
-  const results = { backend: null, cpus: os.cpus().length, loadavg: os.loadavg(), rounds, throughput: [], eventLoop: null };
+  // The trainer gets the thread settings the extension would give it (src/host/threads.ts), sized by the
+  // largest model measured: TensorFlow reads them once, when the process loads it.
+  const threadsLib = path.join(root, 'dist', 'lib', 'threads.js');
+  const threadEnv = fs.existsSync(threadsLib)
+    ? (await import(threadsLib)).default.tfThreadEnv({ kind: 'single', runs: MODELS.map((m) => runSpec(m, OPTIMIZERS[0], MODES[0], 1)) }, os.cpus().length, 'auto')
+    : {};
+  const trainer = new Trainer(threadEnv);
+  const results = { backend: null, cpus: os.cpus().length, loadavg: os.loadavg(), rounds, threads: threadEnv, throughput: [], eventLoop: null };
   try {
     results.backend = await trainer.probe();
     log(`[bench] trainer backend: ${results.backend.name} (tfjs ${results.backend.tfjsVersion}), ${rounds} rounds, load ${os.loadavg()[0].toFixed(2)}`);
@@ -294,7 +300,8 @@ const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
 
 export function markdown(results) {
   const lines = [];
-  lines.push(`Training throughput (trainer process, backend ${results.backend?.name}, ${results.cpus} CPUs, medians of ${results.rounds} interleaved rounds)`);
+  const threads = Object.entries(results.threads ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || 'TensorFlow defaults';
+  lines.push(`Training throughput (trainer process, backend ${results.backend?.name}, ${results.cpus} CPUs, ${threads}, load ${results.loadavg.map((x) => x.toFixed(2)).join(' ')}, medians of ${results.rounds} interleaved rounds)`);
   lines.push('');
   lines.push('Columns: samples/s over the run (wall) and robust ms/step (median per step class); overhead of watching, paired per round: robust / wall / CPU.');
   lines.push('');

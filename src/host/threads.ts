@@ -7,8 +7,8 @@
 //                            pays for waking and joining the pool, which a small op does not earn back.
 //   TF_NUM_INTEROP_THREADS   ops run at once. tfjs runs eager ops one at a time, so a pool only adds
 //                            idle threads: always 1.
-//   TF_ENABLE_ONEDNN_OPTS    left to TensorFlow (on, on x86): switching it off was slower for the
-//                            trainer's step in 7 of 9 workloads (about even in the other 2).
+//   TF_ENABLE_ONEDNN_OPTS    left to TensorFlow (on, on x86): switching it off made the trainer's step
+//                            slower in most workloads measured (11 of 16, faster in 2, both disturbed).
 //
 // Measured (bench/training-speed.bench.mjs --sweep: the trainer's step, RAdam, no watching; ms per step,
 // median of 5 interleaved rounds, one process per configuration; 2-core AMD EPYC VM (AVX-512),
@@ -27,10 +27,10 @@
 //   digits 784-2048-2048-10, 256          8940.2   120.67 (94.8)   110.67 (81.6)   115.19 (101.4)
 //   digits 784-1024-1024-10, 1024        11437.9    65.26 (69.7)    65.19 (65.0)    64.57 (65.9)
 //
-// Two more sweeps (load 5-10, all configurations) agreed: one thread fastest or within noise everywhere;
-// the second thread only ties at ~11 GFLOP per step; oneDNN off and 2 inter-op threads never helped.
-// (The full tables: docs/training-speed.md.) A second thread costs every op a pool wake-up and join,
-// and on this machine the other core is rarely free: CPU time of 2 threads stays close to the wall time.
+// Two more sweeps (load 5-10, all configurations) agreed but where a one-thread process visibly waited
+// for a core (wall far above its CPU time); 2 inter-op threads changed nothing beyond noise (the full
+// tables: docs/training-speed.md). A second thread costs every op a pool wake-up and join, and on this
+// machine the other core is rarely free: the CPU time of 2 threads stays close to the wall time.
 //
 // Rule: one intra-op thread while a training step is under PARALLEL_ABOVE_FLOPS floating-point
 // operations (6 x batch x multiply-adds per example: forward, and backward for inputs and weights), just
