@@ -8,6 +8,7 @@ import { exportRuns } from '../panel/exports';
 import type { ExportFormat, SweepResult } from '../protocol/webview';
 import { listRuns, RUNS_SUBDIR } from '../runs';
 import { compareWarmups, compareWithAdam, learningRateSweep, singleRun } from '../spec/comparisons';
+import { paperTransformerComparison } from '../spec/presets';
 import { threadsFromSettings } from '../spec/fromSettings';
 import type { ComparisonSpec, RunSpec } from '../spec/runSpec';
 import type { SettingSchema } from '../spec/settingsSchema';
@@ -53,6 +54,9 @@ const COMPARISONS: Record<string, { title: string; build: Build }> = {
     build: (base, c) =>
       compareWarmups(base, c.get<number[]>('compare.warmupSteps', [0, 100, 500, 2000]), c.get<boolean>('compare.exponentialWarmup', false)),
   },
+  // The paper's phenomenon at small scale (docs/transformer-experiment.md): a fixed configuration, not
+  // the workspace's data/model settings, because it only shows in a narrow window.
+  'radam.paperTransformer': { title: 'Paper: Transformer without warmup', build: () => paperTransformerComparison() },
   'radam.learningRateSweep': {
     title: 'learning-rate sweep',
     build: (base, c) => learningRateSweep(base, c.get<number[]>('compare.learningRates', [0.1, 0.03, 0.01, 0.003, 0.001])),
