@@ -171,10 +171,10 @@ export class DashboardPanel {
     if (!rows.length) return;
     this.noteProgress(runId, rows[rows.length - 1].step);
     if (!this.shown.has(runId) || !this.webviewReady) return;
-    const wire = toMetricRows(rows);
     const pending = this.loading.get(runId);
-    if (pending) pending.metrics.push(...wire);
-    else void this.post({ type: 'metrics', runId, rows: wire });
+    if (pending) pending.metrics.push(...toMetricRows(rows));
+    // As columns: typed arrays cross to the webview as binary and cost it no per-row objects.
+    else void this.post({ type: 'metricColumns', runId, columns: toMetricColumns(toMetricRows(rows)) });
   }
 
   pushHistograms(runId: string, rows: readonly HistogramRecord[]): void {
@@ -323,7 +323,7 @@ export class DashboardPanel {
     } finally {
       if (this.loading.get(id) === pending) this.loading.delete(id);
     }
-    if (pending.metrics.length) await this.post({ type: 'metrics', runId: id, rows: pending.metrics });
+    if (pending.metrics.length) await this.post({ type: 'metricColumns', runId: id, columns: toMetricColumns(pending.metrics) });
     if (pending.histograms.length) await this.post({ type: 'histograms', runId: id, rows: pending.histograms });
   }
 
