@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { RunStore } from '../../../webview/data/runStore';
-import { autoLossTarget, fmt, summarize } from '../../../webview/data/summary';
+import { autoLossTarget, fmt, fmtStep, summarize } from '../../../webview/data/summary';
 import { metricsCsv, csvField } from '../../../webview/data/csv';
 
 function input(store: RunStore, id: string) {
@@ -85,8 +85,7 @@ describe('webview: metrics CSV', () => {
 });
 
 describe('webview: step labels', () => {
-  it('groups thousands', async () => {
-    const { fmtStep } = await import('../../../webview/data/summary');
+  it('groups thousands', () => {
     assert.equal(fmtStep(100000), '100,000');
     assert.equal(fmtStep(999), '999');
     assert.equal(fmtStep(1000), '1,000');
