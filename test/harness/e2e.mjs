@@ -54,7 +54,8 @@ export async function runE2E(filters = []) {
 
     await ensureVSCodeServer();
     mkdirSync(LOGS_DIR, { recursive: true });
-    const env = requireNative() ? { RADAM_REQUIRE_NATIVE: '1' } : {};
+    // Exports from the dashboard land in test-results/exports without a save dialog (src/panel/exports.ts).
+    const env = { RADAM_EXPORT_DIR_FOR_TESTS: join(RESULTS_DIR, 'exports'), ...(requireNative() ? { RADAM_REQUIRE_NATIVE: '1' } : {}) };
     server = await startServer({ dataDir: join(ROOT, '.vscode-test', 'run', 'e2e'), logFile: join(LOGS_DIR, 'e2e-server.log'), env });
     browser = await launchBrowser();
     log(`browser: Chromium ${browser.version()}`);

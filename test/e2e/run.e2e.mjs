@@ -1,0 +1,94 @@
+// A run from the palette to the charts and back after a reload (issue 6): "RAdam: Start Training"
+// fills the loss, rho_t/r_t and histogram charts with the run's own data (read through the dashboard's
+// test hook, not "a canvas exists"); the histogram view switches; CSV export writes the run's steps;
+// after "Developer: Reload Window" the serializer brings the dashboard back with the finished run.
+// Screenshots in the dark (default) and light themes go to test-results/.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from '../harness/e2eApi.mjs';
+import { RESULTS_DIR, WORKSPACE } from '../harness/common.mjs';
+
+const STEPS = 30; // test/fixtures/workspace/.vscode/settings.json
+const EXPORTS = join(RESULTS_DIR, 'exports');
+
+async function poll(page, what, probe, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await probe().catch((e) => ({ error: String(e) }));
+    if (last && last.ok) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)?.slice(0, 500)}`);
+    await page.waitForTimeout(400);
+  }
+}
+
+test('"RAdam: Start Training" fills the charts, switches histogram views, exports CSV, and survives a window reload', async ({ page, runCommand, webview, screenshot, log }) => {
+  rmSync(EXPORTS, { recursive: true, force: true });
+  await runCommand('RAdam: Start Training');
+  const body = () => webview().locator('body');
+  const hook = (fn, arg) => body().evaluate(fn, arg);
+
+  // The charts fill with this run, to its last step.
+  const filled = await poll(page, 'charts filled with the run', async () => {
+    const shown = await hook(() => window.__radamDashboard?.shownRuns() ?? []);
+    const loss = await hook(() => window.__radamDashboard?.chartData('loss'));
+    const rho = await hook(() => window.__radamDashboard?.chartData('rho-r'));
+    const hist = await hook(() => window.__radamDashboard?.chartData('histograms'));
+    const ok = shown.length === 1 && loss?.lastStep === STEPS && rho?.lastStep === STEPS && hist?.slices > 0;
+    return { ok, shown, loss, rho, hist };
+  });
+  const runId = filled.shown[0];
+  log(`run ${runId}: loss ${filled.loss.points} points, rho/r ${filled.rho.points} points, ${filled.hist.slices} histogram slices`);
+  assert.ok(filled.loss.series.some((s) => s.runId === runId && s.points > 0));
+  await screenshot('run-dark.png');
+
+  // Histogram view: ridgeline -> heatmap, seen by the chart and on the DOM.
+  const view = () => webview().locator('[data-testid="chart-histograms"]').getAttribute('data-view');
+  const before = await hook(() => window.__radamDashboard.state().histogramView);
+  const target = before === 'heatmap' ? 'ridgeline' : 'heatmap';
+  await webview().locator(`[data-testid="histogram-view-${target}"]`).click();
+  await poll(page, `histogram view ${target}`, async () => {
+    const state = await hook(() => window.__radamDashboard.state().histogramView);
+    const hist = await hook(() => window.__radamDashboard.chartData('histograms'));
+    return { ok: state === target && hist.points > 0, state, points: hist.points, dom: await view().catch(() => null) };
+  });
+  log(`histogram view switched ${before} -> ${target}`);
+
+  // Export the shown run's metrics as CSV (written without a dialog in tests, see src/panel/exports.ts).
+  await webview().locator('[data-testid="export-metrics-csv"]').click();
+  const csv = await poll(page, 'the CSV export', async () => {
+    const files = existsSync(EXPORTS) ? readdirSync(EXPORTS).filter((f) => f.endsWith('.csv')) : [];
+    return { ok: files.length === 1, files };
+  });
+  const lines = readFileSync(join(EXPORTS, csv.files[0]), 'utf8').trim().split('\n');
+  assert.match(lines[0], /step/);
+  assert.equal(lines.length, STEPS + 1, 'a header and one row per step');
+
+  // Reload the window: the dashboard comes back (WebviewPanelSerializer) with the finished run from disk.
+  await runCommand('Developer: Reload Window');
+  await page.waitForTimeout(3000);
+  const back = await poll(page, 'the dashboard after reload', async () => {
+    const runs = await hook(() => window.__radamDashboard?.runs() ?? []);
+    const loss = await hook(() => window.__radamDashboard?.chartData('loss'));
+    const run = runs.find((r) => r.id === runId);
+    return { ok: run?.status === 'finished' && loss?.lastStep === STEPS, status: run?.status, lastStep: loss?.lastStep };
+  });
+  log(`after reload: run ${back.status}, loss chart to step ${back.lastStep}`);
+
+  // The same dashboard in the light theme: set through the workspace settings (VS Code applies a theme
+  // change live), then the fixture's settings file is put back as it was.
+  const settingsFile = join(WORKSPACE, '.vscode', 'settings.json');
+  const original = readFileSync(settingsFile, 'utf8');
+  try {
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'workbench.colorTheme': 'Default Light Modern' }, null, 2));
+    await poll(page, 'the light theme', async () => {
+      const light = await page.evaluate(() => document.body.classList.contains('vs') || document.querySelector('.monaco-workbench')?.classList.contains('vs'));
+      return { ok: light };
+    }, 20_000);
+    await page.waitForTimeout(1000);
+    await screenshot('run-light.png');
+  } finally {
+    writeFileSync(settingsFile, original);
+  }
+});
