@@ -184,7 +184,7 @@ const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({
   executablePath: findChromium(),
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+  args: ['--no-sandbox', ...(args.includes('--gpu') ? [] : ['--disable-gpu']), '--disable-background-networking', '--no-first-run', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 });
 const results = { steps: STEPS, runs: RUNS, slices: SLICES, chromium: browser.version(), cpus: cpus().length, loadBefore: loadavg()[0] };
 try {

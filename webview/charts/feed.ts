@@ -55,7 +55,14 @@ export class SeriesFeed {
     const rest = col.length - h;
     const { indices, count } = rest > 0 ? this.lttb.update(h ? col.xs.subarray(h) : col.xs, h ? col.ys.subarray(h) : col.ys, rest, col.generation) : { indices: new Int32Array(0), count: 0 };
     for (let k = 0; k < count; k++) take(h + indices[k]);
-    pts.length = n;
+    // A run of equal values draws as one segment: keep its two ends only (a constant learning rate
+    // becomes 2 points instead of 1,500 -- less to stroke, the same picture).
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && i < n - 1 && pts[i].y === pts[i - 1].y && pts[i].y === pts[i + 1].y) continue;
+      pts[m++] = pts[i];
+    }
+    pts.length = m;
     return true;
   }
 

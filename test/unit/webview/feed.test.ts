@@ -47,3 +47,15 @@ describe('webview: series feed (column -> chart points)', () => {
     assert.ok(feed.points.every((p) => p.y > 0));
   });
 });
+
+describe('webview: series feed, constant stretches', () => {
+  it('keeps only the ends of a run of equal values', () => {
+    const col = column(10_000, (i) => (i < 2000 ? i / 2000 : 1)); // warmup, then constant
+    const feed = new SeriesFeed(1500);
+    feed.fill(col);
+    const flat = feed.points.filter((p) => p.y === 1);
+    assert.equal(flat.length, 2, 'the constant part is one segment');
+    assert.equal(feed.points[feed.points.length - 1].x, 10_000);
+    assert.ok(feed.points.length < 400, String(feed.points.length));
+  });
+});
