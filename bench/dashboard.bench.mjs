@@ -3,16 +3,19 @@
 // test page with a stubbed acquireVsCodeApi, fed the way the extension host feeds it (window
 // 'message' events carrying the protocol's messages).
 //
-//   1. time to render: 3 runs x 100,000 steps + 1,000 histogram slices each, sent whole (as when runs
-//      are read back from disk), until every chart shows the last step;
-//   2. streaming: 3 new runs stream to 100,000 steps (batches every 50 ms, as the trainer's ~20
-//      messages/s) with a histogram slice every 100 steps; p95 step-to-pixel latency (message posted ->
-//      the first animation frame after the render that drew that step, i.e. once it is composited) and
-//      requestAnimationFrame gaps p50/p95/max, the share of
-//      gaps over 34 ms, render time per frame, and the JS heap after streaming.
+//   1. time to render: 3 runs x 100,000 steps + 1,000 histogram slices each, sent whole as the host
+//      sends a record read from disk (metricColumns + histograms), until every chart shows the last step;
+//   2. streaming: 3 new runs stream to 100,000 steps (a batch per run every 50 ms, as the trainer's
+//      ~20 messages/s: 10,000 steps/s per run) with a histogram slice every 100 steps; p95
+//      step-to-pixel latency (message posted -> the first animation frame after the render that drew
+//      that step, i.e. once it is composited), requestAnimationFrame gaps p50/p95/max and the share
+//      over 34 ms, render time per frame, and the JS heap after streaming.
+// Everything runs on the page's main thread, as in the webview; other work on the machine (2 CPUs
+// here) slows every figure, so the load average is printed with them.
 //
 //   node bench/dashboard.bench.mjs [--steps 100000] [--runs 3] [--slices 1000] [--bundle PATH]
-//                                  [--theme dark|light] [--screenshot DIR] [--json FILE]
+//        [--theme dark|light] [--screenshot DIR] [--json FILE] [--gpu]
+//        diagnostics: [--profile FILE.cpuprofile] [--profile-load FILE] [--no-hist] [--unshown] [--stream-rows]
 // Needs: `node scripts/build.mjs` first, playwright-core (devDependency), Debian's chromium.
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
