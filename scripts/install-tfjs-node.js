@@ -13,9 +13,13 @@
 //          ($RADAM_TENSORFLOW_PIP, default tensorflow-cpu==2.21.0); its libtensorflow_cc.so.2 exports the
 //          whole TF_*/TFE_* C API the addon needs. Cached in .cache/libtensorflow/.
 //   2. unpack the tfjs-node package from the npm registry into node_modules, with its runtime deps,
-//   3. lay the library out where tfjs-node's install script looks (deps/lib/libtensorflow.so.2.9.1),
-//      so that script skips its download and builds the addon from source with node-gyp (~20 s),
-//   4. check, in a fresh process, that tf.getBackend() === 'tensorflow'.
+//   3. strip the libraries' static symbol tables (`strip --strip-unneeded`: libtensorflow_cc 788 -> 583 MB,
+//      the dynamic symbols the addon links against stay), cached beside the wheel; this is what keeps the
+//      packaged VSIX under the Marketplace/Open VSX limits (see README, "Packaging"),
+//   4. lay the library out where tfjs-node's install script looks (deps/lib/libtensorflow.so.2.9.1),
+//      so that script skips its download and builds the addon from source with node-gyp,
+//   5. check, in a fresh process, that tf.getBackend() === 'tensorflow'.
+// Every step prints what it does and how long it took.
 //
 // If no libtensorflow can be had at all, the install still succeeds: training then runs on the pure
 // JavaScript backend of @tensorflow/tfjs, and the extension says so (output channel and dashboard).
@@ -39,6 +43,15 @@ const FRAMEWORK_LINKED_NAME = 'libtensorflow_framework.so.2.9.1';
 
 const log = (msg) => console.log(`[radam-lab install] ${msg}`);
 const warn = (msg) => console.warn(`[radam-lab install] WARNING: ${msg}`);
+
+/** Runs one install step, printing what it does and how long it took. */
+function step(what, fn) {
+  const t0 = Date.now();
+  log(`${what}…`);
+  const result = fn();
+  log(`  ${what}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return result;
+}
 
 function run(cmd, args, opts = {}) {
   const r = cp.spawnSync(cmd, args, { stdio: 'inherit', ...opts });
@@ -173,7 +186,6 @@ function fromPip() {
 /** Puts the tfjs-node package (and its runtime dependencies) back after npm removed it. */
 function ensureTfjsNodePackage() {
   if (fs.existsSync(path.join(tfjsNodeDir, 'package.json'))) return;
-  log(`fetching @tensorflow/tfjs-node@${tfjsNodeVersion} from the npm registry…`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-tfjs-node-'));
   try {
     const r = cp.spawnSync('npm', ['pack', `@tensorflow/tfjs-node@${tfjsNodeVersion}`, '--silent'], {
@@ -206,6 +218,28 @@ function place(src, dest) {
   }
 }
 
+/**
+ * A copy of `file` without its static symbol table and debug sections, cached under .cache/; the
+ * original when `strip` (binutils) is missing or fails. `--strip-unneeded` keeps the dynamic symbols
+ * (the TF_ and TFE_ C API the addon links against): only names no loader ever reads are dropped.
+ */
+function stripped(file) {
+  const st = fs.statSync(file);
+  const out = path.join(cacheDir, 'stripped', `${path.basename(file)}-${st.size}-${Math.floor(st.mtimeMs)}`);
+  if (fs.existsSync(out)) return out;
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  const r = cp.spawnSync('strip', ['--strip-unneeded', '-o', tmp, file], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    fs.rmSync(tmp, { force: true });
+    warn(`could not strip ${path.basename(file)} (${(r.error && r.error.message) || r.stderr.trim()}); using it as it is`);
+    return file;
+  }
+  fs.renameSync(tmp, out);
+  log(`  ${path.basename(file)}: ${(st.size / 1e6).toFixed(0)} MB -> ${(fs.statSync(out).size / 1e6).toFixed(0)} MB`);
+  return out;
+}
+
 function layOut(lib) {
   const depsDir = path.join(tfjsNodeDir, 'deps');
   const libDir = path.join(depsDir, 'lib');
@@ -216,6 +250,8 @@ function layOut(lib) {
   const ccSoname = lib.kind === 'wheel' ? 'libtensorflow_cc.so.2' : 'libtensorflow.so.2';
   place(lib.cc, path.join(libDir, ccSoname));
   place(lib.framework, path.join(libDir, 'libtensorflow_framework.so.2'));
+  // The addon needs only these two files at run time (by SONAME, via rpath); the links below exist for
+  // its link step and for tfjs-node's install script, and .vscodeignore keeps them out of the VSIX.
   for (const [link, target] of [
     [LINKED_NAME, ccSoname],
     ['libtensorflow.so', ccSoname],
@@ -228,7 +264,6 @@ function layOut(lib) {
 }
 
 function buildAddon() {
-  log('building the tfjs-node addon against it (node-gyp, ~20 s)…');
   const bin = [path.join(tfjsNodeDir, 'node_modules', '.bin'), path.join(root, 'node_modules', '.bin')];
   const env = { ...process.env, PATH: [...bin, process.env.PATH].join(path.delimiter) };
   // node-gyp must use the local Node headers (this machine's npm config sets nodedir) instead of downloading them.
@@ -258,12 +293,19 @@ function main() {
   }
   let lib;
   try {
-    lib = process.env.RADAM_LIBTENSORFLOW ? fromEnv(process.env.RADAM_LIBTENSORFLOW) : fromPip();
+    lib = step('finding a libtensorflow', () =>
+      process.env.RADAM_LIBTENSORFLOW ? fromEnv(process.env.RADAM_LIBTENSORFLOW) : fromPip(),
+    );
     log(`using libtensorflow from ${path.dirname(lib.cc)}`);
-    ensureTfjsNodePackage();
-    layOut(lib);
-    buildAddon();
-    const backend = probeNative();
+    const slim = step('stripping symbol tables from libtensorflow (strip --strip-unneeded)', () => ({
+      ...lib,
+      cc: stripped(lib.cc),
+      framework: stripped(lib.framework),
+    }));
+    step(`fetching @tensorflow/tfjs-node@${tfjsNodeVersion} and its runtime dependencies`, ensureTfjsNodePackage);
+    step('laying libtensorflow out in tfjs-node/deps', () => layOut(slim));
+    step('building the tfjs-node addon against it (node-gyp)', buildAddon);
+    const backend = step('checking the native backend in a fresh process', probeNative);
     log(`native TensorFlow backend ready (tf.getBackend() = '${backend}') in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
   } catch (e) {
     warn(

@@ -10,7 +10,10 @@
 import { existsSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { ensureVSCodeServer, startServer, ROOT, VSCODE_VERSION } from '../test/harness/vscodeServer.mjs';
+import { ensureVSCodeServer, startServer, ROOT, targetById } from '../test/harness/vscodeServer.mjs';
+
+// Today's VS Code (Node 24) unless RADAM_VSCODE_TARGET=oldest.
+const target = targetById();
 
 const folder = resolve(process.argv[2] ?? join(ROOT, 'test', 'fixtures', 'workspace'));
 if (!existsSync(folder)) {
@@ -43,23 +46,27 @@ async function startDesktop(code) {
 }
 
 async function startWeb() {
-  await ensureVSCodeServer();
-  const dataDir = join(ROOT, '.vscode-test', 'run', 'start');
+  await ensureVSCodeServer(target);
+  const dataDir = join(ROOT, '.vscode-test', 'run', `start-${target.id}`);
   const server = await startServer({
+    target,
     port: process.env.RADAM_PORT ? Number(process.env.RADAM_PORT) : undefined,
     host: process.env.RADAM_HOST || '127.0.0.1',
     dataDir,
     fresh: false, // keep settings and state between sessions
     logFile: join(dataDir, 'server.log'),
+    // The extension opens its own Getting Started walkthrough in front (src/commands/walkthrough.ts);
+    // VS Code's welcome page (its "Setup VS Code Web" walkthrough) is skipped.
+    env: { RADAM_OPEN_WALKTHROUGH: '1' },
   });
-  const url = server.workbenchUrl({ folder, extensionDevelopmentPath: ROOT, skipWelcome: false });
+  const url = server.workbenchUrl({ folder, extensionDevelopmentPath: ROOT, skipWelcome: true });
   console.log(`
-RAdam Lab is loaded in VS Code ${VSCODE_VERSION} (the browser-based VS Code server) on ${folder}.
+RAdam Lab is loaded in ${server.description} (the browser-based VS Code server) on ${folder}.
 Open this URL in a browser:
 
   ${url}
 
-Then run "RAdam: Open Dashboard" from the command palette (F1). After a rebuild (npm run build), reload the page.
+It opens on RAdam Lab's Getting Started walkthrough; "RAdam: Start Training" (F1) trains. After a rebuild (npm run build), reload the page.
 Server log: ${server.logFile}
 Press Ctrl+C to stop.
 `);

@@ -7,6 +7,7 @@ import { reconcileStaleRuns, RUNS_SUBDIR } from './runs';
 import { registerCommands } from './commands';
 import { settingsSchema } from './commands/settings';
 import { trainingStatusBar } from './commands/statusBar';
+import { openWalkthroughIfAsked } from './commands/walkthrough';
 import { TrainingManager, type ActiveComparison } from './commands/trainingManager';
 import { probeBackend } from './host/trainerProcess';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE, type DashboardDeps } from './panel/dashboardPanel';
@@ -96,6 +97,8 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
       },
     }),
   );
+
+  openWalkthroughIfAsked(context.extension.id);
 
   const find = (id: string) => manager.running.find((c) => c.comparisonId === id);
   return {

@@ -9,6 +9,7 @@
 // host must never import it (tfjs-node is a native addon; a crash there would take VS Code down).
 
 import type { TfThreadSettings } from '../runs/format';
+import { installNodeUtilShim } from './nodeUtilShim';
 
 export type Tf = typeof import('@tensorflow/tfjs');
 
@@ -36,6 +37,8 @@ function threadSettings(env: NodeJS.ProcessEnv): TfThreadSettings {
 function loadTf(): { tf: Tf; info: BackendInfo } {
   // TensorFlow prints a cpu_feature_guard line on load; keep stderr for real errors.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  // Before tfjs-node loads: Node >= 23 lacks util helpers it calls (see nodeUtilShim.ts).
+  installNodeUtilShim();
   let nativeError = 'RADAM_BACKEND=js was set';
   if (process.env.RADAM_BACKEND !== 'js') {
     try {

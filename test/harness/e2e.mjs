@@ -15,7 +15,7 @@
 import { readdirSync, mkdirSync, createWriteStream } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureVSCodeServer, startServer, launchBrowser, openWorkbench, closePage, runCommand, webviewFrame, VSCODE_VERSION, CODE_SERVER_VERSION } from './vscodeServer.mjs';
+import { startServer, launchBrowser, openWorkbench, closePage, runCommand, webviewFrame, targetById } from './vscodeServer.mjs';
 import { registry, state } from './e2eApi.mjs';
 import { ROOT, RESULTS_DIR, LOGS_DIR, WORKSPACE, EXTENSION_PATH, writeSummary, printResult, fmtMs, requireNative } from './common.mjs';
 
@@ -29,9 +29,10 @@ function withTimeout(promise, ms, what) {
   ]);
 }
 
-export async function runE2E(filters = []) {
+export async function runE2E(filters = [], target = targetById()) {
   const t0 = Date.now();
-  const summary = { layer: 'e2e', host: `VS Code ${VSCODE_VERSION} (server, code-server ${CODE_SERVER_VERSION}) in Chromium`, passed: 0, failed: 0, pending: 0, durationMs: 0 };
+  const layer = `e2e-${target.id}`;
+  const summary = { layer, host: `VS Code ${target.vscode} (code-server ${target.codeServer}) in Chromium`, passed: 0, failed: 0, pending: 0, durationMs: 0 };
   const log = (...a) => console.log('[e2e]', ...a);
   let server;
   let browser;
@@ -52,14 +53,14 @@ export async function runE2E(filters = []) {
     log(`${tests.length} test(s) in ${files.length} file(s)`);
     if (!tests.length) throw new Error('no e2e tests found');
 
-    await ensureVSCodeServer();
     mkdirSync(LOGS_DIR, { recursive: true });
     // Exports from the dashboard land in test-results/exports without a save dialog (src/panel/exports.ts).
     const env = { RADAM_EXPORT_DIR_FOR_TESTS: join(RESULTS_DIR, 'exports'), ...(requireNative() ? { RADAM_REQUIRE_NATIVE: '1' } : {}) };
-    server = await startServer({ dataDir: join(ROOT, '.vscode-test', 'run', 'e2e'), logFile: join(LOGS_DIR, 'e2e-server.log'), env });
+    server = await startServer({ target, dataDir: join(ROOT, '.vscode-test', 'run', layer), logFile: join(LOGS_DIR, `${layer}-server.log`), env });
     browser = await launchBrowser();
-    log(`browser: Chromium ${browser.version()}`);
-    const consoleLog = createWriteStream(join(LOGS_DIR, 'e2e-browser.log'));
+    summary.host = `${server.description}, Chromium ${browser.version()}`;
+    log(`${server.description}; browser: Chromium ${browser.version()}`);
+    const consoleLog = createWriteStream(join(LOGS_DIR, `${layer}-browser.log`));
     console.log('');
     for (const t of tests) {
       const started = Date.now();
@@ -78,7 +79,7 @@ export async function runE2E(filters = []) {
               webview: (opts) => webviewFrame(page, opts),
               screenshot: async (name) => {
                 mkdirSync(RESULTS_DIR, { recursive: true });
-                const p = join(RESULTS_DIR, name);
+                const p = join(RESULTS_DIR, `${target.id}-${name}`);
                 await page.screenshot({ path: p });
                 return p;
               },
@@ -100,7 +101,7 @@ export async function runE2E(filters = []) {
             .$$eval('.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message', (els) => els.map((e) => e.textContent?.trim()).filter(Boolean))
             .catch(() => []);
           if (notes.length) extra += `\nnotifications shown:\n${notes.map((n) => '  - ' + n).join('\n')}`;
-          const shot = join(RESULTS_DIR, `e2e-failure-${summary.failed}.png`);
+          const shot = join(RESULTS_DIR, `${layer}-failure-${summary.failed}.png`);
           await page.screenshot({ path: shot }).then(() => (extra += `\nscreenshot: ${relative(ROOT, shot)}`), () => {});
         }
         printResult({ state: 'failed', fullTitle: t.name, durationMs: Date.now() - started, error: (err.stack ?? err.message) + extra });
@@ -124,6 +125,10 @@ export async function runE2E(filters = []) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const s = await runE2E(process.argv.slice(2));
+  // node test/harness/e2e.mjs [--target current|oldest] [filters...]
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf('--target');
+  const target = targetById(at >= 0 ? argv.splice(at, 2)[1] : undefined);
+  const s = await runE2E(argv, target);
   process.exit(s.failed > 0 || s.passed === 0 || s.error ? 1 : 0);
 }

@@ -23,12 +23,16 @@ import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync, createWrite
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { ensureVSCodeServer, startServer, launchBrowser, openWorkbench, closePage, VSCODE_VERSION, CODE_SERVER_VERSION } from './vscodeServer.mjs';
+import { startServer, launchBrowser, openWorkbench, closePage, targetById } from './vscodeServer.mjs';
 import { ROOT, RESULTS_DIR, LOGS_DIR, WORKSPACE, EXTENSION_PATH, writeSummary, printResult, fmtMs, sleep, requireNative } from './common.mjs';
 
 const SUITE = join(ROOT, 'out', 'test', 'integration', 'index'); // module path without .js
-const RESULTS = join(RESULTS_DIR, 'integration-results.json');
-const RUN_FILE = join(RESULTS_DIR, 'integration-run.json');
+// Which VS Code target (./targets.mjs): --target <id>, else RADAM_VSCODE_TARGET, else `current`.
+const argTarget = process.argv.indexOf('--target');
+const TARGET = targetById(argTarget > 0 ? process.argv[argTarget + 1] : undefined);
+const LAYER = `integration-${TARGET.id}`;
+const RESULTS = join(RESULTS_DIR, `${LAYER}-results.json`);
+const RUN_FILE = join(RESULTS_DIR, `${LAYER}-run.json`);
 const TIMEOUT_MS = Number(process.env.RADAM_INTEGRATION_TIMEOUT_MS || 300_000);
 const log = (...a) => console.log('[integration]', ...a);
 
@@ -90,16 +94,16 @@ async function runInElectron(host, runId, env) {
 }
 
 async function runInCodeServer(runId, env) {
-  await ensureVSCodeServer();
   const server = await startServer({
-    dataDir: join(ROOT, '.vscode-test', 'run', 'integration'),
-    logFile: join(LOGS_DIR, 'integration-server.log'),
+    target: TARGET,
+    dataDir: join(ROOT, '.vscode-test', 'run', LAYER),
+    logFile: join(LOGS_DIR, `${LAYER}-server.log`),
     // The extension host inherits the server's environment.
     env: { ...env, RADAM_INTEGRATION_RESULTS: RESULTS, RADAM_INTEGRATION_RUN_ID: runId },
   });
   let browser;
   let page;
-  const consoleLog = createWriteStream(join(LOGS_DIR, 'integration-browser.log'));
+  const consoleLog = createWriteStream(join(LOGS_DIR, `${LAYER}-browser.log`));
   try {
     browser = await launchBrowser();
     const url = server.workbenchUrl({ folder: WORKSPACE, extensionDevelopmentPath: EXTENSION_PATH, extensionTestsPath: SUITE });
@@ -115,7 +119,7 @@ async function runInCodeServer(runId, env) {
     const deadline = Date.now() + TIMEOUT_MS;
     for (;;) {
       const r = readResults(runId);
-      if (r) return r;
+      if (r) return { ...r, serverDescription: server.description };
       if (crashed) throw new Error(crashed);
       if (Date.now() > deadline) throw new Error(`no results in ${RESULTS} after ${TIMEOUT_MS / 1000} s (server log: ${server.logFile})`);
       await sleep(250);
@@ -133,7 +137,7 @@ export async function runIntegration() {
   const runId = randomUUID();
   const env = {};
   if (requireNative()) env.RADAM_REQUIRE_NATIVE = '1';
-  const summary = { layer: 'integration', host: '?', passed: 0, failed: 0, pending: 0, durationMs: 0 };
+  const summary = { layer: LAYER, host: '?', passed: 0, failed: 0, pending: 0, durationMs: 0 };
   try {
     if (!existsSync(SUITE + '.js')) throw new Error(`${SUITE}.js is missing: build first (node scripts/build.mjs)`);
     const host = await pickHost();
@@ -150,9 +154,14 @@ export async function runIntegration() {
     summary.host =
       host.kind === 'electron'
         ? `VS Code ${results.vscodeVersion} (desktop, @vscode/test-electron)`
-        : `VS Code ${results.vscodeVersion} (server, code-server ${CODE_SERVER_VERSION})`;
+        : `${results.serverDescription} — extension host: VS Code ${results.vscodeVersion}, Node ${results.nodeVersion ?? '?'}`;
     log(`ran inside the extension host of VS Code ${results.vscodeVersion} (${host.kind === 'electron' ? 'desktop' : 'server'}: appName ${results.appName}, appHost ${results.appHost}, uiKind ${results.uiKind})`);
-    if (host.kind === 'code-server' && results.vscodeVersion !== VSCODE_VERSION) log(`warning: expected VS Code ${VSCODE_VERSION}`);
+    if (host.kind === 'code-server' && results.vscodeVersion !== TARGET.vscode) {
+      throw new Error(`the extension host reports VS Code ${results.vscodeVersion}, the target is ${TARGET.vscode}`);
+    }
+    if (host.kind === 'code-server' && results.nodeVersion && Number(results.nodeVersion.replace(/^v/, '').split('.')[0]) !== TARGET.nodeMajor) {
+      throw new Error(`the extension host runs Node ${results.nodeVersion}, the target is Node ${TARGET.nodeMajor}`);
+    }
     console.log('');
     for (const t of results.tests) printResult(t);
     console.log('');

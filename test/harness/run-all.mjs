@@ -1,33 +1,52 @@
 #!/usr/bin/env node
-// `npm test` (after the build): the three test layers in order, each in a process of its own.
-//   1. unit         mocha (.mocharc.json) on out/test/unit/**, no VS Code
-//   2. integration  test/harness/integration.mjs: mocha inside a real VS Code extension host
-//   3. e2e          test/harness/e2e.mjs: Playwright drives that VS Code in Chromium
-// `node test/harness/run-all.mjs unit e2e` runs only the layers named.
+// `npm test` (after the build): the test layers in order, each in a process of its own.
+//   unit              mocha (.mocharc.json) on out/test/unit/**, no VS Code, under this Node
+//   unit-node24       the same suite under Node 24 (today's VS Code extension host's Node)
+//   nodes             test/harness/nodes.mjs: the CLI trains and dist/lib/optim.js steps on Node 20, 22, 24
+//   integration-<t>   test/harness/integration.mjs: mocha inside a real VS Code extension host
+//   e2e-<t>           test/harness/e2e.mjs: Playwright drives that VS Code in Chromium
+//   vsix              test/harness/vsix.mjs: package the VSIX, install it as a user does, train
+// <t> is each VS Code target of test/harness/targets.mjs (RADAM_VSCODE_TARGETS, default current,oldest):
+// `current` is today's VS Code on Node 24, `oldest` the oldest VS Code engines.vscode claims.
+// `node test/harness/run-all.mjs unit e2e` runs only the layers named (a name also selects its
+// variants: `e2e` is e2e-current and e2e-oldest).
 //
 // RADAM_REQUIRE_NATIVE=1 is set for every layer when CI is set or RADAM_REQUIRE_NATIVE already is
 // (tests then insist on the native tfjs-node `tensorflow` backend; a silent fallback fails).
 //
 // Each layer writes test-results/<layer>-summary.json; this prints a table of them and ends its
-// output with one line:  SUMMARY: 42 passed, 0 failed (unit 30, integration 8, e2e 4)
+// output with one line:  SUMMARY: 42 passed, 0 failed (unit 30, integration-current 8, ...)
 // (per layer: tests passed; `failed` also counts one per layer that broke without reporting a
 // test failure). Exit code 1 if anything failed or a layer ran no test.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, RESULTS_DIR, summaryPath, readSummary, writeSummary, fmtMs } from './common.mjs';
+import { selectedTargets, ensureNode, VSCODE_TARGETS, packageJson } from './targets.mjs';
 
-const LAYERS = ['unit', 'integration', 'e2e'];
-const wanted = process.argv.slice(2).filter((a) => LAYERS.includes(a));
-const layers = wanted.length ? LAYERS.filter((l) => wanted.includes(l)) : LAYERS;
+const targets = selectedTargets();
+const LAYERS = [
+  { name: 'unit', run: () => unitLayer('unit') },
+  { name: 'unit-node24', run: () => unitLayer('unit-node24', 24) },
+  { name: 'nodes', run: () => childLayer('nodes', ['nodes.mjs']) },
+  ...targets.map((t) => ({ name: `integration-${t.id}`, run: () => childLayer(`integration-${t.id}`, ['integration.mjs', '--target', t.id]) })),
+  ...targets.map((t) => ({ name: `e2e-${t.id}`, run: () => childLayer(`e2e-${t.id}`, ['e2e.mjs', '--target', t.id]) })),
+  { name: 'vsix', run: () => childLayer('vsix', ['vsix.mjs']) },
+];
+const wanted = process.argv.slice(2);
+const layers = wanted.length ? LAYERS.filter((l) => wanted.some((w) => l.name === w || l.name.startsWith(`${w}-`))) : LAYERS;
+if (!layers.length) {
+  console.error(`run-all: no layer matches ${wanted.join(' ')} (layers: ${LAYERS.map((l) => l.name).join(', ')})`);
+  process.exit(2);
+}
 
 const flag = process.env.RADAM_REQUIRE_NATIVE;
 if (process.env.CI || (flag && flag !== '0' && flag !== 'false')) process.env.RADAM_REQUIRE_NATIVE = '1';
 else delete process.env.RADAM_REQUIRE_NATIVE;
 
-function run(args) {
+function run(args, node = process.execPath) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: process.env });
+    const child = spawn(node, args, { cwd: ROOT, stdio: 'inherit', env: process.env });
     const forward = (sig) => child.kill(sig);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
@@ -43,13 +62,14 @@ function banner(text) {
   console.log(`\n${'='.repeat(78)}\n== ${text}\n${'='.repeat(78)}`);
 }
 
-async function unitLayer() {
+async function unitLayer(layer, nodeMajor) {
   const t0 = Date.now();
-  const out = join(RESULTS_DIR, 'unit-results.json');
+  const out = join(RESULTS_DIR, `${layer}-results.json`);
   rmSync(out, { force: true });
   const mocha = join(ROOT, 'node_modules', '.bin', 'mocha');
-  const code = await run([mocha, '--config', '.mocharc.json', '--reporter', join(ROOT, 'test/harness/mochaReporter.cjs'), '--reporter-option', `output=${out}`]);
-  const summary = { layer: 'unit', host: `Node ${process.version} (mocha)`, passed: 0, failed: 0, pending: 0, durationMs: Date.now() - t0 };
+  const node = nodeMajor ? ensureNode(nodeMajor) : { bin: process.execPath, version: process.version };
+  const code = await run([mocha, '--config', '.mocharc.json', '--reporter', join(ROOT, 'test/harness/mochaReporter.cjs'), '--reporter-option', `output=${out}`], node.bin);
+  const summary = { layer, host: `Node ${node.version} (mocha)`, passed: 0, failed: 0, pending: 0, durationMs: Date.now() - t0 };
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, 'utf8'));
     Object.assign(summary, { passed: r.passes, failed: r.failures, pending: r.pending });
@@ -61,22 +81,30 @@ async function unitLayer() {
   return summary;
 }
 
-async function childLayer(layer, script) {
+async function childLayer(layer, [script, ...args]) {
   const t0 = Date.now();
   rmSync(summaryPath(layer), { force: true });
-  const code = await run([join(ROOT, 'test', 'harness', script)]);
+  const code = await run([join(ROOT, 'test', 'harness', script), ...args]);
   const summary = readSummary(layer) ?? { layer, host: '?', passed: 0, failed: 0, pending: 0, durationMs: Date.now() - t0, error: `exited with ${code}, no summary` };
   if (code !== 0 && !summary.failed && !summary.error) summary.error = `exited with ${code}`;
   return summary;
 }
 
+// The oldest target must be the oldest VS Code the manifest claims: otherwise we test a version no
+// user is promised, or promise one we never test.
+const engines = packageJson().engines.vscode;
+const oldest = VSCODE_TARGETS.oldest.vscode.split('.').slice(0, 2).join('.');
+if (engines !== `^${oldest}.0`) {
+  console.error(`run-all: package.json engines.vscode is "${engines}" but the oldest tested VS Code is ${VSCODE_TARGETS.oldest.vscode} (test/harness/targets.mjs): make them agree.`);
+  process.exit(2);
+}
+
 mkdirSync(RESULTS_DIR, { recursive: true });
-console.log(`[run-all] layers: ${layers.join(', ')}; native tfjs backend required: ${process.env.RADAM_REQUIRE_NATIVE === '1' ? 'yes' : 'no'}`);
+console.log(`[run-all] layers: ${layers.map((l) => l.name).join(', ')}; native tfjs backend required: ${process.env.RADAM_REQUIRE_NATIVE === '1' ? 'yes' : 'no'}`);
 const results = [];
 for (const layer of layers) {
-  banner(`${layer} tests`);
-  const s =
-    layer === 'unit' ? await unitLayer() : layer === 'integration' ? await childLayer('integration', 'integration.mjs') : await childLayer('e2e', 'e2e.mjs');
+  banner(`${layer.name} tests`);
+  const s = await layer.run();
   if (!s.error && s.passed + s.failed === 0) s.error = 'ran no tests';
   results.push(s);
 }

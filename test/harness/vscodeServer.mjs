@@ -1,10 +1,12 @@
 // A real VS Code on a machine where VS Code desktop cannot be downloaded: the VS Code server
-// build shipped inside the `code-server` npm package (4.100.3 = VS Code 1.100.3, the last one
-// that runs on Node 20), driven by Playwright in Debian's chromium.
-// See ../../../shared/notes/environment.md, "A real VS Code here", for why each step is needed.
+// build shipped inside the `code-server` npm package, driven by Playwright in Debian's chromium.
+// Which code-server, on which Node: a *target* of ./targets.mjs (today's VS Code on Node 24, and the
+// oldest VS Code that engines.vscode claims). See ../../../shared/notes/environment.md, "A real VS
+// Code here", for why each install step is needed.
 //
-//   ensureVSCodeServer()          install into .vscode-test/code-server/ once (marker file)
-//   startServer({ ... })          -> { url, port, workbenchUrl(), stop() }
+//   ensureVSCodeServer(target)    install into .vscode-test/code-server-<version>/ once (marker file)
+//   startServer({ target, ... })  -> { url, port, workbenchUrl(), stop() }
+//   installVsix(target, vsix, extensionsDir)   what a user's `--install-extension` does
 //   launchBrowser()               -> playwright Browser (headless chromium)
 //   openWorkbench(browser, url)   -> Page with the workbench loaded
 //   runCommand(page, title)       command palette, robustly
@@ -13,16 +15,18 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync, statSync, copyFileSync, chmodSync, symlinkSync, lstatSync, createWriteStream, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, VSCODE_TARGETS, targetById, ensureNode, nodeEnv, describeTarget } from './targets.mjs';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CODE_SERVER_VERSION = '4.100.3';
-export const VSCODE_VERSION = '1.100.3';
-// RADAM_CODE_SERVER_DIR lets several checkouts (e.g. git worktrees) share one install.
-export const CACHE_DIR = process.env.RADAM_CODE_SERVER_DIR ? resolve(process.env.RADAM_CODE_SERVER_DIR) : join(ROOT, '.vscode-test', 'code-server');
-export const CODE_SERVER_DIR = join(CACHE_DIR, 'node_modules', 'code-server');
-export const VSCODE_DIR = join(CODE_SERVER_DIR, 'lib', 'vscode');
-const MARKER = join(CACHE_DIR, '.install-complete');
+export { ROOT, VSCODE_TARGETS, targetById, describeTarget };
+
+/** Where a target's code-server lives. RADAM_CODE_SERVER_DIR lets several checkouts share installs. */
+export function serverPaths(target) {
+  const base = process.env.RADAM_CODE_SERVER_DIR ? resolve(process.env.RADAM_CODE_SERVER_DIR) : join(ROOT, '.vscode-test');
+  const cacheDir = join(base, `code-server-${target.codeServer}`);
+  const codeServerDir = join(cacheDir, 'node_modules', 'code-server');
+  const vscodeDir = join(codeServerDir, 'lib', 'vscode');
+  return { cacheDir, codeServerDir, vscodeDir, marker: join(cacheDir, '.install-complete') };
+}
 
 const log = (...a) => console.log('[vscode-server]', ...a);
 
@@ -39,14 +43,13 @@ function which(cmd) {
 }
 
 /** Run a command, inheriting stdio; throw with a clear message on failure. */
-function run(cmd, args, cwd, extraEnv = {}) {
+function run(cmd, args, cwd, extraEnv) {
   return new Promise((resolveRun, reject) => {
     const t0 = Date.now();
     log(`$ (cd ${cwd.replace(ROOT + '/', '')} && ${cmd} ${args.join(' ')})`);
     // Under `npm test` / `npm start`, npm exports npm_config_local_prefix, npm_package_* etc. for
     // the project; a nested npm must not see them (it re-reads the user's .npmrc itself).
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, ...extraEnv } });
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: extraEnv });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) {
@@ -57,23 +60,25 @@ function run(cmd, args, cwd, extraEnv = {}) {
   });
 }
 
-export function isVSCodeServerInstalled() {
+export function isVSCodeServerInstalled(target = targetById()) {
+  const { marker, vscodeDir } = serverPaths(target);
   try {
-    return readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION && existsSync(join(VSCODE_DIR, 'out', 'server-main.js'));
+    return readFileSync(marker, 'utf8').trim() === target.codeServer && existsSync(join(vscodeDir, 'out', 'server-main.js'));
   } catch {
     return false;
   }
 }
 
 /**
- * Install code-server@4.100.3's VS Code server into .vscode-test/code-server/ (skipped when the
- * marker from a complete earlier install is there). Needs the Debian packages ripgrep and
- * libkrb5-dev (and chromium to drive it), which .ci/run installs.
+ * Install the target's code-server (VS Code server) into .vscode-test/code-server-<version>/, under the
+ * target's Node (skipped when the marker from a complete earlier install is there). Needs the Debian
+ * packages ripgrep and libkrb5-dev (and chromium to drive it), which .ci/run installs.
  */
-export async function ensureVSCodeServer({ force = false } = {}) {
-  if (!force && isVSCodeServerInstalled()) return VSCODE_DIR;
+export async function ensureVSCodeServer(target = targetById(), { force = false } = {}) {
+  const { cacheDir, vscodeDir } = serverPaths(target);
+  if (!force && isVSCodeServerInstalled(target)) return vscodeDir;
   // One installer at a time (two test runs may start together); a lock older than 15 min is stale.
-  const lock = CACHE_DIR + '.lock';
+  const lock = cacheDir + '.lock';
   mkdirSync(dirname(lock), { recursive: true });
   for (let waited = 0; ; waited++) {
     try {
@@ -89,18 +94,23 @@ export async function ensureVSCodeServer({ force = false } = {}) {
     }
   }
   try {
-    if (!force && isVSCodeServerInstalled()) return VSCODE_DIR;
-    return await install();
+    if (!force && isVSCodeServerInstalled(target)) return vscodeDir;
+    return await install(target);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
 }
 
-async function install() {
+async function install(target) {
   const t0 = Date.now();
+  const { cacheDir: CACHE_DIR, vscodeDir: VSCODE_DIR, marker: MARKER } = serverPaths(target);
   const rg = process.env.RADAM_RG_PATH || which('rg');
   if (!rg) throw new Error('ripgrep (`rg`) not found: install the Debian package `ripgrep` (apt-get install ripgrep); .ci/run does this.');
-  log(`installing code-server@${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) into ${CACHE_DIR} …`);
+  // npm, node-gyp and the native addons all under the target's Node (its ABI, its headers).
+  const node = ensureNode(target.nodeMajor);
+  const env = nodeEnv(node);
+  const envYes = nodeEnv(node, { npm_config_yes: 'true' });
+  log(`installing code-server@${target.codeServer} (VS Code ${target.vscode}) under Node ${node.version} into ${CACHE_DIR} …`);
   rmSync(MARKER, { force: true });
   mkdirSync(CACHE_DIR, { recursive: true });
   // A package.json of its own, so npm does not walk up to the project's.
@@ -116,32 +126,32 @@ async function install() {
   };
 
   // 2. the package itself, without its postinstall (it wants --unsafe-perm as root and downloads ripgrep).
-  await step('npm install code-server', () => run(npm, ['install', '--ignore-scripts', ...quiet, `code-server@${CODE_SERVER_VERSION}`], CACHE_DIR));
-  await step('npm rebuild argon2', () => run(npm, ['rebuild', ...quiet, 'argon2'], CACHE_DIR));
+  await step('npm install code-server', () => run(npm, ['install', '--ignore-scripts', ...quiet, `code-server@${target.codeServer}`], CACHE_DIR, env));
+  await step('npm rebuild argon2', () => run(npm, ['rebuild', ...quiet, 'argon2'], CACHE_DIR, env));
   // 3. the VS Code server's own dependencies.
-  await step('lib/vscode npm install', () => run(npm, ['install', '--omit=dev', '--ignore-scripts', ...quiet], VSCODE_DIR));
+  await step('lib/vscode npm install', () => run(npm, ['install', '--omit=dev', '--ignore-scripts', ...quiet], VSCODE_DIR, env));
   // ripgrep's postinstall skips its (unreachable) download only if bin/ already exists.
   const rgBin = join(VSCODE_DIR, 'node_modules', '@vscode', 'ripgrep', 'bin');
   mkdirSync(rgBin, { recursive: true });
   copyFileSync(rg, join(rgBin, 'rg'));
   chmodSync(join(rgBin, 'rg'), 0o755);
   // npm_config_yes=true: this machine's npm config says yes=false, which cancels node-pty's `npx node-gyp`.
-  await step('lib/vscode npm rebuild', () => run(npm, ['rebuild', ...quiet], VSCODE_DIR, { npm_config_yes: 'true' }));
+  await step('lib/vscode npm rebuild', () => run(npm, ['rebuild', ...quiet], VSCODE_DIR, envYes));
   const asar = join(VSCODE_DIR, 'node_modules.asar');
   if (!lexists(asar)) symlinkSync('node_modules', asar);
   // The built-in extensions' dependencies.
   const extDir = join(VSCODE_DIR, 'extensions');
-  await step('lib/vscode/extensions npm install', () => run(npm, ['install', '--omit=dev', '--ignore-scripts', ...quiet], extDir));
-  await step('lib/vscode/extensions npm rebuild', () => run(npm, ['rebuild', ...quiet], extDir, { npm_config_yes: 'true' }));
+  await step('lib/vscode/extensions npm install', () => run(npm, ['install', '--omit=dev', '--ignore-scripts', ...quiet], extDir, env));
+  await step('lib/vscode/extensions npm rebuild', () => run(npm, ['rebuild', ...quiet], extDir, envYes));
   const extAsar = join(extDir, 'node_modules.asar');
   if (existsSync(join(extDir, 'node_modules')) && !lexists(extAsar)) symlinkSync('node_modules', extAsar);
 
   if (!existsSync(join(VSCODE_DIR, 'out', 'server-main.js'))) throw new Error('install finished but lib/vscode/out/server-main.js is missing');
-  writeFileSync(MARKER, CODE_SERVER_VERSION + '\n');
+  writeFileSync(MARKER, target.codeServer + '\n');
   const total = (Date.now() - t0) / 1000;
   log('install timings:');
   for (const [name, s] of timings) log(`  ${name.padEnd(36)} ${s.toFixed(1)} s`);
-  log(`VS Code server installed in ${total.toFixed(1)} s`);
+  log(`VS Code server ${target.vscode} (Node ${node.version}) installed in ${total.toFixed(1)} s`);
   return VSCODE_DIR;
 }
 
@@ -217,6 +227,7 @@ function installCleanup() {
  * @returns {{ url: string, port: number, pid: number, logFile: string, workbenchUrl: (o?: object) => string, stop: () => Promise<void> }}
  */
 export async function startServer({
+  target = targetById(),
   port,
   host = '127.0.0.1',
   dataDir = join(ROOT, '.vscode-test', 'run', 'default'),
@@ -229,7 +240,9 @@ export async function startServer({
   echo = false,
   timeoutMs = 90_000,
 } = {}) {
-  if (!isVSCodeServerInstalled()) await ensureVSCodeServer();
+  await ensureVSCodeServer(target);
+  const { codeServerDir, vscodeDir } = serverPaths(target);
+  const node = ensureNode(target.nodeMajor);
   port ??= await freePort();
   if (fresh) rmSync(dataDir, { recursive: true, force: true });
   userDataDir ??= join(dataDir, 'user-data');
@@ -239,7 +252,7 @@ export async function startServer({
   for (const d of [userDataDir, serverDataDir, extensionsDir, dirname(logFile)]) mkdirSync(d, { recursive: true });
 
   const args = [
-    join(VSCODE_DIR, 'out', 'server-main.js'),
+    join(vscodeDir, 'out', 'server-main.js'),
     '--host', host,
     '--port', String(port),
     '--without-connection-token',
@@ -249,11 +262,15 @@ export async function startServer({
     '--server-data-dir', serverDataDir,
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
+    // Built VS Code web bundles ignore the payload's extensionDevelopmentPath unless this is set
+    // (their check is `!isBuilt || enableSmokeTestDriver`); 1.100 accepts it as well.
+    '--enable-smoke-test-driver',
   ];
   installCleanup();
   const t0 = Date.now();
-  const child = spawn(process.execPath, args, {
-    cwd: CODE_SERVER_DIR,
+  // The server runs on the target's Node, and so do its extension hosts and what they fork (our trainer).
+  const child = spawn(node.bin, args, {
+    cwd: codeServerDir,
     detached: true, // own process group, so stop() also reaches the extension hosts
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
@@ -276,6 +293,9 @@ export async function startServer({
 
   const url = `http://${host}:${port}`;
   const server = {
+    target,
+    nodeVersion: node.version,
+    description: describeTarget(target, node),
     url,
     port,
     host,
@@ -325,8 +345,29 @@ export async function startServer({
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  log(`VS Code server ${VSCODE_VERSION} up on ${url} in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${child.pid}, log ${logFile.replace(ROOT + '/', '')})`);
+  log(`VS Code server ${target.vscode} (Node ${node.version}) up on ${url} in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${child.pid}, log ${logFile.replace(ROOT + '/', '')})`);
   return server;
+}
+
+/**
+ * Install a VSIX as a user does (`code-server --install-extension FILE`): the server's CLI unpacks it
+ * into extensionsDir and exits. Returns what it printed.
+ */
+export async function installVsix(target, vsix, { extensionsDir, serverDataDir, userDataDir }) {
+  await ensureVSCodeServer(target);
+  const { codeServerDir, vscodeDir } = serverPaths(target);
+  const node = ensureNode(target.nodeMajor);
+  for (const d of [extensionsDir, serverDataDir, userDataDir]) mkdirSync(d, { recursive: true });
+  const args = [join(vscodeDir, 'out', 'server-main.js'), '--accept-server-license-terms', '--install-extension', resolve(vsix), '--force',
+    '--extensions-dir', extensionsDir, '--server-data-dir', serverDataDir, '--user-data-dir', userDataDir];
+  return await new Promise((res, rej) => {
+    const child = spawn(node.bin, args, { cwd: codeServerDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    child.on('error', rej);
+    child.on('exit', (code) => (code === 0 ? res(out) : rej(new Error(`--install-extension ${vsix} exited with ${code}:\n${out}`))));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

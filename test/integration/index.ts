@@ -8,7 +8,7 @@
 //   test-electron passes extensionTestsEnv, and on the server path the extension host inherits
 //   the server process's environment), else <repo>/test-results/integration-results.json.
 // Each run is tagged with a runId: RADAM_INTEGRATION_RUN_ID, else the one the harness wrote to
-// <results dir>/integration-run.json before starting the host, so a stale file is never taken
+// <results dir>/<layer>-run.json (beside <layer>-results.json) before starting the host, so a stale file is never taken
 // for this run's.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +30,8 @@ export interface IntegrationResults {
   /** RADAM_REQUIRE_NATIVE as the extension host sees it. */
   requireNative: string | null;
   vscodeVersion: string;
+  /** The extension host's Node (process.version): what our trainer is forked with. */
+  nodeVersion: string;
   appName: string;
   appHost: string;
   uiKind: string;
@@ -52,7 +54,7 @@ export function resultsPath(): string {
 function readRunId(file: string): { runId: string | null; from: 'env' | 'file' | null } {
   if (process.env.RADAM_INTEGRATION_RUN_ID) return { runId: process.env.RADAM_INTEGRATION_RUN_ID, from: 'env' };
   try {
-    return { runId: JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'integration-run.json'), 'utf8')).runId ?? null, from: 'file' };
+    return { runId: JSON.parse(fs.readFileSync(file.replace(/-results\.json$/, '-run.json'), 'utf8')).runId ?? null, from: 'file' };
   } catch {
     return { runId: null, from: null };
   }
@@ -84,6 +86,7 @@ export function run(): Promise<void> {
     runIdFrom: from,
     requireNative: process.env.RADAM_REQUIRE_NATIVE ?? null,
     vscodeVersion: vscode.version,
+    nodeVersion: process.version,
     appName: vscode.env.appName,
     appHost: vscode.env.appHost,
     uiKind: vscode.UIKind[vscode.env.uiKind] ?? String(vscode.env.uiKind),
