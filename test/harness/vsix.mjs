@@ -55,7 +55,11 @@ function runsIn(workspace) {
     .filter(Boolean);
 }
 
-async function installAndTrain(target, vsix) {
+/**
+ * withoutNative: delete the installed copy's libtensorflow first (a user whose platform library cannot
+ * load): training must still finish, on the JavaScript backend, and say so.
+ */
+async function installAndTrain(target, vsix, { withoutNative = false } = {}) {
   const base = realpathSync(mkdtempSync(join(tmpdir(), `radam-vsix-${target.id}-`)));
   check(relative(ROOT, base).startsWith('..'), `the fresh profile ${base} is inside the checkout`);
   const profile = { extensionsDir: join(base, 'extensions'), userDataDir: join(base, 'user-data'), serverDataDir: join(base, 'server-data') };
@@ -73,7 +77,12 @@ async function installAndTrain(target, vsix) {
     const extDir = join(profile.extensionsDir, installed[0]);
     check(existsSync(join(extDir, 'dist', 'trainer.js')), 'the installed extension has no dist/trainer.js');
     const installMs = Date.now() - t0;
-    const env = requireNative() ? { RADAM_REQUIRE_NATIVE: '1' } : {};
+    const libDir = join(extDir, 'node_modules', '@tensorflow', 'tfjs-node', 'deps', 'lib');
+    if (withoutNative) {
+      check(existsSync(join(libDir, 'libtensorflow_cc.so.2')) || readdirSync(libDir).length > 0, `no libtensorflow in ${libDir}`);
+      rmSync(libDir, { recursive: true, force: true });
+    }
+    const env = requireNative() && !withoutNative ? { RADAM_REQUIRE_NATIVE: '1' } : { RADAM_REQUIRE_NATIVE: '0' };
     server = await startServer({ target, dataDir: base, fresh: false, ...profile, logFile: join(LOGS_DIR, `vsix-${target.id}-server.log`), env });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workbenchUrl({ folder: workspace }));
@@ -90,7 +99,8 @@ async function installAndTrain(target, vsix) {
     const run = runs[0];
     check(run.status === 'finished', `run ${run.id} ended ${run.status}${run.error ? `: ${run.error}` : ''}`);
     check(run.summary?.steps === 40, `run finished after ${run.summary?.steps} steps, expected 40`);
-    if (requireNative()) check(run.backend?.name === 'tensorflow', `run trained on ${JSON.stringify(run.backend)}, expected the native tensorflow backend`);
+    if (withoutNative) check(run.backend?.native === false && run.backend?.name === 'cpu', `without libtensorflow the run trained on ${JSON.stringify(run.backend)}, expected the JavaScript cpu backend`);
+    else if (requireNative()) check(run.backend?.name === 'tensorflow', `run trained on ${JSON.stringify(run.backend)}, expected the native tensorflow backend`);
     return `installed in ${fmtMs(installMs)} into ${base}; ${server.description}: run ${run.status}, ${run.summary.steps} steps, loss ${run.summary.finalLoss.toFixed(3)}, backend ${run.backend?.name}`;
   } finally {
     await closePage(page);
@@ -132,8 +142,11 @@ export async function runVsixLayer() {
   summary.host = `VSIX installed with --install-extension into ${targets.map((t) => `VS Code ${t.vscode}`).join(' and ')}`;
   if (packaged) {
     for (const t of targets) await record(`VS Code ${t.vscode}: install the VSIX in a fresh profile, "RAdam: Start Training" finishes a run`, () => installAndTrain(t, vsix));
+    await record(`VS Code ${targets[0].vscode}: with the installed libtensorflow deleted, training finishes on the JavaScript backend`, () =>
+      installAndTrain(targets[0], vsix, { withoutNative: true }),
+    );
   } else {
-    summary.failed += targets.length;
+    summary.failed += targets.length + 1;
   }
   summary.durationMs = Date.now() - t0;
   writeSummary(summary);
