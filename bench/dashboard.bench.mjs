@@ -17,7 +17,7 @@
 //        [--theme dark|light] [--screenshot DIR] [--json FILE] [--gpu]
 //        diagnostics: [--profile FILE.cpuprofile] [--profile-load FILE] [--no-hist] [--unshown] [--stream-rows]
 // Needs: `node scripts/build.mjs` first, playwright-core (devDependency), Debian's chromium.
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test` (after the build): the three test layers in order, each in a process of its own.
+// `npm test` (after the build): the test layers in order, each in a process of its own.
+//   0. static       test/harness/static.mjs: tsc --noEmit, then eslint (one test each)
 //   1. unit         mocha (.mocharc.json) on out/test/unit/**, no VS Code
 //   2. integration  test/harness/integration.mjs: mocha inside a real VS Code extension host
 //   3. e2e          test/harness/e2e.mjs: Playwright drives that VS Code in Chromium
@@ -17,7 +18,7 @@ import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, RESULTS_DIR, summaryPath, readSummary, writeSummary, fmtMs } from './common.mjs';
 
-const LAYERS = ['unit', 'integration', 'e2e'];
+const LAYERS = ['static', 'unit', 'integration', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => LAYERS.includes(a));
 const layers = wanted.length ? LAYERS.filter((l) => wanted.includes(l)) : LAYERS;
 
@@ -76,7 +77,7 @@ const results = [];
 for (const layer of layers) {
   banner(`${layer} tests`);
   const s =
-    layer === 'unit' ? await unitLayer() : layer === 'integration' ? await childLayer('integration', 'integration.mjs') : await childLayer('e2e', 'e2e.mjs');
+    layer === 'static' ? await childLayer('static', 'static.mjs') : layer === 'unit' ? await unitLayer() : layer === 'integration' ? await childLayer('integration', 'integration.mjs') : await childLayer('e2e', 'e2e.mjs');
   if (!s.error && s.passed + s.failed === 0) s.error = 'ran no tests';
   results.push(s);
 }

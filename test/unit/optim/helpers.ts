@@ -2,7 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createOptimizer, tf, type OptimizerName, type OptimizerSpec, type SlotOptimizer } from '../../../src/optim';
+import { createOptimizer, tf, type OptimizerSpec, type SlotOptimizer } from '../../../src/optim';
 
 export interface ReferenceStep {
   t: number;
@@ -149,7 +149,7 @@ const CONFIG_ALIASES: Record<string, keyof OptimizerSpec> = {
 
 /** The OptimizerSpec a reference case describes. Unknown config fields fail loudly (never ignored). */
 export function specOf(c: ReferenceCase): OptimizerSpec {
-  const spec: Record<string, unknown> = { name: c.optimizer as OptimizerName };
+  const spec: Record<string, unknown> = { name: c.optimizer };
   for (const [key, value] of Object.entries(c.config)) {
     if (key === 'betas' && Array.isArray(value)) {
       spec.beta1 = value[0];

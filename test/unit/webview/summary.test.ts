@@ -66,7 +66,7 @@ describe('webview: metrics CSV', () => {
   it('a run column, the known columns in order, extra scalar columns after; nulls empty', () => {
     const csv = metricsCsv([
       { runId: 'a', rows: [{ step: 1, loss: 0.5, rT: null, rectified: false, lr: 0.001 }] },
-      { runId: 'b', rows: [{ step: 1, loss: 0.25, extra: 3, nested: { x: 1 } } as Record<string, unknown>] },
+      { runId: 'b', rows: [{ step: 1, loss: 0.25, extra: 3, nested: { x: 1 } }] },
     ]);
     const lines = csv.split('\r\n');
     assert.equal(lines[0], 'run,step,loss,lr,rhoT,rT,rectified,effectiveStepSize,gradNorm,updateRatio,valLoss,valAccuracy,extra');
