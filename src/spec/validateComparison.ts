@@ -76,7 +76,3 @@ export function comparisonProblems(value: unknown): string[] {
   });
   return p;
 }
-
-export function isValidComparison(value: unknown): value is ComparisonSpec {
-  return comparisonProblems(value).length === 0;
-}
