@@ -15,9 +15,9 @@
 //
 //   node bench/dashboard.bench.mjs [--steps 100000] [--runs 3] [--slices 1000] [--bundle PATH]
 //        [--theme dark|light] [--screenshot DIR] [--json FILE] [--gpu]
-//        diagnostics: [--profile FILE.cpuprofile] [--profile-load FILE] [--no-hist] [--unshown] [--stream-rows]
+//        diagnostics: [--profile FILE.cpuprofile] [--profile-load FILE] [--no-hist] [--unshown]
 // Needs: `node scripts/build.mjs` first, playwright-core (devDependency), Debian's chromium.
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -41,8 +41,6 @@ const JSON_OUT = opt('json', null);
 // (the messages are validated and dropped: the cost of the channel alone).
 const NO_HIST = args.includes('--no-hist');
 const UNSHOWN = args.includes('--unshown');
-// --stream-rows: live batches as row objects (the `metrics` message) instead of columns.
-const STREAM_ROWS = args.includes('--stream-rows');
 
 function findChromium() {
   const candidates = [process.env.RADAM_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/lib/chromium-browser/chromium-browser', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -283,7 +281,7 @@ try {
     await cdp.send('Profiler.start');
   }
   const stream = await page.evaluate(
-    async ({ RUNS, STEPS, SLICES, BATCH_MS, NO_HIST, UNSHOWN, STREAM_ROWS }) => {
+    async ({ RUNS, STEPS, SLICES, BATCH_MS, NO_HIST, UNSHOWN }) => {
       const lib = window.__lib;
       const hook = window.__radamDashboard;
       const ids = Array.from({ length: RUNS }, (_, i) => `20250101-000001-000-strm-${i}-${lib.kinds[i % 3]}`);
@@ -306,7 +304,7 @@ try {
             const slices = [];
             for (let s = Math.ceil(from / every) * every; s <= to; s += every) slices.push(lib.sliceFor(lib.kinds[i % 3], s));
             // Live batches go as columns too (DashboardPanel.pushMetrics).
-            return { id, columns: STREAM_ROWS ? null : lib.columns(rows), rows: STREAM_ROWS ? rows : null, slices, last: to };
+            return { id, columns: lib.columns(rows), slices, last: to };
           }),
         );
       }
@@ -346,8 +344,7 @@ try {
           if (k >= batches.length) return resolve();
           for (const b of batches[k]) {
             const t = performance.now();
-            if (b.rows) window.postMessage({ type: 'metrics', runId: b.id, rows: b.rows }, '*');
-            else window.postMessage({ type: 'metricColumns', runId: b.id, columns: b.columns }, '*');
+            window.postMessage({ type: 'metricColumns', runId: b.id, columns: b.columns }, '*');
             if (b.slices.length && !NO_HIST) window.postMessage({ type: 'histograms', runId: b.id, rows: b.slices }, '*');
             pending.push({ id: b.id, step: b.last, t });
           }
@@ -372,7 +369,7 @@ try {
       const points = Object.fromEntries(['loss', 'rho-r', 'lr', 'histograms'].map((n) => [n, hook.chartData(n)?.points]));
       return { latencies, gaps, renderMs, streamMs, undelivered: pending.length, heapMB, batches: batchCount, points };
     },
-    { RUNS, STEPS, SLICES, BATCH_MS, NO_HIST, UNSHOWN, STREAM_ROWS },
+    { RUNS, STEPS, SLICES, BATCH_MS, NO_HIST, UNSHOWN },
   );
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop');

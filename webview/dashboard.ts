@@ -121,14 +121,6 @@ export class Dashboard {
         this.setShown(ids);
         break;
       }
-      case 'metrics': {
-        if (!this.state.shownRunIds.includes(msg.runId)) return;
-        if (!this.store.get(msg.runId)) this.runViewsCache = null;
-        this.store.ingestMetrics(msg.runId, msg.rows, msg.reset);
-        this.scheduler.markDirty(this.charts.filter((c) => c.name !== 'histograms' && c.name !== 'sweep'));
-        this.scheduler.markDirty([this.summary]);
-        break;
-      }
       case 'metricColumns': {
         if (!this.state.shownRunIds.includes(msg.runId)) return;
         if (!this.store.get(msg.runId)) this.runViewsCache = null;

@@ -141,7 +141,7 @@ async function reportSweep(entry: ActiveComparison, deps: CommandDeps): Promise<
   deps.log(`[host] sweep: ${result.points.map((p) => `${p.optimizer}@${p.lr}=${p.value ?? 'diverged'}`).join(', ')}`);
 }
 
-async function exportRunCommand(deps: CommandDeps): Promise<{ exported: boolean; file?: string }> {
+async function exportRunCommand(): Promise<{ exported: boolean; file?: string }> {
   const folder = workspaceFolder();
   if (!folder) {
     void vscode.window.showErrorMessage('RAdam: open the folder whose .radam/runs you want to export from.');
@@ -158,14 +158,12 @@ async function exportRunCommand(deps: CommandDeps): Promise<{ exported: boolean;
     { title: 'RAdam: Export Run', placeHolder: 'Which run?' },
   );
   if (!run) return { exported: false };
-  const format = await vscode.window.showQuickPick(
-    [
-      { label: 'CSV', description: 'metrics, one row per step', format: 'metrics-csv' as ExportFormat },
-      { label: 'JSON', description: 'metrics as a JSON array', format: 'metrics-json' as ExportFormat },
-      { label: 'Histograms JSON', description: 'gradient-magnitude histograms', format: 'histograms-json' as ExportFormat },
-    ],
-    { title: 'RAdam: Export Run', placeHolder: 'Which format?' },
-  );
+  const formats: Array<vscode.QuickPickItem & { format: ExportFormat }> = [
+    { label: 'CSV', description: 'metrics, one row per step', format: 'metrics-csv' },
+    { label: 'JSON', description: 'metrics as a JSON array', format: 'metrics-json' },
+    { label: 'Histograms JSON', description: 'gradient-magnitude histograms', format: 'histograms-json' },
+  ];
+  const format = await vscode.window.showQuickPick(formats, { title: 'RAdam: Export Run', placeHolder: 'Which format?' });
   if (!format) return { exported: false };
   const result = await exportRuns(runsDir, format.format, [run.id]);
   return result ? { exported: true, file: result.uri.fsPath } : { exported: false };
@@ -184,7 +182,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
       return { stopped: await deps.manager.stopAll() };
     }),
-    vscode.commands.registerCommand('radam.exportRun', () => exportRunCommand(deps)),
+    vscode.commands.registerCommand('radam.exportRun', () => exportRunCommand()),
   );
   return disposables;
 }

@@ -80,9 +80,9 @@ export class TrainingManager implements vscode.Disposable {
     // A trainer that exits without a comparisonEnded (it should not happen: the host synthesises one)
     // still frees its slot.
     void trainer.exited.then(() => {
-      if (this.active.get(entry!.comparisonId) === entry) {
-        this.active.delete(entry!.comparisonId);
-        resolveEnded({ type: 'comparisonEnded', comparisonId: entry!.comparisonId, ok: false, error: 'the trainer process ended' });
+      if (this.active.get(entry.comparisonId) === entry) {
+        this.active.delete(entry.comparisonId);
+        resolveEnded({ type: 'comparisonEnded', comparisonId: entry.comparisonId, ok: false, error: 'the trainer process ended' });
       }
     });
     return entry;

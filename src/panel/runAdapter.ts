@@ -22,7 +22,7 @@ export function toRunInfo(rec: RunRecord, opts: { live?: boolean; lastStep?: num
   const info: RunInfo = {
     id: rec.id,
     label: rec.label || spec?.label || rec.id,
-    status: STATUSES.includes(rec.status as RunStatus) ? (rec.status as RunStatus) : 'unknown',
+    status: STATUSES.includes(rec.status) ? rec.status : 'unknown',
     live: opts.live ?? rec.status === 'running',
     startedAt: rec.startedAt,
     comparisonId: rec.comparisonId,
@@ -44,7 +44,7 @@ export function toRunInfo(rec: RunRecord, opts: { live?: boolean; lastStep?: num
 
 /** Applies a live status change to what the dashboard knows. */
 export function applyStatus(info: RunInfo, u: RunStatusUpdate): RunInfo {
-  const next: RunInfo = { ...info, status: STATUSES.includes(u.status as RunStatus) ? (u.status as RunStatus) : 'unknown', live: u.status === 'running' };
+  const next: RunInfo = { ...info, status: STATUSES.includes(u.status) ? u.status : 'unknown', live: u.status === 'running' };
   if (typeof u.step === 'number') next.lastStep = u.step;
   if (typeof u.divergedAtStep === 'number') next.divergedAt = u.divergedAtStep;
   if (u.reason && u.status !== 'running' && u.status !== 'finished') next.error = u.reason;

@@ -163,14 +163,10 @@ export interface ShowRunsMessage {
   /** Hide every other run first (a new comparison replaces the view). */
   replace: boolean;
 }
-/** Metric rows of one run. `reset`: the rows are the run's whole record so far (from disk). */
-export interface MetricsMessage {
-  type: 'metrics';
-  runId: string;
-  rows: MetricRow[];
-  reset?: boolean;
-}
-/** The same as MetricsMessage, as columns: used for a run's whole record read from disk. */
+/**
+ * Metric rows of one run, as columns: live batches (appended), or with `reset` the run's whole record
+ * so far, read from disk (it replaces what the webview holds, keeping live rows past its last step).
+ */
 export interface MetricColumnsMessage {
   type: 'metricColumns';
   runId: string;
@@ -205,7 +201,6 @@ export type HostToWebview =
   | RunListMessage
   | RunStatusMessage
   | ShowRunsMessage
-  | MetricsMessage
   | MetricColumnsMessage
   | HistogramsMessage
   | RunDataErrorMessage
@@ -277,22 +272,6 @@ const EXPORT_FORMATS: readonly ExportFormat[] = ['metrics-csv', 'metrics-json', 
 const RUN_STATUSES: readonly RunStatus[] = ['running', 'finished', 'stopped', 'failed', 'diverged', 'unknown'];
 /** A PNG data URL of at most ~24 MB. */
 const MAX_DATA_URL = 32 * 1024 * 1024;
-
-export function isMetricRow(r: unknown): r is MetricRow {
-  if (!isObject(r) || !(typeof r.step === 'number' && Number.isFinite(r.step))) return false;
-  return (
-    optNum(r.loss) &&
-    optNum(r.lr) &&
-    optNum(r.rhoT) &&
-    optNum(r.rT) &&
-    optNum(r.effectiveStepSize) &&
-    optNum(r.gradNorm) &&
-    optNum(r.updateRatio) &&
-    optNum(r.valLoss) &&
-    optNum(r.valAccuracy) &&
-    (r.rectified === undefined || r.rectified === null || isBoolean(r.rectified))
-  );
-}
 
 const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
 
@@ -371,11 +350,6 @@ export const isHostToWebview: Validator<HostToWebview> = oneOf<HostToWebview>({
   runList: message<RunListMessage>('runList', { runs: (v) => Array.isArray(v) && v.every(isRunInfo) }),
   runStatus: message<RunStatusMessage>('runStatus', { run: isRunInfo }),
   showRuns: message<ShowRunsMessage>('showRuns', { runIds: isRunIdList, replace: isBoolean }),
-  metrics: message<MetricsMessage>('metrics', {
-    runId: isRunId,
-    rows: (v) => Array.isArray(v) && v.every(isMetricRow),
-    reset: (v) => v === undefined || isBoolean(v),
-  }),
   metricColumns: message<MetricColumnsMessage>('metricColumns', {
     runId: isRunId,
     columns: isMetricColumns,

@@ -10,7 +10,6 @@ export {
   readRunRecord,
   readRun,
   listRuns,
-  listComparison,
   deleteRun,
   type JsonlContent,
   type RunData,

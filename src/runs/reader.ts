@@ -156,13 +156,6 @@ export function listRuns(runsDir: string): RunRecord[] {
   return out;
 }
 
-/** The runs of one comparison, in comparison order. */
-export function listComparison(runsDir: string, comparisonId: string): RunRecord[] {
-  return listRuns(runsDir)
-    .filter((r) => r.comparisonId === comparisonId)
-    .sort((a, b) => a.index - b.index);
-}
-
 /** Deletes a run folder. Refuses ids that are not run ids (no path tricks). Returns false if absent. */
 export function deleteRun(runsDir: string, id: string): boolean {
   if (!isRunId(id)) throw new Error(`not a run id: ${JSON.stringify(id)}`);

@@ -7,7 +7,6 @@
 // The random part keeps two comparisons started in the same millisecond (two windows) apart.
 import { randomBytes } from 'node:crypto';
 
-const COMPARISON_ID = /^\d{8}-\d{6}-\d{3}-[a-z0-9]{4}$/;
 const RUN_ID = /^(\d{8}-\d{6}-\d{3}-[a-z0-9]{4})-(\d+)(?:-[a-z0-9-]{1,40})?$/;
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -36,10 +35,6 @@ export function slug(label: string): string {
 export function runIdFor(comparisonId: string, index: number, label: string): string {
   const s = slug(label);
   return s ? `${comparisonId}-${index}-${s}` : `${comparisonId}-${index}`;
-}
-
-export function isComparisonId(id: string): boolean {
-  return COMPARISON_ID.test(id);
 }
 
 /** A run id is also a safe folder name: no separators, no dots, nothing outside [a-z0-9-]. */

@@ -25,7 +25,7 @@ export function runSpecProblems(spec: unknown, where = 'spec'): string[] {
     // Transformer sizes are optional; when present they must be plain JSON of the right kind (ranges: the model's check).
     for (const k of ['layers', 'dModel', 'heads', 'ffDim'] as const) {
       const v = s.model[k];
-      if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1)) p.push(`${where}.model.${k}: expected an integer >= 1, got ${JSON.stringify(v)}`);
+      if (v !== undefined && !(Number.isInteger(v) && v >= 1)) p.push(`${where}.model.${k}: expected an integer >= 1, got ${JSON.stringify(v)}`);
     }
     if (s.model.norm !== undefined && s.model.norm !== 'post' && s.model.norm !== 'pre') p.push(`${where}.model.norm: expected "post" or "pre"`);
     if (s.model.causal !== undefined && typeof s.model.causal !== 'boolean') p.push(`${where}.model.causal: expected true or false`);
@@ -39,12 +39,12 @@ export function runSpecProblems(spec: unknown, where = 'spec'): string[] {
   if (!isObj(m)) p.push(`${where}.metrics: expected an object`);
   else {
     for (const k of ['histogramEvery', 'histogramBins', 'validationEvery'] as const) {
-      if (!(Number.isInteger(m[k]) && (m[k] as number) >= 0)) p.push(`${where}.metrics.${k}: expected an integer >= 0`);
+      if (!(Number.isInteger(m[k]) && m[k] >= 0)) p.push(`${where}.metrics.${k}: expected an integer >= 0`);
     }
-    if (m.normsEvery !== undefined && !(Number.isInteger(m.normsEvery) && (m.normsEvery as number) >= 0)) {
+    if (m.normsEvery !== undefined && !(Number.isInteger(m.normsEvery) && m.normsEvery >= 0)) {
       p.push(`${where}.metrics.normsEvery: expected an integer >= 0`);
     }
-    if (m.histogramEvery && !((m.histogramBins as number) >= 1)) p.push(`${where}.metrics.histogramBins: expected an integer >= 1`);
+    if (m.histogramEvery && !(m.histogramBins >= 1)) p.push(`${where}.metrics.histogramBins: expected an integer >= 1`);
     const r = m.histogramRange;
     if (!(Array.isArray(r) && r.length === 2 && r.every(Number.isFinite) && r[0] < r[1])) {
       p.push(`${where}.metrics.histogramRange: expected [lo, hi] with lo < hi`);
@@ -68,15 +68,11 @@ export function comparisonProblems(value: unknown): string[] {
   if (!Array.isArray(c.runs) || c.runs.length === 0) return [...p, 'comparison.runs: expected at least one run'];
   c.runs.forEach((r, i) => p.push(...runSpecProblems(r, `runs[${i}]`)));
   if (p.length) return p;
-  const [first, ...rest] = c.runs as RunSpec[];
+  const [first, ...rest] = c.runs;
   rest.forEach((r, i) => {
     for (const k of ['dataset', 'model', 'seed', 'steps', 'batchSize'] as const) {
       if (!same(r[k], first[k])) p.push(`runs[${i + 1}].${k} differs from runs[0].${k}: runs of a comparison must share it`);
     }
   });
   return p;
-}
-
-export function isValidComparison(value: unknown): value is ComparisonSpec {
-  return comparisonProblems(value).length === 0;
 }

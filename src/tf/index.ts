@@ -61,7 +61,7 @@ function loadTf(): { tf: Tf; info: BackendInfo } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tf = require('@tensorflow/tfjs') as Tf;
   // In Node the WebGL backend cannot initialise; pin the CPU backend so the choice is explicit.
-  tf.setBackend('cpu');
+  void tf.setBackend('cpu'); // the CPU backend is ready at once; the promise only reports it
   const name = tf.getBackend();
   return {
     tf,

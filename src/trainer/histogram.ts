@@ -78,7 +78,7 @@ export class BackendHistogram {
       let idx = tf.cast(clip(t, this.zero, this.lastBin), 'int32');
       if (offsets) idx = tf.add(idx, offsets);
       // tf.bincount is typed for rank-1 input; ours is rank 1 (flattened) but typed as Tensor.
-      return tf.bincount(idx as Tensor1D, tf.sign(a) as Tensor1D, groups * this.bins) as Tensor;
+      return tf.bincount(idx as Tensor1D, tf.sign(a) as Tensor1D, groups * this.bins);
     });
     const data = counts.dataSync();
     counts.dispose();

@@ -44,7 +44,7 @@ export function nativeBackend(): NativeBackend | null {
 export function halfSumOfSquares(x: Tensor): Scalar {
   const b = nativeBackend();
   if (b) return b.executeSingleOutput('L2Loss', floatAttr, [x]) as Scalar;
-  return tf.mul(tf.sum(tf.square(x)), 0.5) as Scalar;
+  return tf.mul<Scalar>(tf.sum(tf.square(x)), 0.5);
 }
 
 /** a - b for two float32 tensors of the same shape. */

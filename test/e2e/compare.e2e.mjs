@@ -11,7 +11,7 @@ test('"RAdam: Compare with Adam" overlays RAdam, Adam and Adam with warmup on th
   await body.waitFor({ state: 'attached', timeout: 60_000 });
   // Read what the loss chart was given through the dashboard's test hook (inside the webview's frame).
   const lossData = () => body.evaluate(() => window.__radamDashboard?.chartData('loss') ?? null);
-  let data = null;
+  let data;
   const deadline = Date.now() + 120_000;
   for (;;) {
     data = await lossData().catch(() => null);

@@ -48,7 +48,7 @@ async function pickHost() {
     const res = await fetch('https://update.code.visualstudio.com/api/releases/stable', { signal: AbortSignal.timeout(8000) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
   } catch (err) {
-    if (forced === 'electron') throw new Error(`RADAM_TEST_HOST=electron but VS Code desktop cannot be downloaded: ${err.cause?.code ?? err.message}`);
+    if (forced === 'electron') throw new Error(`RADAM_TEST_HOST=electron but VS Code desktop cannot be downloaded: ${err.cause?.code ?? err.message}`, { cause: err });
     return { kind: 'code-server', reason: `VS Code desktop cannot be downloaded (${err.cause?.code ?? err.message})` };
   }
   try {

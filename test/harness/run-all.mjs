@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm test` (after the build): the test layers in order, each in a process of its own.
+//   static            test/harness/static.mjs: tsc --noEmit, then eslint (one test each)
 //   unit              mocha (.mocharc.json) on out/test/unit/**, no VS Code, under this Node
 //   unit-node24       the same suite under Node 24 (today's VS Code extension host's Node)
 //   nodes             test/harness/nodes.mjs: the CLI trains and dist/lib/optim.js steps on Node 20, 22, 24
@@ -26,6 +27,7 @@ import { selectedTargets, ensureNode, VSCODE_TARGETS, packageJson } from './targ
 
 const targets = selectedTargets();
 const LAYERS = [
+  { name: 'static', run: () => childLayer('static', ['static.mjs']) },
   { name: 'unit', run: () => unitLayer('unit') },
   { name: 'unit-node24', run: () => unitLayer('unit-node24', 24) },
   { name: 'nodes', run: () => childLayer('nodes', ['nodes.mjs']) },

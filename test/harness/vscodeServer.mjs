@@ -86,7 +86,7 @@ export async function ensureVSCodeServer(target = targetById(), { force = false 
       break;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      let age = 0;
+      let age;
       try { age = Date.now() - statSync(lock).mtimeMs; } catch { continue; }
       if (age > 15 * 60_000) { rmSync(lock, { recursive: true, force: true }); continue; }
       if (waited === 0) log(`another process is installing the VS Code server (${lock}); waiting…`);

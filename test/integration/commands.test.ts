@@ -57,7 +57,7 @@ async function setSetting(key: string, value: unknown): Promise<() => Promise<vo
 }
 
 async function run(command: string): Promise<StartResult> {
-  const result = (await vscode.commands.executeCommand(command)) as StartResult;
+  const result = await vscode.commands.executeCommand<StartResult>(command);
   if (result.started) await api.whenEnded(result.comparisonId!);
   return result;
 }
@@ -89,7 +89,7 @@ describe('RAdam commands', function () {
   });
 
   it('"RAdam: Start Training" trains one RAdam run in a separate process and saves it', async () => {
-    const result = (await vscode.commands.executeCommand('radam.startTraining')) as StartResult;
+    const result = await vscode.commands.executeCommand<StartResult>('radam.startTraining');
     assert.equal(result.started, true, JSON.stringify(result));
     assert.equal(result.runIds!.length, 1);
     const trainerPid = api.trainerPid(result.comparisonId!);
@@ -119,11 +119,11 @@ describe('RAdam commands', function () {
   it('"RAdam: Stop Training" stops a run in progress; its data stays, marked stopped', async () => {
     const restore = await setSetting('training.steps', 200_000);
     try {
-      const result = (await vscode.commands.executeCommand('radam.startTraining')) as StartResult;
+      const result = await vscode.commands.executeCommand<StartResult>('radam.startTraining');
       assert.equal(result.started, true);
       const id = result.runIds![0];
       await waitFor('streamed metrics on disk', () => metricLines(id).length >= 5);
-      const stopped = (await vscode.commands.executeCommand('radam.stopTraining')) as { stopped: number };
+      const stopped = await vscode.commands.executeCommand<{ stopped: number }>('radam.stopTraining');
       assert.equal(stopped.stopped, 1);
       await api.whenEnded(result.comparisonId!);
       assert.equal(readRun(id).status, 'stopped');
@@ -183,7 +183,7 @@ describe('RAdam commands', function () {
     const before = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).length : 0;
     const restore = await setSetting('training.batchSize', -3);
     try {
-      const result = (await vscode.commands.executeCommand('radam.startTraining')) as StartResult;
+      const result = await vscode.commands.executeCommand<StartResult>('radam.startTraining');
       assert.equal(result.started, false);
       assert.deepEqual(result.problems, ['radam.training.batchSize']);
       assert.equal(fs.readdirSync(runsDir).length, before, 'no run folder was created');

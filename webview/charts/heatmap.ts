@@ -139,7 +139,7 @@ export function heatmapOptions(theme: Theme, layerLabel: string): ChartOptions<'
       grid: { display: false },
       ticks: { color: theme.muted, callback: (v) => (typeof v === 'number' ? fmt(v, 3) : String(v)) },
     },
-  } as ChartOptions<'line'>['scales'];
+  };
   return o;
 }
 

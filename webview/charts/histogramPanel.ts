@@ -188,7 +188,11 @@ export class HistogramPanel implements ChartView {
     const runs = this.ctx.runs();
     // Cards follow the shown runs.
     const ids = new Set(runs.map((r) => r.id));
-    for (const [id, card] of this.cards) if (!ids.has(id)) (card.destroy(), this.cards.delete(id));
+    for (const [id, card] of this.cards) {
+      if (ids.has(id)) continue;
+      card.destroy();
+      this.cards.delete(id);
+    }
     runs.forEach((r, i) => {
       let card = this.cards.get(r.id);
       if (!card) this.cards.set(r.id, (card = new HistogramCard(r, this.ctx)));

@@ -115,6 +115,6 @@ export class LossChart extends RunLinesChart {
     return {
       x: stepAxis(theme, 'linear'),
       y: valueAxis(theme, this.ctx.state().lossScale, 'loss'),
-    } as ChartOptions<'line'>['scales'];
+    };
   }
 }

@@ -66,6 +66,6 @@ export class LearningRateChart extends RunLinesChart {
       x: stepAxis(theme, this.ctx.state().stepScale),
       // As wide as the rho/r chart's value axes, so both step axes line up.
       y: valueAxis(theme, 'linear', 'step size', { min: 0, afterFit: fixWidth(AXIS_LEFT) }),
-    } as ChartOptions<'line'>['scales'];
+    };
   }
 }

@@ -65,7 +65,7 @@ export class RectificationChart extends RunLinesChart {
       // (chart.js stacks the scales listed later above the earlier ones.)
       rt: valueAxis(theme, 'linear', 'rₜ', { axis: 'y', position: 'left', stack: 'rect', stackWeight: 2, offset: true, min: 0, max: 1, afterFit: fixWidth(AXIS_LEFT) }),
       rho: valueAxis(theme, 'log', 'ρₜ', { axis: 'y', position: 'left', stack: 'rect', stackWeight: 3, offset: true, min: 1, afterFit: fixWidth(AXIS_LEFT) }),
-    } as ChartOptions<'line'>['scales'];
+    };
   }
 
   override testData(): ChartTestData {

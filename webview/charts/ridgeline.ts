@@ -107,7 +107,7 @@ export function ridgelineOptions(theme: Theme, layerLabel: string): ChartOptions
       grid: { color: theme.grid },
       ticks: { color: theme.muted, sampleSize: 4 },
     },
-  } as ChartOptions<'line'>['scales'];
+  };
   return o;
 }
 

@@ -1,7 +1,6 @@
 // Learning-rate sweep: final loss (or accuracy) against learning rate, one line per optimizer: the
 // RAdam paper's robustness result on the user's own data. Shown when the host sends a sweep.
-import type { ChartDataset, ChartOptions } from 'chart.js';
-import type { SweepResult } from '../../src/protocol/webview';
+import type { ChartDataset } from 'chart.js';
 import { rgba } from '../data/colors';
 import { fmt } from '../data/summary';
 import { canvasPng, chartCard, setDataAttrs, type Card } from './card';
@@ -63,7 +62,7 @@ export class SweepChart implements ChartView {
         grid: { color: theme.grid },
         ticks: { color: theme.muted },
       },
-    } as ChartOptions<'line'>['scales'];
+    };
     this.chart.options = o;
     this.chart.update('none');
     const diverged = sweep.points.filter((p) => p.diverged || p.value === null);
@@ -83,6 +82,6 @@ export class SweepChart implements ChartView {
       const pts = d.data as XY[];
       return { label: String(d.label), runId: '', kind: 'sweep', points: pts.length, firstX: pts[0]?.x ?? null, lastX: pts[pts.length - 1]?.x ?? null };
     });
-    return { name: this.name, points: series.reduce((a, s) => a + s.points, 0), lastStep: null, series, sweep: this.ctx.state().sweep as SweepResult | null };
+    return { name: this.name, points: series.reduce((a, s) => a + s.points, 0), lastStep: null, series, sweep: this.ctx.state().sweep };
   }
 }

@@ -9,7 +9,6 @@ import {
   vsCodeDivider,
   vsCodeDropdown,
   vsCodeOption,
-  vsCodeProgressRing,
   vsCodeRadio,
   vsCodeRadioGroup,
   vsCodeTextField,
@@ -22,7 +21,6 @@ provideVSCodeDesignSystem().register(
   vsCodeDivider(),
   vsCodeDropdown(),
   vsCodeOption(),
-  vsCodeProgressRing(),
   vsCodeRadio(),
   vsCodeRadioGroup(),
   vsCodeTextField(),
@@ -53,10 +51,6 @@ export function badge(text: string, testId?: string): HTMLElement {
   el.textContent = text;
   if (testId) el.dataset.testid = testId;
   return el;
-}
-
-export function progressRing(): HTMLElement {
-  return document.createElement('vscode-progress-ring');
 }
 
 export function divider(): HTMLElement {

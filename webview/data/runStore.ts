@@ -44,7 +44,8 @@ export class RunData {
     return this.ema.weight;
   }
 
-  appendMetrics(rows: readonly MetricRow[]): number {
+  /** Appends rows (the live rows held past a reset's record, see resetColumns). */
+  private appendMetrics(rows: readonly MetricRow[]): number {
     let added = 0;
     const n = (v: number | null | undefined) => (v == null ? NaN : v);
     for (const r of rows) {
@@ -117,7 +118,7 @@ export class RunData {
     return true;
   }
 
-  /** Like resetMetrics, from columns. */
+  /** Replaces the data with `c` (a whole record) and keeps held rows past its last step. */
   resetColumns(c: MetricColumns): void {
     const len = c.steps.length;
     const tail = this.heldRowsAfter(len ? c.steps[len - 1] : -Infinity);
@@ -143,16 +144,6 @@ export class RunData {
     sizes.lrTimesRT = sizes.lr;
     for (const name of SERIES) this.series[name].reserve(sizes[name] ?? 0);
     this.appendColumns(c);
-    this.appendMetrics(tail);
-    this.metricsVersion++;
-  }
-
-  /** Replaces the data with `rows` (a whole record) and keeps held rows past its last step. */
-  resetMetrics(rows: readonly MetricRow[]): void {
-    const lastOfRecord = rows.length ? rows[rows.length - 1].step : -Infinity;
-    const tail = this.heldRowsAfter(lastOfRecord);
-    this.clearMetrics();
-    this.appendMetrics(rows);
     this.appendMetrics(tail);
     this.metricsVersion++;
   }
@@ -253,13 +244,6 @@ export class RunStore {
   ensure(id: string): RunData {
     let run = this.runs.get(id);
     if (!run) this.runs.set(id, (run = new RunData(id, this.smoothing, this.maxPoints)));
-    return run;
-  }
-
-  ingestMetrics(id: string, rows: readonly MetricRow[], reset = false): RunData {
-    const run = this.ensure(id);
-    if (reset) run.resetMetrics(rows);
-    else run.appendMetrics(rows);
     return run;
   }
 

@@ -98,7 +98,7 @@ export function loadCsv(spec: DatasetSpec, seed: number, workspaceRoot: string |
   // Decide the task from the labels (rule at the top of this file).
   const numeric = labels.map(parseNumber);
   const allNumeric = numeric.every((v) => v !== null);
-  const distinctInts = allNumeric && numeric.every((v) => Number.isInteger(v)) ? new Set(numeric as number[]) : null;
+  const distinctInts = allNumeric && numeric.every((v) => Number.isInteger(v)) ? new Set(numeric) : null;
   let classNames: string[] | undefined;
   const y = new Float32Array(rows);
   if (!allNumeric || (distinctInts && distinctInts.size <= MAX_INTEGER_CLASSES)) {
@@ -111,7 +111,7 @@ export function loadCsv(spec: DatasetSpec, seed: number, workspaceRoot: string |
       const values = [...distinctInts!].sort((a, b) => a - b);
       classNames = values.map(String);
       const byValue = new Map(values.map((v, k) => [v, k]));
-      numeric.forEach((v, r) => (y[r] = byValue.get(v!)!));
+      numeric.forEach((v, r) => (y[r] = byValue.get(v)!));
     }
     if (classNames.length < 2) {
       throw new DatasetError(

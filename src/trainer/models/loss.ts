@@ -61,11 +61,11 @@ export function lossAndAccuracy(info: DatasetInfo): LossAndAccuracy {
       },
       loss: (targets, output) => {
         const z = tf.reshape(output, [-1, classes]);
-        const l = tf.oneHot(tf.reshape(targets, [-1]) as Tensor, classes).toFloat();
+        const l = tf.oneHot(tf.reshape(targets, [-1]), classes).toFloat();
         return softmaxCrossEntropyMean(l, z);
       },
       accuracy: (targets, output) =>
-        tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(output, -1), targets), 'float32')) as Scalar),
+        tf.tidy(() => tf.mean<Scalar>(tf.cast(tf.equal(tf.argMax(output, -1), targets), 'float32'))),
     };
   }
   if (info.task === 'classification') {
@@ -78,7 +78,7 @@ export function lossAndAccuracy(info: DatasetInfo): LossAndAccuracy {
       },
       loss: (targets, output) => softmaxCrossEntropyMean(targets, output),
       accuracy: (targets, output) =>
-        tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(output, 1), tf.argMax(targets, 1)), 'float32')) as Scalar),
+        tf.tidy(() => tf.mean<Scalar>(tf.cast(tf.equal(tf.argMax(output, 1), tf.argMax(targets, 1)), 'float32'))),
     };
   }
   const outputs = info.outputSize;
@@ -88,7 +88,7 @@ export function lossAndAccuracy(info: DatasetInfo): LossAndAccuracy {
     targets(split) {
       return tf.tensor2d(split.y, [split.n, outputs]);
     },
-    loss: (targets, output) => tf.losses.meanSquaredError(targets, output, undefined, tf.Reduction.MEAN) as Scalar,
+    loss: (targets, output) => tf.losses.meanSquaredError<Tensor, Scalar>(targets, output, undefined, tf.Reduction.MEAN),
     accuracy: null,
   };
 }

@@ -39,7 +39,7 @@ const spec: ComparisonSpec = {
     steps: 40,
     batchSize: 128,
     seed: 5,
-  })) as ComparisonSpec['runs'],
+  })),
 };
 
 interface Trained {

@@ -2,7 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createOptimizer, tf, type OptimizerName, type OptimizerSpec, type SlotOptimizer } from '../../../src/optim';
+import { createOptimizer, tf, type OptimizerSpec, type SlotOptimizer } from '../../../src/optim';
 
 export interface ReferenceStep {
   t: number;
@@ -28,34 +28,103 @@ export interface ReferenceFile {
   cases: ReferenceCase[];
 }
 
-const REL = path.join('shared', 'reference', 'optimizer-trajectories.json');
-
-/**
- * RADAM_REFERENCE if set; else the first `shared/reference/optimizer-trajectories.json` found walking up
- * from this file's directory and from the working directory (the repo sits beside `shared/`).
- */
-export function referencePath(): string {
-  const env = process.env.RADAM_REFERENCE;
-  if (env) return path.resolve(env);
-  const tried: string[] = [];
-  for (const start of [__dirname, process.cwd()]) {
-    let dir = path.resolve(start);
-    for (;;) {
-      const p = path.join(dir, REL);
-      tried.push(p);
-      if (fs.existsSync(p)) return p;
-      const up = path.dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  throw new Error(`reference trajectories not found (set RADAM_REFERENCE); tried:\n  ${tried.join('\n  ')}`);
+/** A case with the file it came from and that file's tolerance. */
+export interface LoadedCase extends ReferenceCase {
+  source: string;
+  atol: number;
+  rtol: number;
 }
 
-export function loadReference(): ReferenceFile {
-  const file = JSON.parse(fs.readFileSync(referencePath(), 'utf8')) as ReferenceFile;
-  if (!Array.isArray(file.cases) || file.cases.length === 0) throw new Error('reference file has no cases');
-  return file;
+export interface ReferenceSet {
+  /** The repository's own trajectories (always read; the tests need nothing outside the repository). */
+  repoFile: string;
+  /** Further files read: RADAM_REFERENCE, and a `shared/reference/` above the repository. */
+  extraFiles: string[];
+  cases: LoadedCase[];
+}
+
+const FIXTURE = path.join('test', 'fixtures', 'reference', 'optimizer-trajectories.json');
+const SHARED = path.join('shared', 'reference', 'optimizer-trajectories.json');
+
+/** The repository root: the first folder above this file (compiled to out/test/unit/optim/) holding the fixture. */
+export function repoRoot(): string {
+  let dir = path.resolve(__dirname);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, FIXTURE)) && fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`repository root (with ${FIXTURE}) not found above ${__dirname}`);
+    dir = up;
+  }
+}
+
+/** The repository's reference file: test/fixtures/reference/optimizer-trajectories.json. */
+export function repoReferencePath(): string {
+  return path.join(repoRoot(), FIXTURE);
+}
+
+/**
+ * Extra reference files, each read besides the repository's: every path in RADAM_REFERENCE (several
+ * joined by the path delimiter; a missing one is an error), and the first `shared/reference/optimizer-trajectories.json`
+ * found walking up from the repository's parent folder (a clone sits beside `shared/`), when there is one.
+ */
+export function extraReferencePaths(): string[] {
+  const found: string[] = [];
+  for (const p of (process.env.RADAM_REFERENCE ?? '').split(path.delimiter).filter((s) => s.trim() !== '')) {
+    const abs = path.resolve(p);
+    if (!fs.existsSync(abs)) throw new Error(`RADAM_REFERENCE names ${abs}, which does not exist`);
+    found.push(abs);
+  }
+  let dir = path.dirname(repoRoot());
+  for (;;) {
+    const p = path.join(dir, SHARED);
+    if (fs.existsSync(p)) {
+      found.push(p);
+      break;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  const seen = new Set<string>([fs.realpathSync(repoReferencePath())]);
+  return found.filter((p) => {
+    const real = fs.realpathSync(p);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
+}
+
+export function readReferenceFile(file: string): ReferenceFile {
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as ReferenceFile;
+  if (!Array.isArray(parsed.cases) || parsed.cases.length === 0) throw new Error(`${file}: no cases`);
+  const { atol, rtol } = parsed.tolerance ?? {};
+  if (!Number.isFinite(atol) || !Number.isFinite(rtol)) throw new Error(`${file}: tolerance.atol/rtol missing`);
+  return parsed;
+}
+
+/**
+ * Every case of the repository's file, then the cases of the extra files that are not already there
+ * (a case identical to one loaded is skipped; one that shares only its name is kept, its name marked
+ * with the file it came from).
+ */
+export function loadReference(): ReferenceSet {
+  const repoFile = repoReferencePath();
+  const extraFiles = extraReferencePaths();
+  const cases: LoadedCase[] = [];
+  const byName = new Map<string, string[]>();
+  for (const file of [repoFile, ...extraFiles]) {
+    const ref = readReferenceFile(file);
+    for (const c of ref.cases) {
+      const body = JSON.stringify(c);
+      const same = byName.get(c.name) ?? [];
+      if (same.includes(body)) continue;
+      const name = same.length ? `${c.name} (${file})` : c.name;
+      same.push(body);
+      byName.set(c.name, same);
+      cases.push({ ...c, name, source: file, atol: ref.tolerance.atol, rtol: ref.tolerance.rtol });
+    }
+  }
+  return { repoFile, extraFiles, cases };
 }
 
 /** Config keys of the reference format (and PyTorch spellings) -> OptimizerSpec fields. */
@@ -80,7 +149,7 @@ const CONFIG_ALIASES: Record<string, keyof OptimizerSpec> = {
 
 /** The OptimizerSpec a reference case describes. Unknown config fields fail loudly (never ignored). */
 export function specOf(c: ReferenceCase): OptimizerSpec {
-  const spec: Record<string, unknown> = { name: c.optimizer as OptimizerName };
+  const spec: Record<string, unknown> = { name: c.optimizer };
   for (const [key, value] of Object.entries(c.config)) {
     if (key === 'betas' && Array.isArray(value)) {
       spec.beta1 = value[0];

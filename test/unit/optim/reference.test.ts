@@ -1,19 +1,28 @@
-// Every case of the PyTorch float64 reference trajectories, replayed through applyGradients in float32.
+// Every case of the PyTorch float64 reference trajectories, replayed through applyGradients in float32:
+// the repository's test/fixtures/reference/, plus any further cases in RADAM_REFERENCE or ../shared/reference
+// (see helpers.ts).
 
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { rectification, type StepInfo } from '../../../src/optim';
-import { close, createFor, loadReference, referencePath, replay, specOf } from './helpers';
+import { close, createFor, loadReference, readReferenceFile, replay, specOf } from './helpers';
 
 const ref = loadReference();
-const { atol, rtol } = ref.tolerance;
+const sources = [ref.repoFile, ...ref.extraFiles].map((f) => path.relative(process.cwd(), f) || f).join(', ');
 
-describe(`optim: reference trajectories (${referencePath()})`, () => {
-  it('has cases', () => {
-    assert.ok(ref.cases.length > 0);
-    assert.ok(Number.isFinite(atol) && Number.isFinite(rtol));
+describe(`optim: reference trajectories (${ref.cases.length} cases from ${sources})`, () => {
+  it('the repository has its own cases, each radam or adam with steps', () => {
+    const own = readReferenceFile(ref.repoFile);
+    assert.ok(own.cases.length >= 4, `${ref.repoFile}: ${own.cases.length} cases`);
+    for (const c of own.cases) {
+      assert.ok(c.optimizer === 'radam' || c.optimizer === 'adam', c.name);
+      assert.ok(c.steps.length > 0, c.name);
+    }
+    assert.ok(ref.cases.filter((c) => c.source === ref.repoFile).length === own.cases.length);
   });
 
   for (const c of ref.cases) {
+    const { atol, rtol } = c;
     it(`${c.name}: ${c.optimizer} ${JSON.stringify(c.config)}, ${c.steps.length} steps match params within atol ${atol} + rtol ${rtol}`, () => {
       const opt = createFor(c);
       let checked = 0;

@@ -111,7 +111,7 @@ describe('trainer/models: loss and accuracy', () => {
       const logits = tf.tensor2d([3, -1, 0.5, 0.2, 0.1, 4, -2, 7, 1, 0, 0, 0, 10, 9, -3, 1, 2, 3], [6, 3]);
       const ours = tf.valueAndGrad((z: Tensor) => la.loss(targets, z))(logits);
       const ref = tf.valueAndGrad((z: Tensor) =>
-        tf.losses.softmaxCrossEntropy(targets, z, undefined, 0, tf.Reduction.MEAN) as Scalar,
+        tf.losses.softmaxCrossEntropy<Tensor, Scalar>(targets, z, undefined, 0, tf.Reduction.MEAN),
       )(logits);
       assert.ok(Math.abs(ours.value.dataSync()[0] - ref.value.dataSync()[0]) < 1e-6);
       const d = tf.max(tf.abs(tf.sub(ours.grad, ref.grad))).dataSync()[0];

@@ -202,13 +202,13 @@ describe('transformer: per-token loss and accuracy', () => {
     const z = tf.randomNormal([3, L, V], 0, 2, 'float32', 9);
     const got = la.loss(t, z).dataSync()[0];
     const want = tf.tidy(() =>
-      tf.losses.softmaxCrossEntropy(tf.oneHot(tf.reshape(t, [-1]) as Tensor, V), tf.reshape(z, [-1, V]), undefined, 0, tf.Reduction.MEAN).dataSync()[0],
+      tf.losses.softmaxCrossEntropy(tf.oneHot(tf.reshape(t, [-1]), V), tf.reshape(z, [-1, V]), undefined, 0, tf.Reduction.MEAN).dataSync()[0],
     );
     assert.ok(Math.abs(got - want) < 1e-5, `${got} vs ${want}`);
     // Gradient too: (softmax - onehot) / tokens.
     const g = tf.grad((zz: Tensor) => la.loss(t, zz))(z);
     const gWant = tf.grad((zz: Tensor) =>
-      tf.losses.softmaxCrossEntropy(tf.oneHot(tf.reshape(t, [-1]) as Tensor, V), tf.reshape(zz, [-1, V]), undefined, 0, tf.Reduction.MEAN) as Scalar,
+      tf.losses.softmaxCrossEntropy<Tensor, Scalar>(tf.oneHot(tf.reshape(t, [-1]), V), tf.reshape(zz, [-1, V]), undefined, 0, tf.Reduction.MEAN),
     )(z);
     assert.ok(tf.max(tf.abs(tf.sub(g, gWant))).dataSync()[0] < 1e-6);
     const pred = z.argMax(-1).dataSync();
@@ -262,7 +262,7 @@ describe('transformer: gradients against finite differences (float32)', function
         };
         const fd = (at(h) - at(-h)) / (2 * h);
         vars.forEach((v, i) => v.assign(thetas[i]));
-        const gu = tf.tidy(() => vars.reduce((acc, v, i) => (dirs[i] ? acc + tf.sum(tf.mul(grads[v.name], dirs[i] as Tensor)).dataSync()[0] : acc), 0));
+        const gu = tf.tidy(() => vars.reduce((acc, v, i) => (dirs[i] ? acc + tf.sum(tf.mul(grads[v.name], dirs[i])).dataSync()[0] : acc), 0));
         tf.dispose(thetas);
         return { fd, gu, err: Math.abs(fd - gu) };
       };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isHostToWebview, isRunId, isWebviewToHost } from '../../../src/protocol/webview';
+import { isHostToWebview, isRunId, isWebviewToHost, toMetricColumns } from '../../../src/protocol/webview';
 
 describe('webview protocol: validation', () => {
   it('run ids cannot name another path', () => {
@@ -22,9 +22,11 @@ describe('webview protocol: validation', () => {
   });
 
   it('validates host messages, including every row', () => {
-    assert.ok(isHostToWebview({ type: 'metrics', runId: 'a', rows: [{ step: 1, loss: 0.5, rT: null, rectified: false }] }));
-    assert.ok(!isHostToWebview({ type: 'metrics', runId: 'a', rows: [{ step: 1, loss: 'x' }] }));
-    assert.ok(!isHostToWebview({ type: 'metrics', runId: 'a', rows: [{ loss: 1 }] }));
+    const columns = toMetricColumns([{ step: 1, loss: 0.5, rT: null, rectified: false }]);
+    assert.ok(isHostToWebview({ type: 'metricColumns', runId: 'a', columns }));
+    assert.ok(!isHostToWebview({ type: 'metricColumns', runId: '../a', columns }));
+    assert.ok(!isHostToWebview({ type: 'metricColumns', runId: 'a', columns: { ...columns, steps: [1] } }));
+    assert.ok(!isHostToWebview({ type: 'metrics', runId: 'a', rows: [{ step: 1, loss: 0.5 }] }), 'metrics travel as columns only');
     assert.ok(isHostToWebview({ type: 'histograms', runId: 'a', rows: [{ step: 1, edges: [0, 1], counts: [3], zeros: 0, total: 3 }] }));
     assert.ok(!isHostToWebview({ type: 'histograms', runId: 'a', rows: [{ step: 1, edges: [0, 1, 2], counts: [3], zeros: 0, total: 3 }] }));
     assert.ok(isHostToWebview({ type: 'runStatus', run: { id: 'a', label: 'A', status: 'running', live: true } }));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { applyStatus, toHistogramSlices, toMetricRows, toRunInfo } from '../../../src/panel/runAdapter';
-import { isHostToWebview } from '../../../src/protocol/webview';
+import { isHostToWebview, toMetricColumns } from '../../../src/protocol/webview';
 import type { HistogramRecord, MetricRecord, RunRecord } from '../../../src/runs/format';
 
 const record = (over: Partial<RunRecord> = {}): RunRecord =>
@@ -70,7 +70,7 @@ describe('dashboard host: run format adapter', () => {
     assert.ok(!('ms' in rows[0]));
     assert.equal(rows[0].rT, null);
     assert.equal(rows[1].valAccuracy, 0.4);
-    assert.ok(isHostToWebview({ type: 'metrics', runId: 'a', rows }));
+    assert.ok(isHostToWebview({ type: 'metricColumns', runId: 'a', columns: toMetricColumns(rows) }));
   });
 
   it('histograms.jsonl records -> one slice over all parameters plus one per layer', () => {

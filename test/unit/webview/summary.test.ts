@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { RunStore } from '../../../webview/data/runStore';
 import { autoLossTarget, fmt, fmtStep, summarize } from '../../../webview/data/summary';
 import { metricsCsv, csvField } from '../../../webview/data/csv';
+import { toMetricColumns } from '../../../src/protocol/webview';
 
 function input(store: RunStore, id: string) {
   const r = store.get(id)!;
@@ -10,23 +11,23 @@ function input(store: RunStore, id: string) {
 
 describe('webview: run summaries', () => {
   const store = new RunStore(0);
-  store.ingestMetrics('fast', [
+  store.ingestColumns('fast', toMetricColumns([
     { step: 1, loss: 2 },
     { step: 2, loss: 1, valLoss: 1.5, valAccuracy: 0.5 },
     { step: 3, loss: 0.5 },
     { step: 4, loss: 0.25, valLoss: 0.7, valAccuracy: 0.8 },
-  ]);
-  store.ingestMetrics('slow', [
+  ]));
+  store.ingestColumns('slow', toMetricColumns([
     { step: 1, loss: 2 },
     { step: 2, loss: 1.8 },
     { step: 3, loss: 1.2, valLoss: 1.1, valAccuracy: 0.6 },
     { step: 4, loss: 1.0 },
-  ]);
-  store.ingestMetrics('nan', [
+  ]));
+  store.ingestColumns('nan', toMetricColumns([
     { step: 1, loss: 2 },
     { step: 2, loss: 50 },
     { step: 3, loss: null },
-  ]);
+  ]));
 
   it('final loss, best validation loss and accuracy with their steps', () => {
     const s = summarize(input(store, 'fast'), null);
@@ -66,7 +67,7 @@ describe('webview: metrics CSV', () => {
   it('a run column, the known columns in order, extra scalar columns after; nulls empty', () => {
     const csv = metricsCsv([
       { runId: 'a', rows: [{ step: 1, loss: 0.5, rT: null, rectified: false, lr: 0.001 }] },
-      { runId: 'b', rows: [{ step: 1, loss: 0.25, extra: 3, nested: { x: 1 } } as Record<string, unknown>] },
+      { runId: 'b', rows: [{ step: 1, loss: 0.25, extra: 3, nested: { x: 1 } }] },
     ]);
     const lines = csv.split('\r\n');
     assert.equal(lines[0], 'run,step,loss,lr,rhoT,rT,rectified,effectiveStepSize,gradNorm,updateRatio,valLoss,valAccuracy,extra');
