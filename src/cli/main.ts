@@ -163,6 +163,9 @@ async function train(args: TrainArgs): Promise<number> {
           }
         },
         step: (step) => bar.update(step, lastLoss),
+        log: (level, text) => {
+          if (level !== 'info') bar.note(`${level}: ${printable(settingToFlag(text), 1000)}`);
+        },
         runEnded: (e) => {
           if (e.status === 'diverged') bar.note(`run ${e.runId} diverged: ${settingToFlag(e.reason ?? '')}`);
           if (e.status === 'failed') bar.note(`run ${e.runId} failed: ${settingToFlag(e.reason ?? '')}`);
