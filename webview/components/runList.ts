@@ -36,6 +36,12 @@ function statusText(r: RunInfo): string {
   return r.status;
 }
 
+/** The reason shown beside the badge of a run that did not finish (failed, diverged, stopped, unreadable). */
+export function reasonText(r: RunInfo): string {
+  if (!r.error || r.status === 'running' || r.status === 'finished') return '';
+  return r.error;
+}
+
 export class RunList {
   readonly element: HTMLElement;
   readonly minIntervalMs = 250;
@@ -75,7 +81,11 @@ export class RunList {
       if (r.error) status.title = r.error;
       const del = button('Delete', () => p.onDelete(r.id), { secondary: true, testId: 'run-delete', title: `Delete run ${r.id} from disk` });
       if (r.live) del.setAttribute('disabled', '');
-      li.append(toggle, swatch, name, status, meta, del);
+      li.append(toggle, swatch, name, status);
+      // Why a run failed, diverged or cannot be read, beside its badge (as text: it comes from disk).
+      const why = reasonText(r);
+      if (why) li.append(el('span', { class: 'run-reason', 'data-testid': 'run-reason', title: why }, why));
+      li.append(meta, del);
       this.list.append(li);
     }
   }
