@@ -2,6 +2,7 @@
 // show or hide each, its status, progress, and a delete button (the host asks for confirmation).
 import type { RunInfo } from '../../src/protocol/webview';
 import { rgba } from '../data/colors';
+import { reasonText } from '../data/runReason';
 import type { RGBA } from '../data/histograms';
 import { badge, button, checkbox } from './toolkit';
 import { el } from './native';
@@ -34,12 +35,6 @@ function progress(r: RunInfo): string {
 function statusText(r: RunInfo): string {
   if (r.status === 'diverged' && r.divergedAt != null) return `diverged at ${r.divergedAt}`;
   return r.status;
-}
-
-/** The reason shown beside the badge of a run that did not finish (failed, diverged, stopped, unreadable). */
-export function reasonText(r: RunInfo): string {
-  if (!r.error || r.status === 'running' || r.status === 'finished') return '';
-  return r.error;
 }
 
 export class RunList {
