@@ -12,7 +12,7 @@ import { packagedSettingsSchema } from '../../src/spec/schemaSource';
 import { checkSetting } from '../../src/spec/settingsSchema';
 import { DEFAULT_METRICS } from '../../src/spec/runSpec';
 import { reasonText } from '../../webview/data/runReason';
-import { assertNoStack, cli, isRoot, runFolders, tmpDir } from './helpers';
+import { CLI, assertNoStack, cli, isRoot, runFolders, tmpDir } from './helpers';
 
 function record(id: string, over: Partial<RunRecord> = {}): RunRecord {
   const cid = id.split('-').slice(0, 4).join('-');
@@ -154,7 +154,7 @@ describe('faults: files on disk', function () {
     // Root reads any folder: the permission case runs the CLI as nobody.
     fs.mkdirSync(path.join(dir, 'private'), { mode: 0o700 });
     fs.chmodSync(dir, 0o755);
-    const n = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.resolve('dist', 'cli.js'), 'list', '--out', path.join(dir, 'private')], { encoding: 'utf8', cwd: '/' });
+    const n = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'list', '--out', path.join(dir, 'private')], { encoding: 'utf8', cwd: '/' });
     assert.equal(n.status, 1);
     assertNoStack(n.stderr);
     assert.match(n.stderr, /cannot read the runs folder .*private \(--out\): permission denied/);

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, type RunRecord } from '../../src/runs';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
-export const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** RADAM_FAULTS_CLI: run the suites against another build of the CLI (e.g. an older commit's, to see them fail). */
+export const CLI = process.env.RADAM_FAULTS_CLI ?? path.join(ROOT, 'dist', 'cli.js');
 export const DIST = path.join(ROOT, 'dist');
 
 export function tmpDir(prefix: string): string {
