@@ -55,6 +55,7 @@ describe('faults: writes (ENOSPC, EFBIG, EACCES)', function () {
     assert.equal(r.code, 1, `exit code; stderr: ${r.stderr}`);
     const summary = JSON.parse(r.stdout);
     assert.equal(summary.ok, false);
+    assert.equal(summary.backend, 'tensorflow', 'the real tfjs-node backend');
     const runsDir = path.join(mnt, 'runs');
     const { lastStep, metricsLines } = assertWholeLines(runsDir);
     const records = assertNoneRunning(runsDir);
@@ -86,6 +87,7 @@ describe('faults: writes (ENOSPC, EFBIG, EACCES)', function () {
     const r = cli(['train', '--spec', 'spec.json', '--out', 'runs', '--json', '--quiet'], { cwd: dir, shellPrefix: "ulimit -f 512; trap '' XFSZ" });
     assertNoStack(r.stderr);
     assert.equal(r.code, 1, `exit code; stderr: ${r.stderr}`);
+    assert.equal(JSON.parse(r.stdout).backend, 'tensorflow', 'the real tfjs-node backend');
     const runsDir = path.join(dir, 'runs');
     const { lastStep } = assertWholeLines(runsDir);
     const records = assertNoneRunning(runsDir);
@@ -122,6 +124,7 @@ describe('faults: writes (ENOSPC, EFBIG, EACCES)', function () {
     const { code } = await exited(child);
     assertNoStack(child.out.stderr);
     assert.equal(code, 0, `exit code; stderr: ${child.out.stderr}`);
+    assert.equal(JSON.parse(child.out.stdout).backend, 'tensorflow', 'the real tfjs-node backend');
     assertWholeLines(runsDir);
     const records = assertNoneRunning(runsDir);
     for (const r of records) assert.equal(r.status, 'finished', `${r.id}: ${r.reason}`);

@@ -17,7 +17,7 @@ import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, RESULTS_DIR, summaryPath, readSummary, writeSummary, fmtMs } from './common.mjs';
 
-const LAYERS = ['unit', 'integration', 'e2e'];
+const LAYERS = ['unit', 'faults', 'integration', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => LAYERS.includes(a));
 const layers = wanted.length ? LAYERS.filter((l) => wanted.includes(l)) : LAYERS;
 
@@ -61,6 +61,27 @@ async function unitLayer() {
   return summary;
 }
 
+// faults: the fault-injection suites (test/faults/*.test.ts, issue 13): real files, real processes, the
+// real CLI and tfjs-node; ENOSPC needs mount(8) of a tmpfs and EACCES setpriv (root), else those tests
+// report pending with the reason.
+async function faultsLayer() {
+  const t0 = Date.now();
+  const out = join(RESULTS_DIR, 'faults-results.json');
+  rmSync(out, { force: true });
+  const mocha = join(ROOT, 'node_modules', '.bin', 'mocha');
+  const code = await run([mocha, '--no-config', '--timeout', '180000', '--reporter', join(ROOT, 'test/harness/mochaReporter.cjs'), '--reporter-option', `output=${out}`, 'out/test/faults/**/*.test.js']);
+  const summary = { layer: 'faults', host: `Node ${process.version} (mocha)`, passed: 0, failed: 0, pending: 0, durationMs: Date.now() - t0 };
+  if (existsSync(out)) {
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    Object.assign(summary, { passed: r.passes, failed: r.failures, pending: r.pending });
+    if (code !== 0 && r.failures === 0) summary.error = `mocha exited with ${code}`;
+  } else {
+    summary.error = `mocha exited with ${code} and reported nothing`;
+  }
+  writeSummary(summary);
+  return summary;
+}
+
 async function childLayer(layer, script) {
   const t0 = Date.now();
   rmSync(summaryPath(layer), { force: true });
@@ -76,7 +97,7 @@ const results = [];
 for (const layer of layers) {
   banner(`${layer} tests`);
   const s =
-    layer === 'unit' ? await unitLayer() : layer === 'integration' ? await childLayer('integration', 'integration.mjs') : await childLayer('e2e', 'e2e.mjs');
+    layer === 'unit' ? await unitLayer() : layer === 'faults' ? await faultsLayer() : layer === 'integration' ? await childLayer('integration', 'integration.mjs') : await childLayer('e2e', 'e2e.mjs');
   if (!s.error && s.passed + s.failed === 0) s.error = 'ran no tests';
   results.push(s);
 }
