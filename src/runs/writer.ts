@@ -140,7 +140,17 @@ export class RunWriter {
     fs.mkdirSync(runsDir, { recursive: true });
     fs.mkdirSync(dir); // throws EEXIST: never overwrite another run's record
     const withProcess: RunRecord = record.processStart === undefined && record.pid === process.pid ? { ...record, ...processStartField() } : record;
-    writeJsonAtomic(path.join(dir, RUN_FILE), withProcess);
+    try {
+      writeJsonAtomic(path.join(dir, RUN_FILE), withProcess);
+    } catch (e) {
+      // No run.json: leave no empty folder behind (it would list as unreadable), and say what failed.
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        /* not empty or gone: leave it */
+      }
+      throw new RunWriteError(RUN_FILE, errnoCode(e), 0, `cannot create run ${record.id}: ${describeWriteCode(errnoCode(e))}`);
+    }
     try {
       const fd = fs.openSync(path.join(dir, RESERVE_FILE), 'w');
       try {

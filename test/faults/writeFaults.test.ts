@@ -78,6 +78,21 @@ describe('faults: writes (ENOSPC, EFBIG, EACCES)', function () {
     assert.doesNotMatch(list.stdout, /running/);
   });
 
+  it('ENOSPC before the first run.json: exit 1 with one line saying so, no empty run folder left, no stack', function () {
+    const mnt = path.join(dir, 'full');
+    fs.mkdirSync(mnt);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]).status !== 0) this.skip();
+    mounted = mnt;
+    fs.mkdirSync(path.join(mnt, 'runs'));
+    // Fill the disk to the last byte.
+    spawnSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'filler')}`, 'bs=4k'], { encoding: 'utf8' });
+    const r = cli(['train', '--steps', '5', '--hidden', '8', '--out', 'full/runs', '--quiet'], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assertNoStack(r.stderr);
+    assert.match(r.stderr, /radam-lab: ENOSPC writing run\.json: cannot create run \S+: disk full\n/);
+    assert.deepEqual(runFolders(path.join(mnt, 'runs')), [], 'an empty run folder was left behind');
+  });
+
   it('EFBIG (ulimit -f): the run whose histograms outgrow the limit fails; its partner, writing little, finishes all its steps', () => {
     fs.writeFileSync(
       path.join(dir, 'spec.json'),
