@@ -39,6 +39,7 @@ import {
   listRuns,
   parseJsonl,
   printable,
+  runFolderNames,
   readRunRecord,
   type HistogramRecord,
   type JsonlContent,
@@ -308,7 +309,10 @@ export class DashboardPanel {
       this.deps.log(`[dashboard] refused to ${action} '${id}': not a run id`);
       return undefined;
     }
-    if (!listRuns(dir).some((r) => r.id === id)) {
+    // Delete also takes an unreadable run folder (listed with its reason, it must be removable); reading
+    // and exporting need a readable run.json.
+    const known = action === 'delete' ? runFolderNames(dir).includes(id) : listRuns(dir).some((r) => r.id === id);
+    if (!known) {
       if (!quiet) this.deps.log(`[dashboard] refused to ${action} '${id}': no such run in ${dir}`);
       return undefined;
     }
