@@ -384,7 +384,10 @@ export class DashboardPanel {
       return;
     }
     const r = await exportRuns(dir, format, ok);
-    if (r) await this.post({ type: 'notice', level: 'info', text: `Exported ${ok.length} run${ok.length > 1 ? 's' : ''} to ${r.uri.fsPath}` });
+    if (r) {
+      const skipped = r.skippedLines ? ` (${r.skippedLines} unreadable line${r.skippedLines > 1 ? 's' : ''} of the run files left out)` : '';
+      await this.post({ type: 'notice', level: r.skippedLines ? 'warn' : 'info', text: `Exported ${ok.length} run${ok.length > 1 ? 's' : ''} to ${r.uri.fsPath}${skipped}` });
+    }
   }
 
   private async sendBackend(): Promise<void> {
