@@ -30,6 +30,7 @@ export {
   reconcileStaleRuns,
   recordLiveness,
   staleReason,
+  trimPartialLine,
   type LivenessCheck,
   type Reconciled,
   type RunEntry,

@@ -7,8 +7,9 @@
 // Either way the run becomes `failed` with the reason and a summary rebuilt from its metrics.jsonl. If
 // run.json cannot be rewritten (read-only folder), the reader still shows the reconciled record.
 // Pure Node (no vscode, no tfjs), so it is unit-tested directly.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { METRICS_FILE, RUN_FILE, type MetricRecord, type RunRecord } from './format';
+import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, type MetricRecord, type RunRecord } from './format';
 import { isPidAlive, processLiveness, type Liveness } from './liveness';
 import { readJsonl, readRunRecordChecked, runFolderNames } from './reader';
 import { isRunId } from './runId';
@@ -28,8 +29,45 @@ export function describeExit(pid: number | undefined, code: number | null, signa
   return `${who} exited before finishing the run`;
 }
 
-/** The record of a run marked failed (not written). */
+/**
+ * Cuts a JSON-lines file back to its last whole line (a writer killed in the middle of a write can leave
+ * part of one: SIGKILL may interrupt a write to a regular file). Only for files whose writer is gone.
+ * Returns the bytes removed (0 when the file ends cleanly, is absent, or cannot be changed).
+ */
+export function trimPartialLine(file: string): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r+');
+  } catch {
+    return 0;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const chunk = Buffer.alloc(64 * 1024);
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const n = fs.readSync(fd, chunk, 0, end - start, start);
+      const nl = chunk.subarray(0, n).lastIndexOf(0x0a);
+      if (nl >= 0) {
+        const keep = start + nl + 1;
+        if (keep < size) fs.ftruncateSync(fd, keep);
+        return size - keep;
+      }
+      end = start;
+    }
+    if (size > 0) fs.ftruncateSync(fd, 0); // not one whole line
+    return size;
+  } catch {
+    return 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The record of a run marked failed (not written). Its files lose a cut last line first. */
 function failedRecord(runsDir: string, record: RunRecord, reason: string, now: Date): RunRecord {
+  for (const name of [METRICS_FILE, HISTOGRAMS_FILE]) trimPartialLine(path.join(runsDir, record.id, name));
   const metrics = readJsonl<MetricRecord>(path.join(runsDir, record.id, METRICS_FILE)).records;
   return { ...record, status: 'failed', endedAt: now.toISOString(), reason, summary: summarize(metrics, record.spec?.batchSize ?? 0) };
 }
