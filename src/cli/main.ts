@@ -115,7 +115,7 @@ async function train(args: TrainArgs): Promise<number> {
   }
   function fail(message: string, code: number): number {
     if (args.json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
-    else process.stderr.write(message.split('\n').map((l) => `radam-lab: ${l}\n`).join(''));
+    else process.stderr.write(message.split('\n').map((l) => `radam-lab: ${printable(l, 2000)}\n`).join(''));
     return code;
   }
   const comparison = applyOverrides(base, args.overrides);
@@ -167,8 +167,8 @@ async function train(args: TrainArgs): Promise<number> {
           if (level !== 'info') bar.note(`${level}: ${printable(settingToFlag(text), 1000)}`);
         },
         runEnded: (e) => {
-          if (e.status === 'diverged') bar.note(`run ${e.runId} diverged: ${settingToFlag(e.reason ?? '')}`);
-          if (e.status === 'failed') bar.note(`run ${e.runId} failed: ${settingToFlag(e.reason ?? '')}`);
+          if (e.status === 'diverged') bar.note(`run ${e.runId} diverged: ${printable(settingToFlag(e.reason ?? ''), 1000)}`);
+          if (e.status === 'failed') bar.note(`run ${e.runId} failed: ${printable(settingToFlag(e.reason ?? ''), 1000)}`);
         },
       },
     });
@@ -176,7 +176,7 @@ async function train(args: TrainArgs): Promise<number> {
     bar.done();
     const message = settingToFlag(e instanceof Error ? e.message : String(e));
     if (args.json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
-    else process.stderr.write(`radam-lab: ${message}\n`);
+    else process.stderr.write(`radam-lab: ${printable(message, 2000)}\n`);
     return 1;
   }
   bar.done();
