@@ -215,6 +215,8 @@ export class RunWriter {
 
   private writeRecord(record: RunRecord): void {
     const file = path.join(this.dir, RUN_FILE);
+    // Windows may refuse to replace a file that is open; there the fallback opens run.json when needed.
+    if (process.platform === 'win32') this.closeRecord();
     try {
       writeJsonAtomic(file, record);
       this.reopenRecord();
@@ -229,6 +231,7 @@ export class RunWriter {
       } catch {
         /* below */
       }
+      if (this.recordFd === null) this.reopenRecord();
       if (this.recordFd === null) throw new RunWriteError(RUN_FILE, errnoCode(e), 0, e);
       try {
         const buf = Buffer.from(JSON.stringify(record, null, 2) + '\n');
@@ -241,9 +244,19 @@ export class RunWriter {
     }
   }
 
-  private reopenRecord(): void {
-    if (this.recordFd !== null) fs.closeSync(this.recordFd);
+  private closeRecord(): void {
+    if (this.recordFd !== null) {
+      try {
+        fs.closeSync(this.recordFd);
+      } catch {
+        /* already closed */
+      }
+    }
     this.recordFd = null;
+  }
+
+  private reopenRecord(): void {
+    this.closeRecord();
     try {
       this.recordFd = fs.openSync(path.join(this.dir, RUN_FILE), 'r+');
     } catch {
