@@ -164,7 +164,8 @@ async function train(args: TrainArgs): Promise<number> {
         },
         step: (step) => bar.update(step, lastLoss),
         log: (level, text) => {
-          if (level !== 'info') bar.note(`${level}: ${printable(settingToFlag(text), 1000)}`);
+          // Errors end a run and are printed with its end (runEnded below); warnings only show here.
+          if (level === 'warn') bar.note(`warning: ${printable(settingToFlag(text), 1000)}`);
         },
         runEnded: (e) => {
           if (e.status === 'diverged') bar.note(`run ${e.runId} diverged: ${printable(settingToFlag(e.reason ?? ''), 1000)}`);
