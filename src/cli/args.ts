@@ -1,6 +1,7 @@
 // Command-line parsing for radam-lab (pure: argv in, options or a usage error out; no tfjs here).
 import { MAX_THREADS, parseThreadOverride, type ThreadOverride } from '../host/threads';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/types';
+import { FlagError, parseFlagValue, specFileProblems, type SpecProblem } from '../spec/rules';
 import { DEFAULT_METRICS, type Activation, type ComparisonSpec, type DatasetName, type ModelName, type RunSpec } from '../spec/runSpec';
 
 export const USAGE = `Usage:
@@ -74,23 +75,17 @@ export interface Overrides {
 
 export class UsageError extends Error {}
 
-const DATASETS: readonly string[] = ['spiral', 'moons', 'xor', 'sine', 'digits', 'csv', 'reverse', 'sort', 'copy-shift'];
-const MODELS: readonly string[] = ['mlp', 'cnn', 'transformer'];
-const ACTIVATIONS: readonly string[] = ['relu', 'tanh', 'sigmoid', 'elu', 'gelu'];
-
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly string[]): T {
-  if (!allowed.includes(value)) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got "${value}"`);
-  return value as T;
-}
-
-function number(flag: string, value: string, { integer = false, min = -Infinity, max = Infinity } = {}): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-    const what = integer ? 'an integer' : 'a number';
-    const range = min > -Infinity ? (max < Infinity ? ` in [${min}, ${max}]` : ` >= ${min}`) : '';
-    throw new UsageError(`${flag}: expected ${what}${range}, got "${value}"`);
+/**
+ * A flag's value, checked by the rule of the RunSpec field it sets (src/spec/rules.ts): the same type and
+ * range as the setting (package.json) or the spec file, so every entry point accepts the same values.
+ */
+function flagValue<T>(name: string, value: string): T {
+  try {
+    return parseFlagValue(name, value) as T;
+  } catch (e) {
+    if (e instanceof FlagError) throw new UsageError(e.message);
+    throw e;
   }
-  return n;
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -132,27 +127,29 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--out': out = value(); break;
       case '--spec': specFile = value(); break;
-      case '--optimizer': o.optimizer = oneOf<OptimizerName>('--optimizer', value(), OPTIMIZER_NAMES); break;
-      case '--compare':
-        o.compare = value().split(',').filter(Boolean).map((n) => oneOf<OptimizerName>('--compare', n.trim(), OPTIMIZER_NAMES));
+      case '--optimizer': o.optimizer = flagValue<OptimizerName>('--optimizer', value()); break;
+      case '--compare': {
+        const v = value();
+        const names = v.split(',').map((n) => n.trim());
+        if (names.some((n) => n === '')) throw new UsageError(`--compare: expected optimizer names separated by commas (${OPTIMIZER_NAMES.join(', ')}), got ${JSON.stringify(v)}`);
+        o.compare = names.map((n) => flagValue<OptimizerName>('--optimizer', n));
         break;
-      case '--dataset': o.dataset = oneOf<DatasetName>('--dataset', value(), DATASETS); break;
-      case '--csv': o.csv = value(); break;
-      case '--label-column': o.labelColumn = value(); break;
-      case '--samples': o.samples = number('--samples', value(), { integer: true, min: 1 }); break;
-      case '--validation-split': o.validationSplit = number('--validation-split', value(), { min: 0, max: 0.9 }); break;
-      case '--model': o.model = oneOf<ModelName>('--model', value(), MODELS); break;
-      case '--hidden':
-        o.hidden = value().split(',').filter(Boolean).map((n) => number('--hidden', n, { integer: true, min: 1 }));
-        break;
-      case '--activation': o.activation = oneOf<Activation>('--activation', value(), ACTIVATIONS); break;
-      case '--steps': o.steps = number('--steps', value(), { integer: true, min: 1 }); break;
-      case '--batch-size': o.batchSize = number('--batch-size', value(), { integer: true, min: 1 }); break;
-      case '--lr': o.lr = number('--lr', value(), { min: 0 }); break;
-      case '--beta2': o.beta2 = number('--beta2', value(), { min: 0, max: 0.999999 }); break;
-      case '--seed': o.seed = number('--seed', value()); break;
-      case '--histogram-every': o.histogramEvery = number('--histogram-every', value(), { integer: true, min: 0 }); break;
-      case '--validation-every': o.validationEvery = number('--validation-every', value(), { integer: true, min: 0 }); break;
+      }
+      case '--dataset': o.dataset = flagValue<DatasetName>('--dataset', value()); break;
+      case '--csv': o.csv = flagValue<string>('--csv', value()); break;
+      case '--label-column': o.labelColumn = flagValue<string>('--label-column', value()); break;
+      case '--samples': o.samples = flagValue<number>('--samples', value()); break;
+      case '--validation-split': o.validationSplit = flagValue<number>('--validation-split', value()); break;
+      case '--model': o.model = flagValue<ModelName>('--model', value()); break;
+      case '--hidden': o.hidden = flagValue<number[]>('--hidden', value()); break;
+      case '--activation': o.activation = flagValue<Activation>('--activation', value()); break;
+      case '--steps': o.steps = flagValue<number>('--steps', value()); break;
+      case '--batch-size': o.batchSize = flagValue<number>('--batch-size', value()); break;
+      case '--lr': o.lr = flagValue<number>('--lr', value()); break;
+      case '--beta2': o.beta2 = flagValue<number>('--beta2', value()); break;
+      case '--seed': o.seed = flagValue<number>('--seed', value()); break;
+      case '--histogram-every': o.histogramEvery = flagValue<number>('--histogram-every', value()); break;
+      case '--validation-every': o.validationEvery = flagValue<number>('--validation-every', value()); break;
       default:
         throw new UsageError(`unknown option "${raw}"`);
     }
@@ -232,9 +229,24 @@ export function applyOverrides(base: ComparisonSpec, o: Overrides): ComparisonSp
   return result;
 }
 
-/** A spec file holds a RunSpec or a ComparisonSpec; either way a comparison comes out. */
+/** A spec file that breaks the rules (src/spec/rules.ts): every problem, each naming its key path. */
+export class SpecFileError extends Error {
+  constructor(readonly problems: SpecProblem[]) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+    this.name = 'SpecFileError';
+  }
+}
+
+/**
+ * A spec file holds a RunSpec or a ComparisonSpec; either way a comparison comes out. Checked first:
+ * unknown keys, wrong shapes and out-of-range values throw SpecFileError (nothing is silently replaced
+ * by a default); fields left out take the defaults.
+ */
 export function comparisonFromFile(value: unknown): ComparisonSpec {
-  if (typeof value === 'object' && value !== null && Array.isArray((value as ComparisonSpec).runs)) {
+  const problems = specFileProblems(value);
+  if (problems.length) throw new SpecFileError(problems);
+  const v = value as Record<string, unknown>;
+  if (Array.isArray(v.runs)) {
     const c = value as ComparisonSpec;
     return { kind: c.kind ?? (c.runs.length > 1 ? 'compare-adam' : 'single'), runs: c.runs.map(fillRun) };
   }
@@ -244,7 +256,7 @@ export function comparisonFromFile(value: unknown): ComparisonSpec {
 /** Missing fields of a RunSpec from a file take the defaults (a spec file may be partial). */
 function fillRun(value: unknown): RunSpec {
   const d = defaultRunSpec();
-  const r = (typeof value === 'object' && value !== null ? value : {}) as Partial<RunSpec>;
+  const r = value as Partial<RunSpec>;
   return {
     ...d,
     ...r,

@@ -12,8 +12,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeThreadEnv, threadEnvFor } from '../host/threads';
-import { listRuns, type RunRecord } from '../runs';
-import { USAGE, UsageError, applyOverrides, comparisonFromFile, defaultRunSpec, parseArgs, type ListArgs, type TrainArgs } from './args';
+import { listRunEntries, printable, type RunEntry, type RunRecord } from '../runs';
+import { settingToFlag } from '../spec/rules';
+import { USAGE, SpecFileError, UsageError, applyOverrides, comparisonFromFile, defaultRunSpec, parseArgs, type ListArgs, type TrainArgs } from './args';
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -34,18 +35,42 @@ async function main(argv: string[]): Promise<number> {
   return train(args);
 }
 
+/**
+ * Every run folder in --out. Run files are untrusted: ids and labels are printed through printable()
+ * (no terminal escapes), an unreadable run is listed as "unreadable: <why>" instead of vanishing,
+ * symbolic links are not followed, and a run left `running` by a process that is gone is reconciled
+ * (marked failed) by the same rule the extension uses (src/runs/recover.ts).
+ */
 function list(args: ListArgs): number {
-  const runs = listRuns(path.resolve(args.out));
+  const runsDir = path.resolve(args.out);
+  let entries: RunEntry[];
+  try {
+    entries = listRunEntries(runsDir, { reconcile: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' ? 'not a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
+    const message = `cannot read the runs folder ${printable(runsDir, 500)} (--out): ${printable(why, 500)}`;
+    if (args.json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
+    else process.stderr.write(`radam-lab: ${message}\n`);
+    return 1;
+  }
   if (args.json) {
-    process.stdout.write(JSON.stringify(runs.map(brief)) + '\n');
+    process.stdout.write(JSON.stringify(entries.map((e) => (e.record ? brief(e.record) : { id: e.id, status: 'unreadable', unreadable: e.unreadable }))) + '\n');
     return 0;
   }
-  for (const r of runs) {
+  for (const e of entries) {
+    if (!e.record) {
+      process.stdout.write(`${e.id}  unreadable: ${printable(e.unreadable)}\n`);
+      continue;
+    }
+    const r = e.record;
     const s = r.summary;
-    const loss = s?.finalLoss != null ? s.finalLoss.toPrecision(4) : '-';
-    process.stdout.write(`${r.id}  ${r.status.padEnd(8)}  ${r.label.padEnd(24)}  steps ${s?.steps ?? '-'}  loss ${loss}\n`);
+    const loss = typeof s?.finalLoss === 'number' ? s.finalLoss.toPrecision(4) : '-';
+    const steps = typeof s?.steps === 'number' ? String(s.steps) : '-';
+    const why = r.status !== 'finished' && r.status !== 'running' && r.reason ? `  (${printable(r.reason)})` : '';
+    process.stdout.write(`${e.id}  ${printable(r.status, 12).padEnd(8)}  ${printable(r.label, 60).padEnd(24)}  steps ${steps}  loss ${loss}${why}\n`);
   }
-  if (!runs.length) process.stdout.write(`no runs in ${path.resolve(args.out)}\n`);
+  if (!entries.length) process.stdout.write(`no runs in ${printable(runsDir, 500)}\n`);
   return 0;
 }
 
@@ -70,17 +95,28 @@ async function train(args: TrainArgs): Promise<number> {
     try {
       text = fs.readFileSync(args.specFile, 'utf8');
     } catch (e) {
-      process.stderr.write(`radam-lab: cannot read --spec ${args.specFile}: ${(e as Error).message}\n`);
-      return 1;
+      return fail(`cannot read --spec ${args.specFile}: ${(e as Error).message}`, 1);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      return fail(`${args.specFile} is not valid JSON: ${(e as Error).message}`, 2);
     }
     try {
-      base = comparisonFromFile(JSON.parse(text));
+      base = comparisonFromFile(value);
     } catch (e) {
-      process.stderr.write(`radam-lab: ${args.specFile} is not valid JSON: ${(e as Error).message}\n`);
-      return 1;
+      if (!(e instanceof SpecFileError)) throw e;
+      const lines = e.problems.map((p) => `${printable(args.specFile, 300)}: ${printable(p.path, 200)}: ${printable(p.message, 400)}`);
+      return fail(lines.join('\n'), 2);
     }
   } else {
     base = { kind: 'single' as const, runs: [defaultRunSpec()] };
+  }
+  function fail(message: string, code: number): number {
+    if (args.json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
+    else process.stderr.write(message.split('\n').map((l) => `radam-lab: ${printable(l, 2000)}\n`).join(''));
+    return code;
   }
   const comparison = applyOverrides(base, args.overrides);
   const runsDir = path.resolve(args.out);
@@ -127,17 +163,21 @@ async function train(args: TrainArgs): Promise<number> {
           }
         },
         step: (step) => bar.update(step, lastLoss),
+        log: (level, text) => {
+          // Errors end a run and are printed with its end (runEnded below); warnings only show here.
+          if (level === 'warn') bar.note(`warning: ${printable(settingToFlag(text), 1000)}`);
+        },
         runEnded: (e) => {
-          if (e.status === 'diverged') bar.note(`run ${e.runId} diverged: ${e.reason}`);
-          if (e.status === 'failed') bar.note(`run ${e.runId} failed: ${e.reason}`);
+          if (e.status === 'diverged') bar.note(`run ${e.runId} diverged: ${printable(settingToFlag(e.reason ?? ''), 1000)}`);
+          if (e.status === 'failed') bar.note(`run ${e.runId} failed: ${printable(settingToFlag(e.reason ?? ''), 1000)}`);
         },
       },
     });
   } catch (e) {
     bar.done();
-    const message = e instanceof Error ? e.message : String(e);
+    const message = settingToFlag(e instanceof Error ? e.message : String(e));
     if (args.json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
-    else process.stderr.write(`radam-lab: ${message}\n`);
+    else process.stderr.write(`radam-lab: ${printable(message, 2000)}\n`);
     return 1;
   }
   bar.done();
@@ -150,16 +190,16 @@ async function train(args: TrainArgs): Promise<number> {
       runsDir,
       backend: backendInfo.name,
       threads: backendInfo.threads ?? null,
-      runs: runs.map((r) => ({ ...brief(r), dir: path.join(runsDir, r.id) })),
+      runs: runs.map((r) => ({ ...brief(r), ...(r.reason !== undefined ? { reason: settingToFlag(r.reason) } : {}), dir: path.join(runsDir, r.id) })),
     };
     process.stdout.write(JSON.stringify(summary) + '\n');
   } else {
     for (const r of runs) {
       const s = r.summary;
       const val = s?.finalValAccuracy != null ? `, val accuracy ${(100 * s.finalValAccuracy).toFixed(1)}%` : s?.finalValLoss != null ? `, val loss ${s.finalValLoss.toPrecision(4)}` : '';
-      const extra = r.status === 'finished' ? '' : ` (${r.reason ?? r.status})`;
+      const extra = r.status === 'finished' ? '' : ` (${printable(settingToFlag(r.reason ?? r.status), 400)})`;
       process.stdout.write(
-        `${r.label}: ${r.status}${extra}, ${s?.steps ?? 0} steps, loss ${s?.finalLoss?.toPrecision(4) ?? '-'}${val}, ` +
+        `${printable(r.label, 60)}: ${r.status}${extra}, ${s?.steps ?? 0} steps, loss ${s?.finalLoss?.toPrecision(4) ?? '-'}${val}, ` +
           `${s?.samplesPerSecond ?? 0} samples/s\n  ${path.join(runsDir, r.id)}\n`,
       );
     }
@@ -212,7 +252,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`radam-lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // No stack trace for users: one line saying what went wrong (RADAM_DEBUG=1 shows the stack).
+    const debug = process.env.RADAM_DEBUG === '1';
+    const text = e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e);
+    process.stderr.write(`radam-lab: ${debug ? text : printable(text, 2000)}\n`);
     process.exitCode = 1;
   },
 );

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { DashboardPanel, type DashboardDeps } from '../panel/dashboardPanel';
 import { exportRuns } from '../panel/exports';
 import type { ExportFormat, SweepResult } from '../protocol/webview';
-import { listRuns, RUNS_SUBDIR } from '../runs';
+import { listRuns, printable, RUNS_SUBDIR } from '../runs';
 import { compareWarmups, compareWithAdam, learningRateSweep, singleRun } from '../spec/comparisons';
 import { paperTransformerComparison } from '../spec/presets';
 import { threadsFromSettings } from '../spec/fromSettings';
@@ -141,7 +141,7 @@ async function reportSweep(entry: ActiveComparison, deps: CommandDeps): Promise<
   deps.log(`[host] sweep: ${result.points.map((p) => `${p.optimizer}@${p.lr}=${p.value ?? 'diverged'}`).join(', ')}`);
 }
 
-async function exportRunCommand(): Promise<{ exported: boolean; file?: string }> {
+async function exportRunCommand(): Promise<{ exported: boolean; file?: string; skippedLines?: number }> {
   const folder = workspaceFolder();
   if (!folder) {
     void vscode.window.showErrorMessage('RAdam: open the folder whose .radam/runs you want to export from.');
@@ -154,7 +154,7 @@ async function exportRunCommand(): Promise<{ exported: boolean; file?: string }>
     return { exported: false };
   }
   const run = await vscode.window.showQuickPick(
-    runs.map((r) => ({ label: r.spec.label, description: `${r.status} · ${r.id}`, id: r.id })),
+    runs.map((r) => ({ label: printable(r.label ?? r.spec?.label, 80), description: `${r.status} · ${r.id}`, id: r.id })),
     { title: 'RAdam: Export Run', placeHolder: 'Which run?' },
   );
   if (!run) return { exported: false };
@@ -166,7 +166,12 @@ async function exportRunCommand(): Promise<{ exported: boolean; file?: string }>
   const format = await vscode.window.showQuickPick(formats, { title: 'RAdam: Export Run', placeHolder: 'Which format?' });
   if (!format) return { exported: false };
   const result = await exportRuns(runsDir, format.format, [run.id]);
-  return result ? { exported: true, file: result.uri.fsPath } : { exported: false };
+  if (result?.skippedLines) {
+    void vscode.window.showWarningMessage(
+      `RAdam: exported ${printable(run.label, 60)}; ${result.skippedLines} unreadable line${result.skippedLines > 1 ? 's' : ''} of its files ${result.skippedLines > 1 ? 'were' : 'was'} left out.`,
+    );
+  }
+  return result ? { exported: true, file: result.uri.fsPath, skippedLines: result.skippedLines } : { exported: false };
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {

@@ -1,5 +1,6 @@
 // Status bar item while training: step, loss and rho_t of the first run of the newest comparison;
-// a click opens the dashboard.
+// when a comparison ends, how it ended ("$(error) RAdam: RAdam vs Adam: 1 finished, 1 failed", the
+// reasons in the tooltip); a click opens the dashboard.
 import * as vscode from 'vscode';
 import type { TrainingManager } from './trainingManager';
 
@@ -12,6 +13,7 @@ export function trainingStatusBar(manager: TrainingManager): vscode.Disposable {
   const sub = manager.onEvent(({ comparison, message }) => {
     if (message.type === 'comparisonStarted') {
       item.text = `$(pulse) RAdam: starting ${comparison.title}`;
+      item.tooltip = 'RAdam Lab: click to open the dashboard';
       item.show();
     } else if (message.type === 'metrics') {
       const first = message.batches.find((b) => b.runId === comparison.runIds[0]) ?? message.batches[0];
@@ -20,9 +22,13 @@ export function trainingStatusBar(manager: TrainingManager): vscode.Disposable {
       const steps = comparison.comparison.runs[0].steps;
       item.text = `$(pulse) RAdam step ${last.step}/${steps} · loss ${fmt(last.loss)} · ρ ${fmt(last.rhoT, 3)}`;
       item.show();
-    } else if (message.type === 'comparisonEnded' && manager.running.length === 0) {
-      item.text = message.ok ? '$(check) RAdam: done' : '$(error) RAdam: ended';
-      item.tooltip = message.error ?? 'RAdam Lab: click to open the dashboard';
+    } else if (message.type === 'comparisonEnded') {
+      // How this comparison ended (the manager has already taken it off the running list). Another
+      // comparison still running takes the item back with its next metrics.
+      const o = comparison.outcome;
+      item.text = o?.statusText ?? (message.ok ? '$(check) RAdam: done' : '$(error) RAdam: ended');
+      item.tooltip = `${o?.message ?? message.error ?? ''}\nClick to open the dashboard.`.trim();
+      item.show();
     }
   });
   return vscode.Disposable.from(item, sub);

@@ -7,6 +7,7 @@ import { describeThreadEnv, threadEnvFor, type ThreadOverride } from '../host/th
 import { TrainerProcess } from '../host/trainerProcess';
 import type { TrainerToHost } from '../protocol/trainer';
 import type { ComparisonSpec } from '../spec/runSpec';
+import { describeComparisonEnd, type ComparisonEndText, type RunEnd } from './comparisonEnd';
 
 export interface ActiveComparison {
   comparisonId: string;
@@ -17,6 +18,10 @@ export interface ActiveComparison {
   trainer: TrainerProcess;
   /** Resolves with the comparisonEnded message (also for a trainer that died). */
   ended: Promise<Extract<TrainerToHost, { type: 'comparisonEnded' }>>;
+  /** How each run ended, as the runEnded messages arrive (from the trainer, or synthesised for a dead one). */
+  runEnds: RunEnd[];
+  /** Set when the comparison has ended: how, in words (status bar, notification). */
+  outcome?: ComparisonEndText;
 }
 
 export interface TrainingEvent {
@@ -73,7 +78,7 @@ export class TrainingManager implements vscode.Disposable {
       trainer.kill();
       throw e;
     }
-    entry = { ...ids, title: req.title, comparison: req.comparison, runsDir: req.runsDir, trainer, ended };
+    entry = { ...ids, title: req.title, comparison: req.comparison, runsDir: req.runsDir, trainer, ended, runEnds: [] };
     this.active.set(entry.comparisonId, entry);
     this.log(`[host] started ${req.title}: comparison ${entry.comparisonId} (${entry.runIds.join(', ')}), trainer pid ${trainer.pid}`);
     for (const m of pending.splice(0)) this.route(entry, m, resolveEnded);
@@ -81,22 +86,54 @@ export class TrainingManager implements vscode.Disposable {
     // still frees its slot.
     void trainer.exited.then(() => {
       if (this.active.get(entry.comparisonId) === entry) {
-        this.active.delete(entry.comparisonId);
-        resolveEnded({ type: 'comparisonEnded', comparisonId: entry.comparisonId, ok: false, error: 'the trainer process ended' });
+        this.route(entry, { type: 'comparisonEnded', comparisonId: entry.comparisonId, ok: false, error: 'the trainer process ended' }, resolveEnded);
       }
     });
     return entry;
   }
 
   private route(entry: ActiveComparison, message: TrainerToHost, resolveEnded: (m: Extract<TrainerToHost, { type: 'comparisonEnded' }>) => void): void {
+    if (message.type === 'runEnded') {
+      const index = entry.runIds.indexOf(message.runId);
+      if (index >= 0 && !entry.runEnds.some((r) => r.runId === message.runId)) {
+        entry.runEnds.push({
+          runId: message.runId,
+          label: entry.comparison.runs[index]?.label ?? message.runId,
+          status: message.status,
+          step: message.step,
+          ...(message.reason !== undefined ? { reason: message.reason } : {}),
+        });
+      }
+    }
+    if (message.type === 'comparisonEnded') {
+      if (entry.outcome) return; // already ended (the trainer's exit after its own comparisonEnded)
+      // Leave the active list BEFORE listeners hear of the end, so they see what is still running.
+      this.active.delete(entry.comparisonId);
+      entry.outcome = describeComparisonEnd(entry.title, entry.runEnds, entry.runIds.length, message.ok ? undefined : message.error);
+      this.log(`[host] ${entry.outcome.message}`);
+    }
     this.emitter.fire({ comparison: entry, message });
     if (message.type === 'comparisonEnded') {
-      this.active.delete(entry.comparisonId);
       resolveEnded(message);
+      this.notify(entry);
       if (!message.ok && message.error) this.log(`[host] ${entry.title} ended with an error: ${message.error}`);
       // One comparison per trainer process: let it go.
       void entry.trainer.shutdown();
     }
+  }
+
+  /** A notification of how the comparison ended, with a button to the dashboard. */
+  private notify(entry: ActiveComparison): void {
+    const o = entry.outcome;
+    if (!o) return;
+    const show =
+      o.level === 'info' ? vscode.window.showInformationMessage : o.level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    void Promise.resolve(show(o.message, 'Open Dashboard')).then(
+      (choice) => {
+        if (choice === 'Open Dashboard') void vscode.commands.executeCommand('radam.openDashboard');
+      },
+      () => undefined,
+    );
   }
 
   /** Stops every running comparison; resolves when all have ended (their runs marked stopped). */

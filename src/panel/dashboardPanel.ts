@@ -34,12 +34,15 @@ import {
   METRICS_FILE,
   RUNS_SUBDIR,
   deleteRun,
-  isPidAlive,
   isRunId as isDiskRunId,
+  listRunEntries,
   listRuns,
   parseJsonl,
+  printable,
+  runFolderNames,
   readRunRecord,
   type HistogramRecord,
+  type JsonlContent,
   type MetricRecord,
   type RunRecord,
 } from '../runs';
@@ -57,7 +60,7 @@ import {
 } from '../protocol/webview';
 import type { BackendReport } from '../protocol/trainer';
 import { dashboardHtml } from './html';
-import { applyStatus, toHistogramSlices, toMetricRows, toRunInfo, type RunStatusUpdate } from './runAdapter';
+import { applyStatus, toHistogramSlices, toMetricRows, toRunInfo, unreadableRunInfo, type RunStatusUpdate } from './runAdapter';
 import { exportPng, exportRuns } from './exports';
 
 export const DASHBOARD_VIEW_TYPE = 'radamLab.dashboard';
@@ -214,11 +217,23 @@ export class DashboardPanel {
 
   async refreshRuns(): Promise<void> {
     const dir = this.runsDir;
-    const records = dir ? listRuns(dir) : [];
+    // The one reconciliation (src/runs/recover.ts): a run left `running` by a process that is gone (or
+    // whose pid was reused) is shown, and written, as failed; an unreadable folder is listed with why.
+    let entries: ReturnType<typeof listRunEntries> = [];
+    try {
+      entries = dir ? listRunEntries(dir, { reconcile: true }) : [];
+    } catch (e) {
+      this.deps.log(`[dashboard] cannot read ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const next = new Map<string, RunInfo>();
-    for (const rec of records) {
+    for (const entry of entries) {
+      if (!entry.record) {
+        next.set(entry.id, unreadableRunInfo(entry.id, entry.unreadable));
+        continue;
+      }
+      const rec = entry.record;
       const prev = this.runs.get(rec.id);
-      const live = rec.status === 'running' && (typeof rec.pid !== 'number' || isPidAlive(rec.pid));
+      const live = rec.status === 'running';
       const info = toRunInfo(rec, { live, lastStep: live ? prev?.lastStep : undefined });
       next.set(rec.id, info);
     }
@@ -294,7 +309,10 @@ export class DashboardPanel {
       this.deps.log(`[dashboard] refused to ${action} '${id}': not a run id`);
       return undefined;
     }
-    if (!listRuns(dir).some((r) => r.id === id)) {
+    // Delete also takes an unreadable run folder (listed with its reason, it must be removable); reading
+    // and exporting need a readable run.json.
+    const known = action === 'delete' ? runFolderNames(dir).includes(id) : listRuns(dir).some((r) => r.id === id);
+    if (!known) {
       if (!quiet) this.deps.log(`[dashboard] refused to ${action} '${id}': no such run in ${dir}`);
       return undefined;
     }
@@ -312,7 +330,16 @@ export class DashboardPanel {
     const pending = { metrics: [] as MetricRow[], histograms: [] as HistogramSlice[] };
     this.loading.set(id, pending);
     try {
-      const [m, h] = await Promise.all([readJsonlAsync<MetricRecord>(path.join(dir, METRICS_FILE)), readJsonlAsync<HistogramRecord>(path.join(dir, HISTOGRAMS_FILE))]);
+      const [mc, hc] = await Promise.all([readJsonlAsync<MetricRecord>(path.join(dir, METRICS_FILE)), readJsonlAsync<HistogramRecord>(path.join(dir, HISTOGRAMS_FILE))]);
+      const m = mc.records;
+      const h = hc.records;
+      // A cut last line of a live run is just being written; anything else skipped is reported.
+      const skipped = mc.skipped + hc.skipped + (this.runs.get(id)?.live ? 0 : Number(mc.truncated) + Number(hc.truncated));
+      if (skipped) {
+        const label = printable(this.runs.get(id)?.label ?? id, 120);
+        this.deps.log(`[dashboard] ${id}: skipped ${skipped} unreadable line(s) of its metric files`);
+        await this.post({ type: 'notice', level: 'warn', text: `${label}: ${skipped} line${skipped > 1 ? 's' : ''} of its files could not be read and ${skipped > 1 ? 'were' : 'was'} skipped.` });
+      }
       // The whole record as columns: typed arrays reach the webview as binary, not JSON.
       const columns = toMetricColumns(m.filter((r) => r && typeof r.step === 'number' && Number.isFinite(r.step)));
       await this.post({ type: 'metricColumns', runId: id, columns, reset: true });
@@ -357,7 +384,10 @@ export class DashboardPanel {
       return;
     }
     const r = await exportRuns(dir, format, ok);
-    if (r) await this.post({ type: 'notice', level: 'info', text: `Exported ${ok.length} run${ok.length > 1 ? 's' : ''} to ${r.uri.fsPath}` });
+    if (r) {
+      const skipped = r.skippedLines ? ` (${r.skippedLines} unreadable line${r.skippedLines > 1 ? 's' : ''} of the run files left out)` : '';
+      await this.post({ type: 'notice', level: r.skippedLines ? 'warn' : 'info', text: `Exported ${ok.length} run${ok.length > 1 ? 's' : ''} to ${r.uri.fsPath}${skipped}` });
+    }
   }
 
   private async sendBackend(): Promise<void> {
@@ -412,11 +442,11 @@ export class DashboardPanel {
 }
 
 /** A JSON-lines file read without blocking the extension host on I/O (a missing file is empty). */
-async function readJsonlAsync<T>(file: string): Promise<T[]> {
+async function readJsonlAsync<T>(file: string): Promise<JsonlContent<T>> {
   try {
-    return parseJsonl<T>(await fsp.readFile(file, 'utf8')).records;
+    return parseJsonl<T>(await fsp.readFile(file, 'utf8'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], truncated: false, skipped: 0 };
     throw e;
   }
 }

@@ -36,6 +36,8 @@ function baseName(runIds: readonly string[]): string {
 }
 
 export interface ExportResult {
+  /** Lines of the runs' files that could not be read and were left out (a cut last line, a corrupt line). */
+  skippedLines: number;
   uri: vscode.Uri;
   /** uri.fsPath */
   file: string;
@@ -89,7 +91,7 @@ export async function exportRuns(runsDir: string, format: ExportFormat, runIds: 
   if (!uri) return undefined;
   const bytes = Buffer.from(exportContent(format, runs), 'utf8');
   await vscode.workspace.fs.writeFile(uri, bytes);
-  return { uri, file: uri.fsPath, bytes: bytes.length };
+  return { uri, file: uri.fsPath, bytes: bytes.length, skippedLines: runs.reduce((a, r) => a + r.skippedLines, 0) };
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -109,5 +111,5 @@ export async function exportPng(runsDir: string | undefined, chart: string, data
   const uri = await pickTarget(vscode.Uri.joinPath(folder, `radam-${chart}.png`), { 'PNG image': ['png'] }, `Save the ${chart} chart as PNG`);
   if (!uri) return undefined;
   await vscode.workspace.fs.writeFile(uri, png);
-  return { uri, file: uri.fsPath, bytes: png.length };
+  return { uri, file: uri.fsPath, bytes: png.length, skippedLines: 0 };
 }

@@ -2,6 +2,7 @@
 // and the dashboard's wire shapes (src/protocol/webview.ts). Pure: no vscode, no fs; unit-tested.
 import { histogramEdges, type HistogramRecord, type MetricRecord, type RunRecord, type RunStatus as DiskStatus } from '../runs/format';
 import type { HistogramSlice, MetricRow, RunInfo, RunStatus } from '../protocol/webview';
+import { printable } from '../runs/printable';
 
 /** A status change the host learns from the trainer before (or instead of) re-reading run.json. */
 export interface RunStatusUpdate {
@@ -21,7 +22,8 @@ export function toRunInfo(rec: RunRecord, opts: { live?: boolean; lastStep?: num
   const opt = spec?.optimizer;
   const info: RunInfo = {
     id: rec.id,
-    label: rec.label || spec?.label || rec.id,
+    // Text from disk is untrusted: control characters made visible (the webview sets it as text, never HTML).
+    label: printable(rec.label || spec?.label || rec.id, 120),
     status: STATUSES.includes(rec.status) ? rec.status : 'unknown',
     live: opts.live ?? rec.status === 'running',
     startedAt: rec.startedAt,
@@ -38,7 +40,7 @@ export function toRunInfo(rec: RunRecord, opts: { live?: boolean; lastStep?: num
   if (typeof opt?.beta2 === 'number') info.beta2 = opt.beta2;
   if (opt?.name === 'radam') info.rectificationThreshold = typeof opt.rectificationThreshold === 'number' ? opt.rectificationThreshold : 5;
   if (typeof opt?.learningRate === 'number') info.learningRate = opt.learningRate;
-  if (rec.reason && (rec.status === 'failed' || rec.status === 'stopped' || rec.status === 'diverged')) info.error = rec.reason;
+  if (rec.reason && (rec.status === 'failed' || rec.status === 'stopped' || rec.status === 'diverged')) info.error = printable(rec.reason, 500);
   return info;
 }
 
@@ -47,9 +49,14 @@ export function applyStatus(info: RunInfo, u: RunStatusUpdate): RunInfo {
   const next: RunInfo = { ...info, status: STATUSES.includes(u.status) ? u.status : 'unknown', live: u.status === 'running' };
   if (typeof u.step === 'number') next.lastStep = u.step;
   if (typeof u.divergedAtStep === 'number') next.divergedAt = u.divergedAtStep;
-  if (u.reason && u.status !== 'running' && u.status !== 'finished') next.error = u.reason;
-  if (u.label) next.label = u.label;
+  if (u.reason && u.status !== 'running' && u.status !== 'finished') next.error = printable(u.reason, 500);
+  if (u.label) next.label = printable(u.label, 120);
   return next;
+}
+
+/** A run folder whose run.json cannot be read: listed, with why, instead of vanishing. */
+export function unreadableRunInfo(id: string, why: string): RunInfo {
+  return { id, label: id, status: 'unknown', live: false, error: `unreadable: ${printable(why, 300)}` };
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);

@@ -6,8 +6,10 @@
 //     metrics.jsonl     one MetricRecord per optimizer step, appended as training goes
 //     histograms.jsonl  one HistogramRecord every `metrics.histogramEvery` steps
 //
-// Lines are appended whole ("...}\n"); a process killed mid-write can leave a truncated last line,
-// which readers skip (reader.ts). run.json is replaced atomically (write to a temp file, rename).
+// Lines are appended whole ("...}\n"): a write the disk refuses in part is cut back to the last whole
+// line (writer.ts); a process killed mid-write can still leave a truncated last line, which readers
+// skip and count (reader.ts). run.json is replaced atomically (write to a temp file, rename), or in
+// place when the folder refuses a new file. `.reserve` (64 KiB) exists only while a run trains.
 import type { ComparisonKind, RunSpec } from '../spec/runSpec';
 
 /** Bumped when a field changes meaning; readers accept any version <= theirs. */
@@ -16,6 +18,8 @@ export const RUN_FORMAT_VERSION = 1;
 export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
 export const HISTOGRAMS_FILE = 'histograms.jsonl';
+/** Space set aside while a run trains so its final run.json fits on a full disk; deleted at its end. */
+export const RESERVE_FILE = '.reserve';
 
 /** `running` only while a trainer owns the run; every other status is final. */
 export type RunStatus = 'running' | 'finished' | 'stopped' | 'failed' | 'diverged';
@@ -88,6 +92,11 @@ export interface RunRecord {
   backend: RunBackend;
   /** Process that trained the run (the trainer child, or the CLI). */
   pid: number;
+  /**
+   * Identity of that process beyond its pid (Linux: "<boot id>/<start time in clock ticks>"), so a pid
+   * reused by another process is not taken for the trainer (src/runs/liveness.ts). Absent in older runs.
+   */
+  processStart?: string;
   /** Number of trainable parameters of the model. */
   parameters: number;
   dataset: RunDatasetSummary;

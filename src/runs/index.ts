@@ -1,21 +1,41 @@
 // The run store's public surface (pure Node: safe in the extension host, the trainer and the CLI).
 export * from './format';
 export * from './runId';
-export { RunWriter, writeJsonAtomic, toJsonLines } from './writer';
+export { RunWriter, RunWriteError, RESERVE_BYTES, describeWriteCode, writeJsonAtomic, toJsonLines } from './writer';
 export {
   parseJsonl,
   readJsonl,
   JsonlTail,
   isRunRecord,
   readRunRecord,
+  readRunRecordChecked,
+  runRecordProblem,
+  runFolderNames,
   readRun,
   listRuns,
   deleteRun,
   type JsonlContent,
   type RunData,
+  type RecordRead,
 } from './reader';
 export { SummaryTracker, summarize } from './summary';
-export { describeExit, failRunIfRunning, failUnfinishedRuns, isPidAlive, reconcileStaleRuns } from './recover';
+export {
+  describeExit,
+  failRunIfRunning,
+  failUnfinishedRuns,
+  isPidAlive,
+  listRunEntries,
+  reconcileRun,
+  reconcileStaleRuns,
+  recordLiveness,
+  staleReason,
+  trimPartialLine,
+  type LivenessCheck,
+  type Reconciled,
+  type RunEntry,
+} from './recover';
+export { processLiveness, processStartOf, currentProcessStart, type Liveness } from './liveness';
+export { printable } from './printable';
 
 /** Default folder of runs inside a workspace folder (or the CLI's current directory). */
 export const RUNS_SUBDIR = '.radam/runs';

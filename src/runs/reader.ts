@@ -1,6 +1,8 @@
 // Reads run folders: for the dashboard after a restart, the run list, exports and the CLI.
-// Tolerant by design: a trainer killed mid-write leaves a truncated last line, which is skipped; a
-// folder without a readable run.json is left out of listings instead of failing them.
+// Tolerant by design: a trainer killed mid-write leaves a truncated last line, which is skipped and
+// counted; a folder without a readable run.json is left out of listRuns (listRunEntries in catalog.ts
+// shows it as "unreadable: <why>"). Symbolic links are never followed: a run folder is a real folder
+// inside the runs folder.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -96,27 +98,74 @@ export class JsonlTail<T> {
 
 /** Minimal structural check of a run.json value. */
 export function isRunRecord(value: unknown): value is RunRecord {
-  if (typeof value !== 'object' || value === null) return false;
+  return runRecordProblem(value) === null;
+}
+
+/** A run folder that cannot be read, and why (shown as "unreadable: <why>" by list and the dashboard). */
+export type RecordRead = { ok: true; record: RunRecord } | { ok: false; problem: string };
+
+/**
+ * run.json of `<runsDir>/<id>`, checked: the folder and the file must be real (no symbolic links: a run
+ * folder pointing outside the runs folder is not followed), the JSON valid, the record a run record of a
+ * format this version reads, naming this folder's id.
+ */
+export function readRunRecordChecked(runsDir: string, id: string): RecordRead {
+  if (!isRunId(id)) return { ok: false, problem: 'not a run id' };
+  const dir = path.join(runsDir, id);
+  const file = path.join(dir, RUN_FILE);
+  try {
+    const d = fs.lstatSync(dir);
+    if (d.isSymbolicLink()) return { ok: false, problem: 'the run folder is a symbolic link (not followed)' };
+    if (!d.isDirectory()) return { ok: false, problem: 'not a folder' };
+    const f = fs.lstatSync(file);
+    if (f.isSymbolicLink()) return { ok: false, problem: 'run.json is a symbolic link (not followed)' };
+    if (!f.isFile()) return { ok: false, problem: 'run.json is not a regular file' };
+    if (f.size > MAX_RUN_JSON_BYTES) return { ok: false, problem: `run.json is ${f.size} bytes (more than ${MAX_RUN_JSON_BYTES})` };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, problem: code === 'ENOENT' ? 'no run.json' : `cannot read run.json (${code ?? (e as Error).message})` };
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return { ok: false, problem: `cannot read run.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problem: `run.json is not valid JSON (${text.trim() === '' ? 'empty' : (e as Error).message})` };
+  }
+  const missing = runRecordProblem(value);
+  if (missing) return { ok: false, problem: `run.json ${missing}` };
+  const record = value as RunRecord;
+  if (record.id !== id) return { ok: false, problem: 'run.json names another run id than its folder' };
+  return { ok: true, record };
+}
+
+/** run.json larger than this is not a run record (it would only be read to be refused). */
+const MAX_RUN_JSON_BYTES = 4 * 1024 * 1024;
+
+/** Why a value is not a run record this version reads, or null. */
+export function runRecordProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
   const r = value as Partial<RunRecord>;
-  return (
-    typeof r.id === 'string' &&
-    typeof r.status === 'string' &&
-    typeof r.startedAt === 'string' &&
-    typeof r.spec === 'object' &&
-    r.spec !== null &&
-    typeof r.format === 'number' &&
-    r.format <= RUN_FORMAT_VERSION
-  );
+  const bad: string[] = [];
+  if (typeof r.id !== 'string') bad.push('id');
+  if (typeof r.status !== 'string') bad.push('status');
+  if (typeof r.startedAt !== 'string') bad.push('startedAt');
+  if (typeof r.spec !== 'object' || r.spec === null) bad.push('spec');
+  if (typeof r.format !== 'number') bad.push('format');
+  if (bad.length) return `lacks or mistypes ${bad.join(', ')}`;
+  if ((r.format as number) > RUN_FORMAT_VERSION) return `has format ${r.format}, newer than this version reads (${RUN_FORMAT_VERSION})`;
+  return null;
 }
 
 /** run.json of a run folder, or undefined if it is missing or unreadable. */
 export function readRunRecord(dir: string): RunRecord | undefined {
-  try {
-    const value: unknown = JSON.parse(fs.readFileSync(path.join(dir, RUN_FILE), 'utf8'));
-    return isRunRecord(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  const r = readRunRecordChecked(path.dirname(dir), path.basename(dir));
+  return r.ok ? r.record : undefined;
 }
 
 export interface RunData {
@@ -126,21 +175,29 @@ export interface RunData {
   histograms: HistogramRecord[];
   /** A file ended in a partial line (the run was cut off mid-write, or is being written). */
   truncated: boolean;
+  /** Lines of metrics.jsonl and histograms.jsonl that were skipped (not JSON objects, or a cut last line). */
+  skippedLines: number;
 }
 
 /** Everything of one run; undefined when `id` is not a run id or the folder has no readable run.json. */
 export function readRun(runsDir: string, id: string): RunData | undefined {
-  if (!isRunId(id)) return undefined;
+  const r = readRunRecordChecked(runsDir, id);
+  if (!r.ok) return undefined;
   const dir = path.join(runsDir, id);
-  const record = readRunRecord(dir);
-  if (!record) return undefined;
   const m = readJsonl<MetricRecord>(path.join(dir, METRICS_FILE));
   const h = readJsonl<HistogramRecord>(path.join(dir, HISTOGRAMS_FILE));
-  return { dir, record, metrics: m.records, histograms: h.records, truncated: m.truncated || h.truncated };
+  return {
+    dir,
+    record: r.record,
+    metrics: m.records,
+    histograms: h.records,
+    truncated: m.truncated || h.truncated,
+    skippedLines: m.skipped + h.skipped + (m.truncated ? 1 : 0) + (h.truncated ? 1 : 0),
+  };
 }
 
-/** All runs under `runsDir` with a readable run.json, oldest first (ids sort by start time). */
-export function listRuns(runsDir: string): RunRecord[] {
+/** Names of run folders under `runsDir`, oldest first ([] when the folder does not exist). */
+export function runFolderNames(runsDir: string): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(runsDir);
@@ -148,10 +205,15 @@ export function listRuns(runsDir: string): RunRecord[] {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
+  return names.filter(isRunId).sort();
+}
+
+/** All runs under `runsDir` with a readable run.json, oldest first (ids sort by start time). */
+export function listRuns(runsDir: string): RunRecord[] {
   const out: RunRecord[] = [];
-  for (const name of names.filter(isRunId).sort()) {
-    const record = readRunRecord(path.join(runsDir, name));
-    if (record) out.push(record);
+  for (const name of runFolderNames(runsDir)) {
+    const r = readRunRecordChecked(runsDir, name);
+    if (r.ok) out.push(r.record);
   }
   return out;
 }
@@ -160,7 +222,14 @@ export function listRuns(runsDir: string): RunRecord[] {
 export function deleteRun(runsDir: string, id: string): boolean {
   if (!isRunId(id)) throw new Error(`not a run id: ${JSON.stringify(id)}`);
   const dir = path.join(runsDir, id);
-  if (!fs.existsSync(dir)) return false;
-  fs.rmSync(dir, { recursive: true, force: true });
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(dir);
+  } catch {
+    return false;
+  }
+  // A symbolic link is removed itself; what it points to is left alone.
+  if (st.isSymbolicLink()) fs.unlinkSync(dir);
+  else fs.rmSync(dir, { recursive: true, force: true });
   return true;
 }

@@ -2,22 +2,109 @@
 // extension host loses nothing. Synchronous on purpose: calls are few (a batch of lines every ~50 ms,
 // run.json at start and end) and a write that has returned is in the kernel's page cache, so it
 // survives the process being killed right after.
+//
+// Faults (issue 13). Every write either lands whole or not at all:
+//   - lines: a batch is written with a loop that checks every short write; if the disk refuses part of
+//     it (ENOSPC, EFBIG, EIO, ...) the file is truncated back to the last whole line and a RunWriteError
+//     says how many of the batch's lines are on disk. Nothing stays buffered to fail again.
+//   - run.json: replaced atomically (temp file + rename). If the folder refuses a new file (disk full,
+//     folder made read-only), it is rewritten in place through a descriptor held open since the last
+//     good write, after freeing the run's space reserve (RESERVE_FILE, 64 KiB written at creation), so
+//     the end of a run is still recorded on a full disk.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   HISTOGRAMS_FILE,
   METRICS_FILE,
+  RESERVE_FILE,
   RUN_FILE,
   type HistogramRecord,
   type MetricRecord,
   type RunRecord,
 } from './format';
+import { currentProcessStart } from './liveness';
+
+/** Bytes set aside per run so that its final run.json fits on a disk that has filled up. */
+export const RESERVE_BYTES = 64 * 1024;
+
+/** A write to a run's files failed. `kept`: lines of the failed batch that are on disk, whole. */
+export class RunWriteError extends Error {
+  constructor(
+    readonly file: string,
+    readonly code: string,
+    readonly kept: number,
+    cause: unknown,
+  ) {
+    super(`${code} writing ${file}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'RunWriteError';
+  }
+}
+
+export function errnoCode(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return typeof code === 'string' ? code : 'EIO';
+}
+
+/** What a write error means to a user: "disk full", "permission denied", ... */
+export function describeWriteCode(code: string): string {
+  switch (code) {
+    case 'ENOSPC':
+      return 'disk full';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EFBIG':
+      return 'file size limit reached';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'file system is read-only';
+    case 'EIO':
+      return 'I/O error';
+    default:
+      return `write error ${code}`;
+  }
+}
+
+/** Writes all of `buf` at `position` (null: the file offset / O_APPEND end), looping over short writes. */
+function writeAll(fd: number, buf: Buffer, position: number | null): number {
+  let off = 0;
+  while (off < buf.length) {
+    let n: number;
+    try {
+      n = fs.writeSync(fd, buf, off, buf.length - off, position === null ? null : position + off);
+    } catch (e) {
+      (e as { written?: number }).written = off;
+      throw e;
+    }
+    if (n <= 0) {
+      const e = Object.assign(new Error(`short write: ${off} of ${buf.length} bytes`), { code: 'ENOSPC', written: off });
+      throw e;
+    }
+    off += n;
+  }
+  return off;
+}
 
 /** Replace a JSON file atomically: readers see the old or the new content, never half of it. */
 export function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  fs.renameSync(tmp, file);
+  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      writeAll(fd, Buffer.from(JSON.stringify(value, null, 2) + '\n'), 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
+    throw e;
+  }
 }
 
 /** JSON lines for records; non-finite numbers become null (JSON has no NaN). */
@@ -30,7 +117,11 @@ export function toJsonLines(records: readonly unknown[]): string {
 export class RunWriter {
   private metricsFd: number | null;
   private histogramsFd: number | null;
+  /** run.json as of the last good write, open read-write: the fallback when the folder refuses a new file. */
+  private recordFd: number | null = null;
   private current: RunRecord;
+  /** Warnings for the log (run.json written in place, ...). */
+  readonly warnings: string[] = [];
 
   private constructor(
     readonly dir: string,
@@ -40,6 +131,7 @@ export class RunWriter {
     // 'a': O_APPEND, so every write lands at the end even if another process appended meanwhile.
     this.metricsFd = fs.openSync(path.join(dir, METRICS_FILE), 'a');
     this.histogramsFd = fs.openSync(path.join(dir, HISTOGRAMS_FILE), 'a');
+    this.reopenRecord();
   }
 
   /** Creates `<runsDir>/<record.id>/` with run.json and empty metric files. Fails if the run exists. */
@@ -47,8 +139,34 @@ export class RunWriter {
     const dir = path.join(runsDir, record.id);
     fs.mkdirSync(runsDir, { recursive: true });
     fs.mkdirSync(dir); // throws EEXIST: never overwrite another run's record
-    writeJsonAtomic(path.join(dir, RUN_FILE), record);
-    return new RunWriter(dir, record);
+    const withProcess: RunRecord = record.processStart === undefined && record.pid === process.pid ? { ...record, ...processStartField() } : record;
+    try {
+      writeJsonAtomic(path.join(dir, RUN_FILE), withProcess);
+    } catch (e) {
+      // No run.json: leave no empty folder behind (it would list as unreadable), and say what failed.
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        /* not empty or gone: leave it */
+      }
+      throw new RunWriteError(RUN_FILE, errnoCode(e), 0, `cannot create run ${record.id}: ${describeWriteCode(errnoCode(e))}`);
+    }
+    try {
+      const fd = fs.openSync(path.join(dir, RESERVE_FILE), 'w');
+      try {
+        writeAll(fd, Buffer.alloc(RESERVE_BYTES), 0);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      // No room for the reserve: the disk is already full; the first line written will say so.
+      try {
+        fs.unlinkSync(path.join(dir, RESERVE_FILE));
+      } catch {
+        /* absent */
+      }
+    }
+    return new RunWriter(dir, withProcess);
   }
 
   get record(): Readonly<RunRecord> {
@@ -60,29 +178,126 @@ export class RunWriter {
   }
 
   appendMetrics(records: readonly MetricRecord[]): void {
-    if (records.length && this.metricsFd !== null) fs.writeSync(this.metricsFd, toJsonLines(records));
+    if (records.length && this.metricsFd !== null) this.appendLines(this.metricsFd, METRICS_FILE, toJsonLines(records));
   }
 
   appendHistograms(records: readonly HistogramRecord[]): void {
-    if (records.length && this.histogramsFd !== null) fs.writeSync(this.histogramsFd, toJsonLines(records));
+    if (records.length && this.histogramsFd !== null) this.appendLines(this.histogramsFd, HISTOGRAMS_FILE, toJsonLines(records));
+  }
+
+  /** Appends whole lines; on a failed or short write, truncates back to the last whole line and throws. */
+  private appendLines(fd: number, name: string, text: string): void {
+    const buf = Buffer.from(text);
+    const start = fs.fstatSync(fd).size;
+    try {
+      writeAll(fd, buf, null);
+    } catch (e) {
+      const written = (e as { written?: number }).written ?? 0;
+      const lastNewline = written > 0 ? buf.lastIndexOf(0x0a, written - 1) : -1;
+      const keepBytes = lastNewline + 1;
+      let kept = 0;
+      for (let i = 0; i < keepBytes; i++) if (buf[i] === 0x0a) kept++;
+      try {
+        fs.ftruncateSync(fd, start + keepBytes);
+      } catch (t) {
+        this.warnings.push(`could not cut ${name} back to its last whole line: ${(t as Error).message}`);
+      }
+      throw new RunWriteError(name, errnoCode(e), kept, e);
+    }
   }
 
   /** Rewrites run.json with the given fields changed. */
   update(patch: Partial<RunRecord>): void {
-    this.current = { ...this.current, ...patch };
-    writeJsonAtomic(path.join(this.dir, RUN_FILE), this.current);
+    const next = { ...this.current, ...patch };
+    this.writeRecord(next);
+    this.current = next;
+  }
+
+  private writeRecord(record: RunRecord): void {
+    const file = path.join(this.dir, RUN_FILE);
+    // Windows may refuse to replace a file that is open; there the fallback opens run.json when needed.
+    if (process.platform === 'win32') this.closeRecord();
+    try {
+      writeJsonAtomic(file, record);
+      this.reopenRecord();
+      return;
+    } catch (e) {
+      // Make room (the reserve) and try again; then fall back to writing in place.
+      this.releaseReserve();
+      try {
+        writeJsonAtomic(file, record);
+        this.reopenRecord();
+        return;
+      } catch {
+        /* below */
+      }
+      if (this.recordFd === null) this.reopenRecord();
+      if (this.recordFd === null) throw new RunWriteError(RUN_FILE, errnoCode(e), 0, e);
+      try {
+        const buf = Buffer.from(JSON.stringify(record, null, 2) + '\n');
+        fs.ftruncateSync(this.recordFd, 0);
+        writeAll(this.recordFd, buf, 0);
+        this.warnings.push(`run.json written in place: ${describeWriteCode(errnoCode(e))} (${errnoCode(e)}) refused a new file in ${this.dir}`);
+      } catch (e2) {
+        throw new RunWriteError(RUN_FILE, errnoCode(e2), 0, e2);
+      }
+    }
+  }
+
+  private closeRecord(): void {
+    if (this.recordFd !== null) {
+      try {
+        fs.closeSync(this.recordFd);
+      } catch {
+        /* already closed */
+      }
+    }
+    this.recordFd = null;
+  }
+
+  private reopenRecord(): void {
+    this.closeRecord();
+    try {
+      this.recordFd = fs.openSync(path.join(this.dir, RUN_FILE), 'r+');
+    } catch {
+      /* no fallback then */
+    }
+  }
+
+  /** Frees the space reserve (at the end of the run, or when the disk is full). */
+  releaseReserve(): void {
+    try {
+      fs.unlinkSync(path.join(this.dir, RESERVE_FILE));
+    } catch {
+      /* already gone */
+    }
   }
 
   /** Final run.json (status must be final) and closes the files. Idempotent after the first call. */
   finish(patch: Partial<RunRecord> & Pick<RunRecord, 'status'>): void {
     if (this.closed) return;
-    this.update({ endedAt: new Date().toISOString(), ...patch });
-    this.close();
+    try {
+      this.update({ endedAt: new Date().toISOString(), ...patch });
+    } finally {
+      this.releaseReserve();
+      this.close();
+    }
   }
 
   close(): void {
-    if (this.metricsFd !== null) fs.closeSync(this.metricsFd);
-    if (this.histogramsFd !== null) fs.closeSync(this.histogramsFd);
-    this.metricsFd = this.histogramsFd = null;
+    for (const fd of [this.metricsFd, this.histogramsFd, this.recordFd]) {
+      if (fd === null) continue;
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    }
+    this.metricsFd = this.histogramsFd = this.recordFd = null;
   }
+}
+
+function processStartField(): Pick<RunRecord, 'processStart'> {
+  const s = currentProcessStart();
+  return s === undefined ? {} : { processStart: s };
 }

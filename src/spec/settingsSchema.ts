@@ -50,7 +50,8 @@ export function describeAccepted(s: SettingSchema): string {
   return [noun, [lo, hi].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
 }
 
-function accepts(s: SettingSchema, v: unknown): boolean {
+/** Whether `v` satisfies the schema (type, range, enum, items). Also used by src/spec/rules.ts. */
+export function accepts(s: SettingSchema, v: unknown): boolean {
   if (s.enum) return s.enum.some((e) => e === v);
   switch (s.type) {
     case 'boolean':

@@ -24,12 +24,18 @@
 //   validation            every validationEvery steps and after the last step
 // A NaN or infinite loss ends that run only (status diverged, divergedAtStep = N, no line for step N);
 // its partners go on. Records go to disk and to the listener in batches (stream.ts).
+// A write that fails (disk full, file size limit, I/O error) ends that run only, as `failed` with the
+// reason and the last step on disk ("disk full after step 14,779"); its partners go on, and the end of
+// every run is written to its run.json whatever failed (writer.ts keeps room and a fallback for it).
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { createOptimizer, type SlotOptimizer } from '../optim';
-import { RUN_FORMAT_VERSION, histogramEdges, type HistogramRecord, type MetricRecord, type RunBackend, type RunRecord, type RunStatus, type RunSummary } from '../runs/format';
+import * as path from 'node:path';
+import { METRICS_FILE, RUN_FORMAT_VERSION, histogramEdges, type HistogramRecord, type MetricRecord, type RunBackend, type RunRecord, type RunStatus, type RunSummary } from '../runs/format';
+import { currentProcessStart } from '../runs/liveness';
+import { readJsonl } from '../runs/reader';
 import { newComparisonId, runIdFor } from '../runs/runId';
-import { SummaryTracker } from '../runs/summary';
-import { RunWriter } from '../runs/writer';
+import { SummaryTracker, summarize } from '../runs/summary';
+import { RunWriter, describeWriteCode, errnoCode, RunWriteError } from '../runs/writer';
 import { DEFAULT_METRICS, type ComparisonSpec, type RunSpec } from '../spec/runSpec';
 import { comparisonProblems } from '../spec/validateComparison';
 import { backendInfo, tf } from '../tf';
@@ -40,7 +46,7 @@ import { BackendHistogram, layerOf, sumHistograms } from './histogram';
 import { buildModel, lossAndAccuracy, parameterNames, trainableVariables, type LossAndAccuracy } from './models';
 import { NativeMlp, nativeMlpPlan, type NativeMlpPlan } from './nativeMlp';
 import { difference, gatherRows, halfSumOfSquares } from './nativeOps';
-import { MetricsStream, type RunMetricsBatch } from './stream';
+import { MetricsStream, type RunMetricsBatch, type StreamFault } from './stream';
 
 export type FinalStatus = Exclude<RunStatus, 'running'>;
 
@@ -112,6 +118,8 @@ interface ActiveRun {
   /** Layer names and the layer index of each variable, for per-layer histograms (null when off). */
   layers: { names: string[]; groupOf: number[] } | null;
   done: boolean;
+  /** Last step whose metrics line is on disk. */
+  stepOnDisk: number;
 }
 
 /** Everything uploaded once per comparison. */
@@ -144,7 +152,14 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
   const dataset: Dataset = loadDataset(base.dataset, base.seed, { workspaceRoot: opts.workspaceRoot });
   const la = lossAndAccuracy(dataset.info);
   const runs: ActiveRun[] = [];
-  const stream = new MetricsStream((b) => events.metrics?.(b), opts.flushIntervalMs ?? 50);
+  const stream = new MetricsStream((batches) => {
+    for (const b of batches) {
+      const last = b.metrics[b.metrics.length - 1];
+      const run = runs.find((r) => r.writer?.record.id === b.runId);
+      if (run && last) run.stepOnDisk = last.step;
+    }
+    events.metrics?.(batches);
+  }, opts.flushIntervalMs ?? 50);
   let uploaded: Uploaded | null = null;
   try {
     const first = buildModel(base.model, dataset.info, base.seed);
@@ -156,6 +171,8 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     const names = parameterNames(first);
     const parameters = first.countParams();
     const startedAt = new Date().toISOString();
+    const ps = currentProcessStart();
+    const processStart = ps === undefined ? {} : { processStart: ps };
     comparison.runs.forEach((spec, index) => {
       const model = index === 0 ? first : buildModel(base.model, dataset.info, base.seed);
       if (index > 0) model.setWeights(initial); // identical initial weights, whatever the builder does
@@ -176,6 +193,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
         endedAt: null,
         backend,
         pid: process.pid,
+        ...processStart,
         parameters,
         dataset: {
           task: dataset.info.task,
@@ -200,6 +218,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
         histogram,
         layers: histogram && m.perLayerHistograms ? groupLayers(names) : null,
         done: false,
+        stepOnDisk: 0,
       };
       runs.push(run);
       run.writer = RunWriter.create(opts.runsDir, record);
@@ -215,7 +234,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     let lastYield = t0;
     let step = 0;
     while (step < base.steps && runs.some((r) => !r.done)) {
-      if (control.paused) stream.flush();
+      if (control.paused) flushAll();
       if (await control.checkpoint()) break;
       step++;
       const idx = tf.tensor1d(sampler.next(), 'int32');
@@ -233,7 +252,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       xb.dispose();
       yb.dispose();
       events.step?.(step, base.steps);
-      stream.maybeFlush();
+      failWrites(stream.maybeFlush());
       const now = performance.now();
       if (now - lastYield >= yieldEveryMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -400,20 +419,75 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     return { loss: lossSum / n, accuracy: la.accuracy ? accSum / n : null };
   }
 
-  function endRun(run: ActiveRun, status: FinalStatus, reason?: string, divergedAtStep?: number, wallMs?: number, cpuMs?: number): void {
+  /** Writes every run's buffered records; a run whose files fail ends as failed, the others go on. */
+  function flushAll(): void {
+    failWrites(stream.flush());
+  }
+
+  function failWrites(faults: StreamFault[]): void {
+    for (const f of faults) {
+      const run = runs.find((r) => r.writer?.record.id === f.runId);
+      if (run && !run.done) endRun(run, 'failed', writeFailureReason(f.error, run.stepOnDisk), undefined, undefined, undefined, true);
+    }
+  }
+
+  /**
+   * Ends a run: its last lines, then run.json with the final status. Never throws: whatever fails, the
+   * run is ended (a write fault turns the status into `failed` with the reason) and listeners are told.
+   */
+  function endRun(run: ActiveRun, status: FinalStatus, reason?: string, divergedAtStep?: number, wallMs?: number, cpuMs?: number, writeFault = false): void {
     if (run.done) return;
     run.done = true;
-    stream.flush(); // the run's lines reach the disk before run.json says it ended
-    const summary = run.summary.summary(base.batchSize, wallMs, cpuMs);
-    run.writer.finish({
-      status,
-      summary,
-      ...(reason !== undefined ? { reason } : {}),
-      ...(divergedAtStep !== undefined ? { divergedAtStep } : {}),
-    });
-    if (status === 'failed') events.log?.('error', `run ${run.writer.record.id} failed: ${reason}`);
-    events.runEnded?.({ runId: run.writer.record.id, status, step: summary.steps, summary, reason, divergedAtStep });
+    const id = run.writer.record.id;
+    // The run's lines reach the disk before run.json says it ended.
+    const fault = stream.flush(id).find((f) => f.runId === id);
+    stream.unregister(id);
+    if (fault) {
+      status = 'failed';
+      reason = writeFailureReason(fault.error, run.stepOnDisk);
+      divergedAtStep = undefined;
+      writeFault = true;
+    }
+    let summary: RunSummary;
+    if (writeFault) {
+      // What is on disk, not what was trained: the summary must agree with metrics.jsonl.
+      let onDisk: MetricRecord[] = [];
+      try {
+        onDisk = readJsonl<MetricRecord>(path.join(run.writer.dir, METRICS_FILE)).records;
+      } catch {
+        /* unreadable too: an empty summary */
+      }
+      summary = { ...summarize(onDisk, base.batchSize), ...(cpuMs !== undefined ? { cpuMs: Math.round(cpuMs) } : {}) };
+    } else {
+      summary = run.summary.summary(base.batchSize, wallMs, cpuMs);
+    }
+    try {
+      run.writer.finish({
+        status,
+        summary,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(divergedAtStep !== undefined ? { divergedAtStep } : {}),
+      });
+      for (const w of run.writer.warnings.splice(0)) events.log?.('warn', `run ${id}: ${w}`);
+    } catch (e) {
+      // run.json could not be written at all (the folder and the file refuse writes): say so; readers
+      // will find the run `running` with a dead process and show it failed (src/runs/recover.ts).
+      const why = e instanceof Error ? e.message : String(e);
+      reason = `${reason ?? status}; its run.json could not be updated (${why})`;
+      status = 'failed';
+      events.log?.('error', `run ${id}: run.json could not be written: ${why}`);
+    }
+    if (status === 'failed') events.log?.('error', `run ${id} failed: ${reason}`);
+    events.runEnded?.({ runId: id, status, step: summary.steps, summary, reason, divergedAtStep });
   }
+}
+
+/** "disk full after step 14,779 (ENOSPC writing metrics.jsonl)". */
+export function writeFailureReason(error: unknown, stepOnDisk: number): string {
+  const code = error instanceof RunWriteError ? error.code : errnoCode(error);
+  const file = error instanceof RunWriteError ? ` writing ${error.file}` : '';
+  const when = stepOnDisk > 0 ? `after step ${stepOnDisk.toLocaleString('en-US')}` : 'before the first step was written';
+  return `${describeWriteCode(code)} ${when} (${code}${file})`;
 }
 
 /** The dataset as tensors; `flat`: features as [n, size] whatever the input shape (for NativeMlp). */

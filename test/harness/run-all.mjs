@@ -3,6 +3,7 @@
 //   static            test/harness/static.mjs: tsc --noEmit, then eslint (one test each)
 //   unit              mocha (.mocharc.json) on out/test/unit/**, no VS Code, under this Node
 //   unit-node24       the same suite under Node 24 (today's VS Code extension host's Node)
+//   faults            mocha on out/test/faults/**: write errors, full disks, kills, bad files and specs
 //   nodes             test/harness/nodes.mjs: the CLI trains and dist/lib/optim.js steps on Node 20, 22, 24
 //   integration-<t>   test/harness/integration.mjs: mocha inside a real VS Code extension host
 //   e2e-<t>           test/harness/e2e.mjs: Playwright drives that VS Code in Chromium
@@ -30,6 +31,9 @@ const LAYERS = [
   { name: 'static', run: () => childLayer('static', ['static.mjs']) },
   { name: 'unit', run: () => unitLayer('unit') },
   { name: 'unit-node24', run: () => unitLayer('unit-node24', 24) },
+  // The fault-injection suites: real files, real processes, the real CLI and tfjs-node; ENOSPC needs
+  // mount(8) of a tmpfs and EACCES setpriv (root), else those tests report pending with the reason.
+  { name: 'faults', run: () => mochaLayer('faults', ['--no-config', '--timeout', '180000', 'out/test/faults/**/*.test.js']) },
   { name: 'nodes', run: () => childLayer('nodes', ['nodes.mjs']) },
   ...targets.map((t) => ({ name: `integration-${t.id}`, run: () => childLayer(`integration-${t.id}`, ['integration.mjs', '--target', t.id]) })),
   ...targets.map((t) => ({ name: `e2e-${t.id}`, run: () => childLayer(`e2e-${t.id}`, ['e2e.mjs', '--target', t.id]) })),
@@ -64,13 +68,14 @@ function banner(text) {
   console.log(`\n${'='.repeat(78)}\n== ${text}\n${'='.repeat(78)}`);
 }
 
-async function unitLayer(layer, nodeMajor) {
+/** A mocha run in a process of its own, under this Node or the given major, results via our reporter. */
+async function mochaLayer(layer, mochaArgs, nodeMajor) {
   const t0 = Date.now();
   const out = join(RESULTS_DIR, `${layer}-results.json`);
   rmSync(out, { force: true });
   const mocha = join(ROOT, 'node_modules', '.bin', 'mocha');
   const node = nodeMajor ? ensureNode(nodeMajor) : { bin: process.execPath, version: process.version };
-  const code = await run([mocha, '--config', '.mocharc.json', '--reporter', join(ROOT, 'test/harness/mochaReporter.cjs'), '--reporter-option', `output=${out}`], node.bin);
+  const code = await run([mocha, ...mochaArgs, '--reporter', join(ROOT, 'test/harness/mochaReporter.cjs'), '--reporter-option', `output=${out}`], node.bin);
   const summary = { layer, host: `Node ${node.version} (mocha)`, passed: 0, failed: 0, pending: 0, durationMs: Date.now() - t0 };
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, 'utf8'));
@@ -82,6 +87,8 @@ async function unitLayer(layer, nodeMajor) {
   writeSummary(summary);
   return summary;
 }
+
+const unitLayer = (layer, nodeMajor) => mochaLayer(layer, ['--config', '.mocharc.json'], nodeMajor);
 
 async function childLayer(layer, [script, ...args]) {
   const t0 = Date.now();

@@ -2,6 +2,7 @@
 // show or hide each, its status, progress, and a delete button (the host asks for confirmation).
 import type { RunInfo } from '../../src/protocol/webview';
 import { rgba } from '../data/colors';
+import { reasonText } from '../data/runReason';
 import type { RGBA } from '../data/histograms';
 import { badge, button, checkbox } from './toolkit';
 import { el } from './native';
@@ -75,7 +76,11 @@ export class RunList {
       if (r.error) status.title = r.error;
       const del = button('Delete', () => p.onDelete(r.id), { secondary: true, testId: 'run-delete', title: `Delete run ${r.id} from disk` });
       if (r.live) del.setAttribute('disabled', '');
-      li.append(toggle, swatch, name, status, meta, del);
+      li.append(toggle, swatch, name, status);
+      // Why a run failed, diverged or cannot be read, beside its badge (as text: it comes from disk).
+      const why = reasonText(r);
+      if (why) li.append(el('span', { class: 'run-reason', 'data-testid': 'run-reason', title: why }, why));
+      li.append(meta, del);
       this.list.append(li);
     }
   }

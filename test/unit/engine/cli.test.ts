@@ -62,7 +62,7 @@ describe('radam-lab CLI', function () {
   it('usage errors exit with 2 and say what is wrong; a bad dataset exits with 1', () => {
     const bad = run(['train', '--steps', 'ten']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--steps: expected an integer >= 1, got "ten"/);
+    assert.match(bad.stderr, /--steps: expected an integer at least 1 and at most 1000000, got "ten"/);
     assert.equal(run(['train', '--frobnicate']).code, 2);
     const help = run(['--help']);
     assert.equal(help.code, 0);
