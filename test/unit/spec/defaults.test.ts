@@ -36,14 +36,14 @@ describe('defaults agree wherever they are written', () => {
   it('RAdamOptimizer, AdamOptimizer and SgdMomentumOptimizer: constructor and fromConfig defaults = OPTIMIZER_DEFAULTS', () => {
     const { k: _k, ...radam } = OPTIMIZER_DEFAULTS.radam;
     assert.deepEqual(configOf(new RAdamOptimizer({})), radam);
-    assert.deepEqual(configOf(RAdamOptimizer.fromConfig(RAdamOptimizer, {})), radam);
+    assert.deepEqual(configOf(RAdamOptimizer.fromConfig<RAdamOptimizer>(RAdamOptimizer, {})), radam);
     const adam = OPTIMIZER_DEFAULTS.adam;
-    for (const opt of [new AdamOptimizer({}), AdamOptimizer.fromConfig(AdamOptimizer, {})]) {
+    for (const opt of [new AdamOptimizer({}), AdamOptimizer.fromConfig<AdamOptimizer>(AdamOptimizer, {})]) {
       const c = configOf(opt);
       for (const k of ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'decoupledWeightDecay'] as const) assert.equal(c[k], adam[k], `adam ${k}`);
     }
     const sgd = OPTIMIZER_DEFAULTS['sgd-momentum'];
-    for (const opt of [new SgdMomentumOptimizer({}), SgdMomentumOptimizer.fromConfig(SgdMomentumOptimizer, {})]) {
+    for (const opt of [new SgdMomentumOptimizer({}), SgdMomentumOptimizer.fromConfig<SgdMomentumOptimizer>(SgdMomentumOptimizer, {})]) {
       const c = configOf(opt);
       assert.equal(c.learningRate, sgd.learningRate, 'sgd-momentum learningRate');
       assert.equal(c.momentum, sgd.beta1, 'sgd-momentum momentum = beta1');
