@@ -6,11 +6,26 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, type RunRecord } from '../../src/runs';
+import { DEFAULT_METRICS, type RunSpec } from '../../src/spec/runSpec';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 /** RADAM_FAULTS_CLI: run the suites against another build of the CLI (e.g. an older commit's, to see them fail). */
 export const CLI = process.env.RADAM_FAULTS_CLI ?? path.join(ROOT, 'dist', 'cli.js');
 export const DIST = path.join(ROOT, 'dist');
+
+/** A small, fast run: spiral, MLP 16-16, histograms every 5 steps. */
+export function smallRunSpec(label: string, name: 'radam' | 'adam', steps: number): RunSpec {
+  return {
+    label,
+    optimizer: { name, learningRate: 1e-2 },
+    dataset: { name: 'spiral', validationSplit: 0.2, samples: 300 },
+    model: { name: 'mlp', hiddenLayers: [16, 16], activation: 'tanh' },
+    steps,
+    batchSize: 32,
+    seed: 7,
+    metrics: { ...DEFAULT_METRICS, histogramEvery: 5, validationEvery: 10 },
+  };
+}
 
 export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `radam-fault-${prefix}-`));

@@ -9,8 +9,8 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import type { TrainingManager as TrainingManagerType } from '../../src/commands/trainingManager';
 import { METRICS_FILE } from '../../src/runs';
-import { DEFAULT_METRICS, type ComparisonSpec, type RunSpec } from '../../src/spec/runSpec';
-import { DIST, tmpDir, waitUntil } from './helpers';
+import type { ComparisonSpec } from '../../src/spec/runSpec';
+import { DIST, smallRunSpec as spec, tmpDir, waitUntil } from './helpers';
 
 interface Note {
   level: 'info' | 'warning' | 'error';
@@ -49,19 +49,6 @@ const vscodeStub = {
       task({ report() {} }, { onCancellationRequested: () => ({ dispose() {} }) }),
   },
 };
-
-function spec(label: string, name: 'radam' | 'adam', steps: number): RunSpec {
-  return {
-    label,
-    optimizer: { name, learningRate: 1e-2 },
-    dataset: { name: 'spiral', validationSplit: 0.2, samples: 300 },
-    model: { name: 'mlp', hiddenLayers: [16, 16], activation: 'tanh' },
-    steps,
-    batchSize: 32,
-    seed: 7,
-    metrics: { ...DEFAULT_METRICS, histogramEvery: 5, validationEvery: 10 },
-  };
-}
 
 describe('faults: the host reports how a comparison ended (status bar, notification)', function () {
   this.timeout(120_000);

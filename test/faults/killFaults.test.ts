@@ -11,21 +11,8 @@ import { describeComparisonEnd, type RunEnd } from '../../src/commands/compariso
 import { TrainerProcess } from '../../src/host/trainerProcess';
 import type { TrainerToHost } from '../../src/protocol/trainer';
 import { METRICS_FILE, listRunEntries, newComparisonId, processStartOf, readRun, runIdFor, writeJsonAtomic, RUN_FILE, type RunRecord } from '../../src/runs';
-import { DEFAULT_METRICS, type ComparisonSpec, type RunSpec } from '../../src/spec/runSpec';
-import { DIST, assertNoStack, assertNoneRunning, assertWholeLines, cli, cliAsync, exited, readRecord, runFolders, tmpDir, waitUntil } from './helpers';
-
-function spec(label: string, name: 'radam' | 'adam', steps: number): RunSpec {
-  return {
-    label,
-    optimizer: { name, learningRate: 1e-2 },
-    dataset: { name: 'spiral', validationSplit: 0.2, samples: 300 },
-    model: { name: 'mlp', hiddenLayers: [16, 16], activation: 'tanh' },
-    steps,
-    batchSize: 32,
-    seed: 7,
-    metrics: { ...DEFAULT_METRICS, histogramEvery: 5, validationEvery: 10 },
-  };
-}
+import type { ComparisonSpec } from '../../src/spec/runSpec';
+import { DIST, smallRunSpec as spec, assertNoStack, assertNoneRunning, assertWholeLines, cli, cliAsync, exited, readRecord, runFolders, tmpDir, waitUntil } from './helpers';
 
 describe('faults: kills and stale runs', function () {
   this.timeout(120_000);
