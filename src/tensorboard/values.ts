@@ -53,23 +53,28 @@ export function readSummaryValue(v: PbSummaryValue, plugin: string | undefined):
 }
 
 /**
- * HistogramProto -> buckets. `bucket_limit[i]` is the right edge of bucket i; the left edge of the first
- * bucket is `min` and the right edge of the last is `max` (TensorBoard's data_compat conversion, which
- * also replaces the +-DBL_MAX outer limits TF1 writes). Empty outer buckets whose edges would cross
- * are clamped to zero width.
+ * HistogramProto -> buckets. summary.proto: `bucket_limit[i]` is the right edge of bucket i, and bucket i
+ * starts where bucket i-1 ends; the first bucket starts at -DBL_MAX. TF1 writes +-DBL_MAX as the outer
+ * limits, PyTorch a first limit just below `min` (an empty first bucket). So: right edges are the limits,
+ * the first left edge is `min` (or the first limit when `min` is above it), and a limit beyond +-1e300
+ * or not finite is replaced by `min`/`max`. (TensorBoard's own conversion takes `min` and `max` as the
+ * outer edges even when that makes an empty outer bucket's edges cross; this keeps edges in order.)
  */
 export function histogramFromProto(h: PbHistogram): ReadValue {
   const n = h.bucket.length;
   if (n !== h.bucketLimit.length) return { kind: 'other', why: 'bucket and bucket_limit differ in length' };
   if (n === 0) return { kind: 'histogram', buckets: [] };
+  const huge = (x: number) => !Number.isFinite(x) || Math.abs(x) > 1e300;
+  const lo = Number.isFinite(h.min) ? h.min : 0;
+  const hi = Number.isFinite(h.max) ? h.max : lo;
   const buckets: Bucket[] = new Array(n);
+  let left = huge(h.bucketLimit[0]) ? lo : Math.min(lo, h.bucketLimit[0]);
   for (let i = 0; i < n; i++) {
-    let left = i === 0 ? h.min : h.bucketLimit[i - 1];
-    let right = i === n - 1 ? h.max : h.bucketLimit[i];
-    if (!Number.isFinite(left)) left = right;
-    if (!Number.isFinite(right)) right = left;
+    let right = h.bucketLimit[i];
+    if (huge(right)) right = right < 0 ? lo : Math.max(hi, left);
     if (right < left) right = left;
     buckets[i] = { left, right, count: h.bucket[i] };
+    left = right;
   }
   return { kind: 'histogram', buckets };
 }
