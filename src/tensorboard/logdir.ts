@@ -12,13 +12,14 @@
 // (a new file, later time) follows its predecessor and, through preemption (series.ts), its values win
 // from the step it restarted at.
 // Two writers at once in one directory (one SummaryWriter per rank under DDP, or two processes by
-// mistake) are not a restart: their records interleave in time. A new file whose first event is older
-// than the last activity (last event, or last modification) of every earlier file of the directory
-// starts a lane of its own, shown as a run of its own labelled with the writer's host.pid; a file
-// that starts after a lane's last activity continues that lane. The decision is made once, when the
-// file is first read. (A writer that has not flushed for a long while can look finished; PyTorch
-// flushes every 120 s by default, so a restart within that time of another writer's last flush is
-// treated as a second writer.)
+// mistake) are not a restart: their records interleave in time. The files of a directory are split into
+// lanes by their wall-time spans (first to last event): in start order, a file joins the first lane whose
+// last event is not later than the file's first event, else it starts a new lane. A lane is one writer
+// over time (with its restarts) and is shown as a run of its own, labelled with the writer's host.pid,
+// when there are several. The split is recomputed on every poll, because a live writer's span is only
+// known as it flushes (PyTorch flushes every 120 s by default: two ranks can look sequential until
+// then); when it changes, the directory's lanes are rebuilt by reading its files again (`rebuilds`).
+// File modification times are not used: a fresh clone or a copy gives every file the same one.
 import { promises as fsp, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { EventFileTail, yieldToLoop, type Sample, type StreamStats, type TailOptions } from './eventFile';
@@ -119,15 +120,27 @@ class Lane {
     readonly index: number,
     readonly writer: string,
   ) {}
-  /** Last sign of life, in unix seconds: the last event read or the last modification of a file. */
-  lastActivity(): number {
-    let t = -Infinity;
-    for (const f of this.tails) {
-      if (f.stream.lastWallTime !== undefined) t = Math.max(t, f.stream.lastWallTime);
-      if (f.mtimeMs) t = Math.max(t, f.mtimeMs / 1000);
-    }
-    return t;
-  }
+}
+
+/** A file's wall-time span: its first and last event (the writer start in its name when it has none). */
+function span(t: EventFileTail): [number, number] {
+  const named = parseEventFileName(path.basename(t.path)).time ?? 0;
+  const first = t.stream.firstWallTime ?? named;
+  return [first, Math.max(first, t.stream.lastWallTime ?? first)];
+}
+
+/**
+ * Lane of each file (files given in start order): the first lane whose last event is not after the
+ * file's first event. Returns lane numbers parallel to `tails`.
+ */
+export function assignLanes(spans: readonly (readonly [number, number])[]): number[] {
+  const ends: number[] = [];
+  return spans.map(([first, last]) => {
+    let lane = ends.findIndex((end) => end <= first);
+    if (lane < 0) lane = ends.push(last) - 1;
+    else ends[lane] = Math.max(ends[lane], last);
+    return lane;
+  });
 }
 
 interface DirState {
@@ -135,6 +148,8 @@ interface DirState {
   lanes: Lane[];
   files: Map<string, { tail: EventFileTail; lane: Lane }>;
 }
+
+const laneKey = (d: DirState, lane: Lane): string => (lane.index === 0 ? d.rel : `${d.rel}#${lane.index}`);
 
 /** A run as the reader presents it. */
 export interface LogRun {
@@ -157,6 +172,10 @@ export interface PollReport {
   changed: string[];
   /** Runs seen for the first time. */
   added: string[];
+  /** Runs whose data was rebuilt from scratch (their series object is new): re-send them whole. */
+  replaced: string[];
+  /** Runs that no longer exist (a rebuild merged their writer into another lane). */
+  removed: string[];
   /** Errors that appeared in this poll (one per file). */
   errors: string[];
   bytes: number;
@@ -171,6 +190,8 @@ export class LogdirReader {
   private readonly dirs = new Map<string, DirState>();
   private readonly reported = new Set<string>();
   private polling: Promise<PollReport> | undefined;
+  /** Times a directory's lanes were rebuilt because its writers turned out to overlap (or not). */
+  rebuilds = 0;
 
   constructor(
     readonly root: string,
@@ -207,7 +228,7 @@ export class LogdirReader {
       if (err) errors.push(err);
     }
     return {
-      key: lane.index === 0 ? d.rel : `${d.rel}#${lane.index}`,
+      key: laneKey(d, lane),
       dir: d.rel,
       label: several ? `${name} [${lane.writer}]` : name,
       writer: several ? lane.writer : undefined,
@@ -219,10 +240,10 @@ export class LogdirReader {
   }
 
   private async pollOnce(): Promise<PollReport> {
-    const report: PollReport = { changed: [], added: [], errors: [], bytes: 0, behind: false };
+    const report: PollReport = { changed: [], added: [], replaced: [], removed: [], errors: [], bytes: 0, behind: false };
     const found = await discoverEventFiles(this.root, this.opts);
-    const revisions = new Map<Lane, number>();
-    for (const d of this.dirs.values()) for (const l of d.lanes) revisions.set(l, l.series.revision);
+    const before = new Map<string, { series: RunSeries; revision: number }>();
+    for (const d of this.dirs.values()) for (const l of d.lanes) before.set(laneKey(d, l), { series: l.series, revision: l.series.revision });
     for (const [rel, files] of found) {
       let d = this.dirs.get(rel);
       if (!d) this.dirs.set(rel, (d = { rel, lanes: [], files: new Map() }));
@@ -234,7 +255,8 @@ export class LogdirReader {
         report.bytes += r.bytes;
         report.behind ||= r.behind;
       }
-      // New files: read, then assign to a lane by time, then replay into the lane.
+      // New files: read them, then decide the lanes of the whole directory.
+      const fresh = new Map<string, { tail: EventFileTail; samples: Sample[] }>();
       for (const f of files) {
         if (d.files.has(f)) continue;
         const tail = new EventFileTail(f, this.opts);
@@ -242,25 +264,69 @@ export class LogdirReader {
         const r = await tail.poll((s) => samples.push(s));
         report.bytes += r.bytes;
         report.behind ||= r.behind;
-        const start = tail.stream.firstWallTime ?? parseEventFileName(path.basename(f)).time ?? tail.mtimeMs / 1000;
-        let lane = d.lanes.find((l) => l.lastActivity() <= start);
-        if (!lane) {
-          lane = new Lane(d.lanes.length, parseEventFileName(path.basename(f)).writer);
-          d.lanes.push(lane);
+        fresh.set(f, { tail, samples });
+      }
+      const tailOf = (f: string) => d.files.get(f)?.tail ?? fresh.get(f)?.tail;
+      const present = files.filter((f) => tailOf(f));
+      const spans = present.map((f) => span(tailOf(f)!));
+      const order = present.map((_, i) => i).sort((a, b) => spans[a][0] - spans[b][0] || compareEventFiles(present[a], present[b]));
+      const laneNo = new Map<string, number>();
+      assignLanes(order.map((i) => spans[i])).forEach((lane, k) => laneNo.set(present[order[k]], lane));
+      // Known files keep their lane, and each lane's files stay in start order: else rebuild.
+      let keep = true;
+      for (const [f, { lane }] of d.files) if (laneNo.get(f) !== lane.index) keep = false;
+      for (const f of fresh.keys()) {
+        const lane = d.lanes[laneNo.get(f)!];
+        const last = lane?.tails[lane.tails.length - 1];
+        if (last && order.indexOf(present.indexOf(last.path)) > order.indexOf(present.indexOf(f))) keep = false;
+      }
+      if (keep) {
+        for (const k of order) {
+          const f = present[k];
+          const n = fresh.get(f);
+          if (!n) continue;
+          let lane = d.lanes[laneNo.get(f)!];
+          if (!lane) {
+            lane = new Lane(d.lanes.length, parseEventFileName(path.basename(f)).writer);
+            d.lanes.push(lane);
+          }
+          lane.tails.push(n.tail);
+          d.files.set(f, { tail: n.tail, lane });
+          for (let i = 0; i < n.samples.length; i++) {
+            lane.series.add(n.samples[i]);
+            if (i % 20000 === 19999) await yieldToLoop();
+          }
         }
-        lane.tails.push(tail);
-        d.files.set(f, { tail, lane });
-        for (let i = 0; i < samples.length; i++) {
-          lane.series.add(samples[i]);
-          if (i % 20000 === 19999) await yieldToLoop();
+      } else {
+        // Read the directory again into new lanes (the split changed as live writers flushed).
+        this.rebuilds++;
+        d.lanes = [];
+        d.files = new Map();
+        for (const k of order) {
+          const f = present[k];
+          const n = laneNo.get(f)!;
+          while (d.lanes.length <= n) d.lanes.push(new Lane(d.lanes.length, ''));
+          const lane = d.lanes[n];
+          if (!lane.tails.length) (lane as { writer: string }).writer = parseEventFileName(path.basename(f)).writer;
+          const tail = new EventFileTail(f, this.opts);
+          const r = await tail.poll((s) => lane.series.add(s));
+          report.bytes += r.bytes;
+          report.behind ||= r.behind;
+          lane.tails.push(tail);
+          d.files.set(f, { tail, lane });
         }
       }
       for (const lane of d.lanes) {
-        const key = lane.index === 0 ? d.rel : `${d.rel}#${lane.index}`;
-        if (!revisions.has(lane)) {
+        const key = laneKey(d, lane);
+        const was = before.get(key);
+        before.delete(key);
+        if (!was) {
           report.added.push(key);
           report.changed.push(key);
-        } else if (revisions.get(lane) !== lane.series.revision) report.changed.push(key);
+        } else if (was.series !== lane.series) {
+          report.replaced.push(key);
+          report.changed.push(key);
+        } else if (was.revision !== lane.series.revision) report.changed.push(key);
         for (const t of lane.tails) {
           const err = t.error ?? t.stream.dead;
           if (err && !this.reported.has(t.path)) {
@@ -270,6 +336,8 @@ export class LogdirReader {
         }
       }
     }
+    // Lanes that a rebuild merged away (only keys of directories seen in this poll).
+    for (const key of before.keys()) if (!this.runs().some((r) => r.key === key)) report.removed.push(key);
     return report;
   }
 }
