@@ -1,0 +1,202 @@
+// TensorBoard runs -> the dashboard's wire shapes (src/protocol/webview.ts). Pure: no vscode, no fs.
+//
+// Which tag feeds which chart (first match wins; names compared lower-case, "/" "." "-" " " read as "_"):
+//   loss       the training loss: `loss`, `train/loss`, `train_loss`, `loss/train`, `training_loss`, ...
+//              then any tag with "loss" in it that is not validation/eval/test
+//   valLoss    "loss" together with val/valid/validation/eval/test (e.g. `eval/loss`, `val_loss`)
+//   valAccuracy "acc"/"accuracy" together with val/valid/eval/test
+//   lr         `lr`, `learning_rate`, `learning-rate`, `lr-Adam` (Lightning's LearningRateMonitor), `lr_0`
+//   rhoT, rT   `rho_t` / `rho`, `r_t` (an optimizer that logs RAdam's terms)
+//   gradNorm   `grad_norm`, `gradient_norm`, `grad_2.0_norm_total` (Lightning)
+//   beta2      `beta2`, `beta_2`, `betas/1`: with it (and no rho_t tag) rho_t and r_t are derived from the
+//              step, as RAdam computes them (src/optim/rectification.ts), and drawn on the rho/r chart.
+// Every other scalar tag is not charted: the dashboard's charts have fixed series.
+// Histograms: one tag is the run's main histogram (the first whose name says grad, else the first);
+// every other histogram tag is offered as a "layer" of the histogram view. Bins are the writer's, in the
+// writer's units (values, not ln|g|).
+import { rhoT as rhoTAt, rectification } from '../optim/rectification';
+import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
+import { toMetricColumns, type MetricRow } from '../protocol/webview';
+import type { LogRun } from './logdir';
+import type { HistogramSeries, ScalarSeries } from './series';
+import type { Bucket } from './values';
+
+export type Role = 'loss' | 'valLoss' | 'valAccuracy' | 'lr' | 'rhoT' | 'rT' | 'gradNorm' | 'beta2';
+
+const norm = (tag: string) => tag.toLowerCase().replace(/[/.\- ]+/g, '_');
+const words = (tag: string) => norm(tag).split('_').filter(Boolean);
+const isEval = (w: string[]) => w.some((x) => ['val', 'valid', 'validation', 'eval', 'evaluation', 'test', 'dev'].includes(x));
+
+/** The role each tag plays, for the tags that play one (each role given to one tag at most). */
+export function assignRoles(tags: readonly string[]): Map<Role, string> {
+  const out = new Map<Role, string>();
+  const give = (role: Role, pick: (t: string) => boolean) => {
+    if (out.has(role)) return;
+    const t = tags.find((x) => ![...out.values()].includes(x) && pick(x));
+    if (t !== undefined) out.set(role, t);
+  };
+  const exactLoss = ['loss', 'train_loss', 'training_loss', 'loss_train', 'train_loss_step', 'train_loss_epoch', 'losses_train', 'loss_training'];
+  give('loss', (t) => exactLoss.includes(norm(t)));
+  give('loss', (t) => words(t).some((w) => w.includes('loss')) && !isEval(words(t)) && words(t).includes('train'));
+  give('loss', (t) => words(t).some((w) => w.includes('loss')) && !isEval(words(t)));
+  give('valLoss', (t) => words(t).some((w) => w.includes('loss')) && isEval(words(t)));
+  give('valAccuracy', (t) => words(t).some((w) => w === 'acc' || w === 'accuracy' || w === 'top1') && isEval(words(t)));
+  give('rhoT', (t) => /(^|_)rho(_t)?$/.test(norm(t)));
+  give('rT', (t) => /(^|_)r_t$/.test(norm(t)));
+  give('beta2', (t) => /(^|_)(beta2|beta_2|betas_1)$/.test(norm(t)));
+  give('lr', (t) => /(^|_)(lr|learning_rate|learningrate)(_|$)/.test(norm(t)));
+  give('gradNorm', (t) => /grad(ient)?(_2(_0)?)?_norm/.test(norm(t)));
+  return out;
+}
+
+/** The optimizer step a writer's step stands for: writers that count from 0 get +1 (RAdam's t >= 1). */
+const optimizerStep = (step: number, firstStep: number) => (firstStep <= 0 ? step + 1 : step);
+
+/** The rows of a run: one per step any charted tag has, in step order, from `fromStep` (exclusive) on. */
+export function runRows(run: LogRun, fromStep = -Infinity): MetricRow[] {
+  const roles = assignRoles([...run.series.scalars.keys()]);
+  const rows = new Map<number, MetricRow>();
+  const fill = (role: Role, key: keyof MetricRow) => {
+    const tag = roles.get(role);
+    const s = tag === undefined ? undefined : run.series.scalars.get(tag);
+    if (!s) return;
+    for (let i = firstIndexAfter(s, fromStep); i < s.length; i++) {
+      const step = s.steps[i];
+      let row = rows.get(step);
+      if (!row) rows.set(step, (row = { step }));
+      (row as unknown as Record<string, number | null>)[key] = Number.isFinite(s.values[i]) ? s.values[i] : null;
+    }
+  };
+  fill('loss', 'loss');
+  fill('valLoss', 'valLoss');
+  fill('valAccuracy', 'valAccuracy');
+  fill('lr', 'lr');
+  fill('rhoT', 'rhoT');
+  fill('rT', 'rT');
+  fill('gradNorm', 'gradNorm');
+  const out = [...rows.values()].sort((a, b) => a.step - b.step);
+  // RAdam's terms from beta2 when the writer logged beta2 but not rho_t.
+  const beta2Tag = roles.get('beta2');
+  const beta2Series = beta2Tag === undefined ? undefined : run.series.scalars.get(beta2Tag);
+  if (!roles.has('rhoT') && beta2Series?.length) {
+    const beta2 = beta2Series.values[beta2Series.length - 1];
+    if (beta2 > 0 && beta2 < 1) {
+      const first = Math.min(...[...run.series.scalars.values()].filter((s) => s.length).map((s) => s.steps[0]));
+      for (const row of out) {
+        const t = optimizerStep(row.step, first);
+        if (!Number.isInteger(t) || t < 1) continue;
+        const r = rectification(t, beta2);
+        row.rhoT = rhoTAt(t, beta2);
+        row.rT = r.rT;
+        row.rectified = r.rectified;
+        if (typeof row.lr === 'number') row.effectiveStepSize = r.rT === null ? row.lr : row.lr * r.rT;
+      }
+    }
+  } else if (roles.has('rhoT')) {
+    for (const row of out) if (typeof row.rhoT === 'number') row.rectified = row.rhoT > 5;
+  }
+  return out;
+}
+
+function firstIndexAfter(s: ScalarSeries, step: number): number {
+  if (step === -Infinity) return 0;
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s.steps[mid] <= step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function runColumns(run: LogRun, fromStep = -Infinity): MetricColumns {
+  return toMetricColumns(runRows(run, fromStep));
+}
+
+/** beta2 the run logged (last value), if any. */
+export function runBeta2(run: LogRun): number | undefined {
+  const tag = assignRoles([...run.series.scalars.keys()]).get('beta2');
+  const s = tag === undefined ? undefined : run.series.scalars.get(tag);
+  return s?.length ? s.values[s.length - 1] : undefined;
+}
+
+/** The histogram tag shown as the run's main histogram (no layer). */
+export function mainHistogramTag(tags: readonly string[]): string | undefined {
+  return tags.find((t) => /grad/i.test(t)) ?? tags[0];
+}
+
+/** Buckets -> a slice: edges in order, empty zero-width buckets (PyTorch's first) dropped. */
+export function bucketsToSlice(step: number, buckets: readonly Bucket[], layer?: string): HistogramSlice | undefined {
+  const kept = buckets.filter((b) => Number.isFinite(b.left) && Number.isFinite(b.right) && Number.isFinite(b.count) && !(b.right <= b.left && b.count === 0));
+  if (!kept.length) return undefined;
+  const edges = [kept[0].left];
+  const counts: number[] = [];
+  for (const b of kept) {
+    const left = Math.max(b.left, edges[edges.length - 1]);
+    // A value-less gap between buckets is not expected from any writer; a zero-width bucket with counts
+    // (all values equal) gets a sliver of width so the views can draw it.
+    if (left > edges[edges.length - 1]) {
+      counts.push(0);
+      edges.push(left);
+    }
+    const right = Math.max(b.right, left + Math.max(Math.abs(left) * 1e-9, 1e-12));
+    counts.push(b.count);
+    edges.push(right);
+  }
+  const total = counts.reduce((a, b) => a + b, 0);
+  const slice: HistogramSlice = { step, edges, counts, zeros: 0, total };
+  if (layer !== undefined) slice.layer = layer;
+  return slice;
+}
+
+/** Histogram slices of a run; `from` gives, per tag, how many entries were already sent. */
+export function runHistograms(run: LogRun, from: ReadonlyMap<string, number> = new Map()): HistogramSlice[] {
+  const tags = [...run.series.histograms.keys()];
+  const main = mainHistogramTag(tags);
+  const out: HistogramSlice[] = [];
+  for (const tag of tags) {
+    const h = run.series.histograms.get(tag) as HistogramSeries;
+    for (let i = from.get(tag) ?? 0; i < h.entries.length; i++) {
+      const e = h.entries[i];
+      const s = bucketsToSlice(e.step, e.buckets, tag === main ? undefined : tag);
+      if (s) out.push(s);
+    }
+  }
+  return out.sort((a, b) => a.step - b.step);
+}
+
+/** A dashboard run id for a TensorBoard run: "tb-" + a hash of the log directory and run + a readable tail. */
+export function tensorBoardRunId(root: string, key: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${root}\u0000${key}`) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  const tail = key.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/\.\.+/g, '_').slice(-80);
+  return `tb-${h.toString(16).padStart(8, '0')}-${tail}`.replace(/-$/, '');
+}
+
+export function isTensorBoardRunId(id: string): boolean {
+  return /^tb-[0-9a-f]{8}(-|$)/.test(id);
+}
+
+export function tensorBoardRunInfo(root: string, run: LogRun, live: boolean): RunInfo {
+  const roles = assignRoles([...run.series.scalars.keys()]);
+  const info: RunInfo = {
+    id: tensorBoardRunId(root, run.key),
+    label: `TensorBoard: ${run.label}`,
+    status: run.errors.length && !live ? 'failed' : live ? 'running' : 'finished',
+    live,
+    optimizer: 'tensorboard',
+  };
+  if (run.series.firstWallTime !== undefined) info.startedAt = new Date(run.series.firstWallTime * 1000).toISOString();
+  if (!live && run.series.lastWallTime !== undefined) info.endedAt = new Date(run.series.lastWallTime * 1000).toISOString();
+  const last = run.series.lastStep;
+  if (last !== undefined) info.lastStep = last;
+  const beta2 = runBeta2(run);
+  if (beta2 !== undefined) info.beta2 = beta2;
+  if (roles.has('rhoT') || beta2 !== undefined) info.rectificationThreshold = 5;
+  if (run.errors.length) info.error = run.errors.join('; ');
+  return info;
+}

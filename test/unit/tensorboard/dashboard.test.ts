@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { rectification } from '../../../src/optim/rectification';
+import { isHostToWebview, isRunId } from '../../../src/protocol/webview';
+import { assignRoles, bucketsToSlice, runHistograms, runRows, tensorBoardRunId, tensorBoardRunInfo } from '../../../src/tensorboard/dashboard';
+import { LogdirReader } from '../../../src/tensorboard/logdir';
+import { TensorBoardSource, type RunUpdate } from '../../../src/tensorboard/source';
+import { concat, fileVersion, FIXTURES, scalarEvent } from './helpers';
+
+describe('tensorboard: runs in the dashboard', () => {
+  it('tags of PyTorch, Lightning, Hugging Face and Keras go to the charts they mean', () => {
+    const roles = (tags: string[]) => Object.fromEntries(assignRoles(tags));
+    assert.deepEqual(roles(['train/loss', 'train/learning_rate', 'train/epoch', 'eval/loss', 'eval/accuracy']), {
+      loss: 'train/loss',
+      valLoss: 'eval/loss',
+      valAccuracy: 'eval/accuracy',
+      lr: 'train/learning_rate',
+    });
+    assert.deepEqual(roles(['epoch', 'val_loss', 'train_loss_step', 'lr-Adam', 'grad_2.0_norm_total']), {
+      loss: 'train_loss_step',
+      valLoss: 'val_loss',
+      lr: 'lr-Adam',
+      gradNorm: 'grad_2.0_norm_total',
+    });
+    assert.deepEqual(roles(['epoch_loss', 'epoch_learning_rate']), { loss: 'epoch_loss', lr: 'epoch_learning_rate' });
+    assert.deepEqual(roles(['Loss/train', 'Loss/test', 'optimizer/rho_t', 'optimizer/r_t', 'optimizer/beta2']), {
+      loss: 'Loss/train',
+      valLoss: 'Loss/test',
+      rhoT: 'optimizer/rho_t',
+      rT: 'optimizer/r_t',
+      beta2: 'optimizer/beta2',
+    });
+    assert.deepEqual(roles(['accuracy', 'hp_metric']), {});
+  });
+
+  it('the PyTorch RAdam fixture: loss, lr, rho_t and r_t on one row per step', async () => {
+    const reader = new LogdirReader(FIXTURES);
+    await reader.poll();
+    const run = reader.run('pytorch_radam')!;
+    const rows = runRows(run);
+    assert.equal(rows.length, 30);
+    const loss = run.series.scalars.get('train/loss')!;
+    assert.deepEqual(
+      rows.map((r) => r.loss),
+      loss.values,
+    );
+    assert.equal(rows[0].rT, undefined); // not rectified yet: no r_t logged at step 1
+    assert.equal(rows[5].step, 6);
+    assert.equal(rows[5].rectified, true);
+    assert.equal(rows[4].rectified, false);
+    const info = tensorBoardRunInfo(FIXTURES, run, false);
+    assert.ok(isRunId(info.id));
+    assert.equal(info.status, 'finished');
+    assert.equal(info.lastStep, 30);
+    assert.equal(info.rectificationThreshold, 5);
+    // Messages built from it pass the webview's validators.
+    assert.ok(isHostToWebview({ type: 'runList', runs: [info] }));
+    assert.ok(isHostToWebview({ type: 'histograms', runId: info.id, rows: runHistograms(run), reset: true }));
+  });
+
+  it('rho_t and r_t derived from a logged beta2 when the writer did not log them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'radam-tb-'));
+    try {
+      const parts = [fileVersion()];
+      for (let s = 0; s < 10; s++) parts.push(scalarEvent('loss', s, 1 / (s + 1)), scalarEvent('lr', s, 0.01), scalarEvent('beta2', s, 0.9));
+      writeFileSync(path.join(dir, 'events.out.tfevents.1000.h.1.0'), concat(parts));
+      const reader = new LogdirReader(dir);
+      await reader.poll();
+      const rows = runRows(reader.run('.')!);
+      assert.equal(rows.length, 10);
+      // Steps count from 0, so step s is RAdam's t = s + 1. beta2 was written as a float32.
+      const b2 = Math.fround(0.9);
+      for (const row of rows) {
+        const want = rectification(row.step + 1, b2);
+        assert.equal(row.rhoT, want.rhoT);
+        assert.equal(row.rT, want.rT);
+        assert.equal(row.rectified, want.rectified);
+        assert.equal(row.effectiveStepSize, want.rT === null ? row.lr : row.lr! * want.rT);
+      }
+      assert.equal(rows[0].rectified, false);
+      assert.equal(rows[9].rectified, true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('histogram slices: ordered edges, one per bucket, empty zero-width buckets dropped', () => {
+    const s = bucketsToSlice(5, [
+      { left: -1, right: -1, count: 0 },
+      { left: -1, right: 0, count: 2 },
+      { left: 0, right: 1, count: 3 },
+    ])!;
+    assert.deepEqual(s, { step: 5, edges: [-1, 0, 1], counts: [2, 3], zeros: 0, total: 5 });
+    const single = bucketsToSlice(1, [{ left: 2, right: 2, count: 7 }], 'w')!;
+    assert.equal(single.layer, 'w');
+    assert.ok(single.edges[1] > single.edges[0]);
+    assert.equal(bucketsToSlice(1, []), undefined);
+  });
+
+  it('run ids are valid dashboard ids, distinct per log directory and run', () => {
+    const a = tensorBoardRunId('/logs/a', 'lightning_logs/version_0');
+    const b = tensorBoardRunId('/logs/b', 'lightning_logs/version_0');
+    assert.notEqual(a, b);
+    for (const id of [a, b, tensorBoardRunId('/x', '.'), tensorBoardRunId('/x', 'ddp#1'), tensorBoardRunId('/x', 'a/../../b')]) assert.ok(isRunId(id), id);
+  });
+
+  it('the source: lists runs, sends a run whole, then live rows as the writer appends', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'radam-tb-'));
+    const now = 5000 * 1000;
+    const src = new TensorBoardSource({ intervalMs: 1e9, now: () => now });
+    try {
+      const f = path.join(dir, 'events.out.tfevents.1000.h.1.0');
+      writeFileSync(f, concat([fileVersion(4990), scalarEvent('loss', 1, 1, 4991), scalarEvent('loss', 2, 0.5, 4992)]));
+      let lists = 0;
+      src.onRunsChanged(() => lists++);
+      const updates: RunUpdate[] = [];
+      src.onData((u) => updates.push(u));
+      src.setRoots([dir]);
+      await src.pollNow();
+      const [info] = src.list();
+      assert.equal(lists, 1);
+      assert.equal(info.live, true); // last event 8 s ago
+      const whole = src.whole(info.id)!;
+      assert.deepEqual([...whole.columns.steps], [1, 2]);
+      appendFileSync(f, concat([scalarEvent('loss', 3, 0.25, 4993)]));
+      await src.pollNow();
+      assert.equal(updates.length, 1);
+      assert.equal(updates[0].reset, false);
+      assert.deepEqual([...updates[0].columns.steps], [3]);
+      assert.deepEqual([...updates[0].columns.loss], [0.25]);
+      // A restart that rewrites step 2: the run is sent again whole.
+      writeFileSync(path.join(dir, 'events.out.tfevents.1001.h.2.0'), concat([fileVersion(4994), scalarEvent('loss', 2, 9, 4995)]));
+      await src.pollNow();
+      assert.equal(updates.length, 2);
+      assert.equal(updates[1].reset, true);
+      assert.deepEqual([...updates[1].columns.steps], [1, 2]);
+      assert.deepEqual([...updates[1].columns.loss], [1, 9]);
+    } finally {
+      src.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
