@@ -180,8 +180,8 @@ export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImme
 export interface TailOptions {
   /** Bytes read per read() call. */
   chunkBytes?: number;
-  /** Records parsed between yields to the event loop. */
-  recordsPerSlice?: number;
+  /** Milliseconds of parsing between yields to the event loop (checked every 128 records). */
+  sliceMs?: number;
   /** Most bytes read per poll (the rest waits for the next poll), so one huge file cannot hog a poll. */
   maxBytesPerPoll?: number;
 }
@@ -220,7 +220,7 @@ export class EventFileTail {
   /** Reads whatever was appended since the last poll and hands the samples to `onSample`. */
   async poll(onSample: (s: Sample) => void): Promise<TailResult> {
     const chunkBytes = this.opts.chunkBytes ?? 4 * 1024 * 1024;
-    const perSlice = this.opts.recordsPerSlice ?? 2000;
+    const sliceMs = this.opts.sliceMs ?? 8;
     const maxBytes = this.opts.maxBytesPerPoll ?? 64 * 1024 * 1024;
     const result: TailResult = { bytes: 0, size: this.offset, mtimeMs: this.mtimeMs, dead: false, behind: false };
     if (this.dead) {
@@ -246,10 +246,12 @@ export class EventFileTail {
         this.offset += bytesRead;
         result.bytes += bytesRead;
         this.stream.push(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
-        for (;;) {
-          const status = this.stream.drain(onSample, perSlice);
-          if (status !== 'more') break;
-          await yieldToLoop();
+        let sliceStart = performance.now();
+        while (this.stream.drain(onSample, 128) === 'more') {
+          if (performance.now() - sliceStart > sliceMs) {
+            await yieldToLoop();
+            sliceStart = performance.now();
+          }
         }
         if (this.stream.dead) break;
         await yieldToLoop();

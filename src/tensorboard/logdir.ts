@@ -292,9 +292,13 @@ export class LogdirReader {
           }
           lane.tails.push(n.tail);
           d.files.set(f, { tail: n.tail, lane });
+          let sliceStart = performance.now();
           for (let i = 0; i < n.samples.length; i++) {
             lane.series.add(n.samples[i]);
-            if (i % 20000 === 19999) await yieldToLoop();
+            if ((i & 1023) === 1023 && performance.now() - sliceStart > 8) {
+              await yieldToLoop();
+              sliceStart = performance.now();
+            }
           }
         }
       } else {

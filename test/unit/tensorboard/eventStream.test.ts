@@ -115,6 +115,18 @@ describe('tensorboard: event stream', () => {
     assert.deepEqual(out, readAll(file).samples);
   });
 
+  it('a scalar of exactly 0.0 is a value, not a missing one (proto3 presence)', () => {
+    const { samples } = readAll(concat([scalarEvent('loss', 0, 0), scalarEvent('loss', 1, -0), scalarEvent('loss', 2, 1)]));
+    assert.deepEqual(
+      samples.map((s) => (s.kind === 'scalar' ? [s.step, s.value] : null)),
+      [
+        [0, 0],
+        [1, -0],
+        [2, 1],
+      ],
+    );
+  });
+
   it('a SessionLog START becomes a restart sample at its step', () => {
     const start = frameRecord(encodeEvent({ wallTime: 2000, step: 40, sessionLog: { status: 1 } }));
     const { samples } = readAll(concat([scalarEvent('loss', 50, 1), start]));
