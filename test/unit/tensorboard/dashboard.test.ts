@@ -74,10 +74,11 @@ describe('tensorboard: runs in the dashboard', () => {
       const b2 = Math.fround(0.9);
       for (const row of rows) {
         const want = rectification(row.step + 1, b2);
-        assert.equal(row.rhoT, want.rhoT);
-        assert.equal(row.rT, want.rT);
+        // The wire's rho/r columns are float32 (src/protocol/webview.ts MetricColumns).
+        assert.equal(row.rhoT, Math.fround(want.rhoT));
+        assert.equal(row.rT, want.rT === null ? undefined : Math.fround(want.rT));
         assert.equal(row.rectified, want.rectified);
-        assert.equal(row.effectiveStepSize, want.rT === null ? row.lr : row.lr! * want.rT);
+        assert.equal(row.effectiveStepSize, want.rT === null ? row.lr : Math.fround(row.lr! * want.rT));
       }
       assert.equal(rows[0].rectified, false);
       assert.equal(rows[9].rectified, true);
