@@ -274,7 +274,8 @@ export class LogdirReader {
       assignLanes(order.map((i) => spans[i])).forEach((lane, k) => laneNo.set(present[order[k]], lane));
       // Known files keep their lane, and each lane's files stay in start order: else rebuild.
       let keep = true;
-      for (const [f, { lane }] of d.files) if (laneNo.get(f) !== lane.index) keep = false;
+      // (A file that was deleted keeps what was read from it and takes no part.)
+      for (const [f, { lane }] of d.files) if (laneNo.has(f) && laneNo.get(f) !== lane.index) keep = false;
       for (const f of fresh.keys()) {
         const lane = d.lanes[laneNo.get(f)!];
         const last = lane?.tails[lane.tails.length - 1];

@@ -75,7 +75,9 @@ export class RunList {
       if (r.error) status.title = r.error;
       const del = button('Delete', () => p.onDelete(r.id), { secondary: true, testId: 'run-delete', title: `Delete run ${r.id} from disk` });
       if (r.live) del.setAttribute('disabled', '');
-      li.append(toggle, swatch, name, status, meta, del);
+      // Runs read from TensorBoard logs are not ours to delete.
+      if (r.optimizer === 'tensorboard') li.append(toggle, swatch, name, status, meta);
+      else li.append(toggle, swatch, name, status, meta, del);
       this.list.append(li);
     }
   }

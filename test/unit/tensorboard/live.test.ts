@@ -121,6 +121,21 @@ describe('tensorboard: live log directories', () => {
     assert.equal(r.run('.#1')!.writer, 'host.2');
   });
 
+  it('a deleted event file keeps what was read from it, and the folder is not read again', async () => {
+    const a = path.join(dir, 'events.out.tfevents.1000.host.1.0');
+    const b = path.join(dir, 'events.out.tfevents.1100.host.2.0');
+    writeFileSync(a, concat([fileVersion(1000), scalarEvent('loss', 1, 1, 1001)]));
+    writeFileSync(b, concat([fileVersion(1100), scalarEvent('loss', 2, 2, 1101)]));
+    const r = new LogdirReader(dir);
+    await r.poll();
+    rmSync(a);
+    appendFileSync(b, scalarEvent('loss', 3, 3, 1102));
+    const rep = await r.poll();
+    assert.equal(r.rebuilds, 0);
+    assert.deepEqual(rep.replaced, []);
+    assert.deepEqual(loss(r)!.steps, [1, 2, 3]);
+  });
+
   it('runs appear as their folders are created; a log directory that does not exist yet is empty', async () => {
     const root = path.join(dir, 'lightning_logs');
     const r = new LogdirReader(root);
