@@ -88,3 +88,20 @@ test(
   },
   { workspace, timeoutMs: 240_000 },
 );
+
+test('"RAdam: Open TensorBoard Logs…" in the palette opens a folder picker; cancelling it changes nothing', async ({ page, runCommand, log }) => {
+  await runCommand('RAdam: Open TensorBoard Logs');
+  // VS Code's own folder dialog (the "simple" dialog of remote and web windows) is a quick input.
+  const title = await page
+    .waitForFunction(() => {
+      const w = document.querySelector('.quick-input-widget');
+      const t = w && getComputedStyle(w).display !== 'none' ? w.querySelector('.quick-input-title')?.textContent : null;
+      return t && t.includes('Open TensorBoard Logs') ? t : null;
+    }, null, { timeout: 15_000 })
+    .then((h) => h.jsonValue());
+  log(`folder picker: ${title}`);
+  const button = await page.locator('.quick-input-widget .monaco-button').first().textContent();
+  assert.equal(button?.trim(), 'Open Logs');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 5000 });
+});
