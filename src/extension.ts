@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
   const tensorboard = new TensorBoardSource({ log });
   const openedLogDirs = new Set<string>();
   const updateLogDirs = () => tensorboard.setRoots([...logDirectoriesFromSettings(), ...openedLogDirs]);
-  tensorboard.onRunsChanged(() => DashboardPanel.instance?.externalRunsChanged());
+  tensorboard.onRunsChanged((change) => DashboardPanel.instance?.externalRunsChanged(change));
   tensorboard.onData((u) => DashboardPanel.instance?.pushExternal(u));
   updateLogDirs();
   context.subscriptions.push(

@@ -237,9 +237,20 @@ export class DashboardPanel {
     void this.post({ type: 'runStatus', run: info });
   }
 
-  /** The external runs changed (new runs, progress, live/finished): the run list is sent again soon. */
-  externalRunsChanged(): void {
-    this.scheduleRefresh();
+  /**
+   * The external runs changed: runs came or went (the run list is sent again soon), or some runs'
+   * progress or status changed (sent as runStatus, without re-reading .radam/runs).
+   */
+  externalRunsChanged(change: { listChanged: boolean; changed: readonly RunInfo[] } = { listChanged: true, changed: [] }): void {
+    if (change.listChanged) {
+      this.scheduleRefresh();
+      return;
+    }
+    for (const info of change.changed) {
+      if (!this.runs.has(info.id)) continue;
+      this.runs.set(info.id, info);
+      if (this.webviewReady) void this.post({ type: 'runStatus', run: info });
+    }
   }
 
   pushExternal(u: ExternalUpdate): void {

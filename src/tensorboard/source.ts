@@ -22,6 +22,12 @@ export interface RunUpdate {
   histogramsReset: boolean;
 }
 
+/** What changed in the run list: runs added or removed (`listChanged`), and runs whose info changed. */
+export interface RunsChange {
+  listChanged: boolean;
+  changed: RunInfo[];
+}
+
 export interface SourceOptions {
   intervalMs?: number;
   /** A run whose last event is newer than this is shown as live (PyTorch flushes every 120 s). */
@@ -47,7 +53,7 @@ export class TensorBoardSource {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
   private running: Promise<void> | undefined;
-  private readonly runsListeners: ((runs: RunInfo[]) => void)[] = [];
+  private readonly runsListeners: ((change: RunsChange) => void)[] = [];
   private readonly dataListeners: ((u: RunUpdate) => void)[] = [];
 
   constructor(private readonly opts: SourceOptions = {}) {}
@@ -68,7 +74,7 @@ export class TensorBoardSource {
     this.setRoots([...this.roots, root]);
   }
 
-  onRunsChanged(cb: (runs: RunInfo[]) => void): void {
+  onRunsChanged(cb: (change: RunsChange) => void): void {
     this.runsListeners.push(cb);
   }
   onData(cb: (u: RunUpdate) => void): void {
@@ -126,6 +132,7 @@ export class TensorBoardSource {
   private async pollAll(): Promise<void> {
     let behind = false;
     let listChanged = false;
+    const changedInfos: RunInfo[] = [];
     const now = (this.opts.now ?? Date.now)();
     const live = this.opts.liveWindowMs ?? 120_000;
     const nextIndex = new Map<string, { root: string; key: string }>();
@@ -143,7 +150,9 @@ export class TensorBoardSource {
         const info = tensorBoardRunInfo(root, run, isLive);
         nextInfos.set(id, info);
         const prev = this.infos.get(id);
-        if (!prev || prev.status !== info.status || prev.live !== info.live || prev.lastStep !== info.lastStep || prev.label !== info.label) listChanged = true;
+        if (!prev) listChanged = true;
+        else if (prev.status !== info.status || prev.live !== info.live || prev.lastStep !== info.lastStep || prev.label !== info.label || prev.error !== info.error)
+          changedInfos.push(info);
         if (changed.has(run.key) && this.sent.has(id)) this.emitUpdate(id, run);
       }
     }
@@ -152,7 +161,7 @@ export class TensorBoardSource {
     for (const [id, v] of nextIndex) this.runIndex.set(id, v);
     for (const id of this.sent.keys()) if (!nextIndex.has(id)) this.sent.delete(id);
     this.infos = nextInfos;
-    if (listChanged) for (const cb of this.runsListeners) cb(this.list());
+    if (listChanged || changedInfos.length) for (const cb of this.runsListeners) cb({ listChanged, changed: changedInfos });
     this.schedule(behind ? 0 : (this.opts.intervalMs ?? 2000));
   }
 

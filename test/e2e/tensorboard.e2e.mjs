@@ -84,6 +84,12 @@ test(
       return s?.lastX === 20 ? s : null;
     }, 30_000);
     log(`live run after appending: ${JSON.stringify(grown)}`);
+    const listed = await until('the run list to show the live run at step 20', async () => {
+      const list = (await hook(() => window.__radamDashboard?.runs() ?? null)) ?? [];
+      const r = list.find((x) => x.id === runs.live.id);
+      return r?.lastStep === 20 ? r : null;
+    }, 30_000);
+    assert.equal(listed.status, 'running');
     await screenshot('tensorboard.png');
   },
   { workspace, timeoutMs: 240_000 },

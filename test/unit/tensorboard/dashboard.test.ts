@@ -115,7 +115,8 @@ describe('tensorboard: runs in the dashboard', () => {
       const f = path.join(dir, 'events.out.tfevents.1000.h.1.0');
       writeFileSync(f, concat([fileVersion(4990), scalarEvent('loss', 1, 1, 4991), scalarEvent('loss', 2, 0.5, 4992)]));
       let lists = 0;
-      src.onRunsChanged(() => lists++);
+      let progress = 0;
+      src.onRunsChanged((c) => (c.listChanged ? lists++ : (progress += c.changed.length)));
       const updates: RunUpdate[] = [];
       src.onData((u) => updates.push(u));
       src.setRoots([dir]);
@@ -129,6 +130,8 @@ describe('tensorboard: runs in the dashboard', () => {
       await src.pollNow();
       assert.equal(updates.length, 1);
       assert.equal(updates[0].reset, false);
+      assert.equal(progress, 1); // lastStep 2 -> 3: a status change, not a new list
+      assert.equal(lists, 1);
       assert.deepEqual([...updates[0].columns.steps], [3]);
       assert.deepEqual([...updates[0].columns.loss], [0.25]);
       // A restart that rewrites step 2: the run is sent again whole.
