@@ -162,7 +162,8 @@ export class TensorBoardSource {
     for (const id of this.sent.keys()) if (!nextIndex.has(id)) this.sent.delete(id);
     this.infos = nextInfos;
     if (listChanged || changedInfos.length) for (const cb of this.runsListeners) cb({ listChanged, changed: changedInfos });
-    this.schedule(behind ? 0 : (this.opts.intervalMs ?? 2000));
+    // No log directory: no timer (setRoots starts polling again).
+    if (this.readers.size) this.schedule(behind ? 0 : (this.opts.intervalMs ?? 2000));
   }
 
   private markSent(runId: string, run: LogRun): void {
