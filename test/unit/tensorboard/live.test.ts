@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { EventFileTail } from '../../../src/tensorboard/eventFile';
 import { assignLanes, compareEventFiles, LogdirReader, parseEventFileName } from '../../../src/tensorboard/logdir';
 import { HEADER_BYTES } from '../../../src/tensorboard/tfrecord';
 import { concat, fileVersion, scalarEvent } from './helpers';
@@ -159,6 +160,34 @@ describe('tensorboard: live log directories', () => {
     assert.equal(rep.errors.length, 1);
     assert.match(rep.errors[0], /shrank/);
     assert.deepEqual(loss(r)!.steps, [1, 2]); // what was read stays
+  });
+
+  it('parsing a large file yields to the event loop between slices (the extension host stays responsive)', async () => {
+    const f = path.join(dir, 'events.out.tfevents.1000.host.1.0');
+    const parts = [fileVersion()];
+    for (let s = 1; s <= 30_000; s++) parts.push(scalarEvent('loss', s, s));
+    writeFileSync(f, concat(parts));
+    // The whole file in one read: turns of the event loop between the first and the last sample can
+    // only come from the parser yielding between its slices.
+    const tail = new EventFileTail(f, { chunkBytes: 64 * 1024 * 1024, sliceMs: 1 });
+    let turns = 0;
+    let stop = false;
+    const spin = () => {
+      turns++;
+      if (!stop) setImmediate(spin);
+    };
+    setImmediate(spin);
+    let first = -1;
+    let last = -1;
+    let samples = 0;
+    await tail.poll(() => {
+      if (first < 0) first = turns;
+      last = turns;
+      samples++;
+    });
+    stop = true;
+    assert.equal(samples, 30_000);
+    assert.ok(last - first >= 5, `${last - first} event-loop turns while parsing`);
   });
 
   it('a file larger than one poll’s byte budget is read over several polls, with `behind` set', async () => {
