@@ -87,6 +87,39 @@ describe('tensorboard: runs in the dashboard', () => {
     }
   });
 
+  it('tags logged at different steps share one row per step, NaN (absent) where a tag has none', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'radam-tb-'));
+    try {
+      const parts = [fileVersion()];
+      for (let s = 1; s <= 5; s++) parts.push(scalarEvent('train/loss', s, s));
+      for (const s of [2, 4, 6]) parts.push(scalarEvent('eval/loss', s, 10 * s));
+      for (const s of [0, 3]) parts.push(scalarEvent('lr', s, s / 100));
+      writeFileSync(path.join(dir, 'events.out.tfevents.1000.h.1.0'), concat(parts));
+      const reader = new LogdirReader(dir);
+      await reader.poll();
+      const rows = runRows(reader.run('.')!);
+      assert.deepEqual(
+        rows.map((r) => [r.step, r.loss ?? null, r.valLoss ?? null, r.lr === undefined ? null : Math.round(r.lr * 100)]),
+        [
+          [0, null, null, 0],
+          [1, 1, null, null],
+          [2, 2, 20, null],
+          [3, 3, null, 3],
+          [4, 4, 40, null],
+          [5, 5, null, null],
+          [6, null, 60, null],
+        ],
+      );
+      // Rows after a step, for live updates.
+      assert.deepEqual(
+        runRows(reader.run('.')!, 4).map((r) => r.step),
+        [5, 6],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('histogram slices: ordered edges, one per bucket, empty zero-width buckets dropped', () => {
     const s = bucketsToSlice(5, [
       { left: -1, right: -1, count: 0 },
