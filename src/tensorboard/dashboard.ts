@@ -12,9 +12,10 @@
 //              step, as RAdam computes them (src/optim/rectification.ts), and drawn on the rho/r chart.
 // Every other scalar tag is not charted: the dashboard's charts have fixed series.
 // Histograms: one tag is the run's main histogram (the first whose name says grad, else the first);
-// every other histogram tag is offered as a "layer" of the histogram view. Bins are the writer's, in the
-// writer's units (values, not ln|g|).
+// every other histogram tag is offered as a "layer" of the histogram view. Like our own runs' gradient
+// histograms they are shown as ln|value| in the dashboard's bins (logMagnitudeHistogram).
 import { rhoT as rhoTAt, rectification } from '../optim/rectification';
+import { histogramEdges } from '../runs/format';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
 import type { MetricRow } from '../protocol/webview';
 import type { LogRun } from './logdir';
@@ -182,26 +183,63 @@ export function mainHistogramTag(tags: readonly string[]): string | undefined {
   return tags.find((t) => /grad/i.test(t)) ?? tags[0];
 }
 
-/** Buckets -> a slice: edges in order, empty zero-width buckets (PyTorch's first) dropped. */
-export function bucketsToSlice(step: number, buckets: readonly Bucket[], layer?: string): HistogramSlice | undefined {
-  const kept = buckets.filter((b) => Number.isFinite(b.left) && Number.isFinite(b.right) && Number.isFinite(b.count) && !(b.right <= b.left && b.count === 0));
-  if (!kept.length) return undefined;
-  const edges = [kept[0].left];
-  const counts: number[] = [];
-  for (const b of kept) {
-    const left = Math.max(b.left, edges[edges.length - 1]);
-    // A value-less gap between buckets is not expected from any writer; a zero-width bucket with counts
-    // (all values equal) gets a sliver of width so the views can draw it.
-    if (left > edges[edges.length - 1]) {
-      counts.push(0);
-      edges.push(left);
+/** The dashboard's bins for gradient magnitudes (as the trainer records them): 60 bins of ln|g| over [-20, 0]. */
+export const LOG_BINS = { lo: -20, hi: 0, bins: 60 } as const;
+const SHARED_EDGES = histogramEdges(LOG_BINS.lo, LOG_BINS.hi, LOG_BINS.bins);
+
+/**
+ * A writer's histogram of values -> the dashboard's histogram of ln|value| (the view the paper's figures
+ * and our own runs use): each bucket's count is spread uniformly over its values, folded to magnitudes
+ * (a bucket across 0 is split in proportion), and counted into fixed ln bins over [lo, hi]; magnitudes
+ * below e^lo fall into the first bin, at or above e^hi into the last, exact zeros (a zero-width bucket at
+ * 0) are counted apart. The writer's bucketing limits the resolution: a bucket spanning several ln bins
+ * is spread over them.
+ */
+export function logMagnitudeHistogram(buckets: readonly Bucket[], { lo, hi, bins } = LOG_BINS): { counts: number[]; zeros: number; total: number } {
+  const counts = new Array<number>(bins).fill(0);
+  const width = (hi - lo) / bins;
+  let zeros = 0;
+  let total = 0;
+  const binOf = (lnx: number) => Math.min(bins - 1, Math.max(0, Math.floor((lnx - lo) / width)));
+  // Adds `c` values spread uniformly over magnitudes [a, b] (0 <= a <= b).
+  const addMagnitudes = (a: number, b: number, c: number) => {
+    if (c <= 0) return;
+    if (b <= a) {
+      if (a === 0) zeros += c;
+      else counts[binOf(Math.log(a))] += c;
+      return;
     }
-    const right = Math.max(b.right, left + Math.max(Math.abs(left) * 1e-9, 1e-12));
-    counts.push(b.count);
-    edges.push(right);
+    const first = a > 0 ? binOf(Math.log(a)) : 0;
+    const last = binOf(Math.log(b));
+    for (let k = first; k <= last; k++) {
+      // The magnitudes of bin k: [e^(lo + k w), e^(lo + (k+1) w)), open-ended at the first and last bins.
+      const from = k === 0 ? 0 : Math.exp(lo + k * width);
+      const to = k === bins - 1 ? Infinity : Math.exp(lo + (k + 1) * width);
+      const overlap = Math.min(b, to) - Math.max(a, from);
+      if (overlap > 0) counts[k] += (c * overlap) / (b - a);
+    }
+  };
+  for (const { left, right, count } of buckets) {
+    if (!(Number.isFinite(left) && Number.isFinite(right) && Number.isFinite(count)) || count <= 0 || right < left) continue;
+    total += count;
+    if (left >= 0) addMagnitudes(left, right, count);
+    else if (right <= 0) addMagnitudes(-right, -left, count);
+    else {
+      // Across 0: the negative part and the positive part in proportion to their widths.
+      const neg = (count * -left) / (right - left);
+      addMagnitudes(0, -left, neg);
+      addMagnitudes(0, right, count - neg);
+    }
   }
-  const total = counts.reduce((a, b) => a + b, 0);
-  const slice: HistogramSlice = { step, edges, counts, zeros: 0, total };
+  return { counts, zeros, total };
+}
+
+/** A writer's histogram -> a dashboard slice of ln|value| in the dashboard's fixed bins. */
+export function bucketsToSlice(step: number, buckets: readonly Bucket[], layer?: string): HistogramSlice | undefined {
+  if (!buckets.length) return undefined;
+  const { counts, zeros, total } = logMagnitudeHistogram(buckets);
+  if (total <= 0) return undefined;
+  const slice: HistogramSlice = { step, edges: SHARED_EDGES, counts, zeros, total };
   if (layer !== undefined) slice.layer = layer;
   return slice;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { rectification } from '../../../src/optim/rectification';
 import { isHostToWebview, isRunId } from '../../../src/protocol/webview';
-import { assignRoles, bucketsToSlice, runHistograms, runRows, tensorBoardRunId, tensorBoardRunInfo } from '../../../src/tensorboard/dashboard';
+import { assignRoles, bucketsToSlice, LOG_BINS, logMagnitudeHistogram, runHistograms, runRows, tensorBoardRunId, tensorBoardRunInfo } from '../../../src/tensorboard/dashboard';
 import { LogdirReader } from '../../../src/tensorboard/logdir';
 import { TensorBoardSource, type RunUpdate } from '../../../src/tensorboard/source';
 import { concat, fileVersion, FIXTURES, scalarEvent } from './helpers';
@@ -55,6 +55,18 @@ describe('tensorboard: runs in the dashboard', () => {
     assert.equal(info.status, 'finished');
     assert.equal(info.lastStep, 30);
     assert.equal(info.rectificationThreshold, 5);
+    // gradients/all is the run's histogram (no layer); weights/0 a layer. All 49 gradient entries counted.
+    const slices = runHistograms(run);
+    const grads = slices.filter((h) => h.layer === undefined);
+    assert.deepEqual(
+      grads.map((h) => h.step),
+      [10, 20, 30],
+    );
+    for (const h of grads) {
+      assert.equal(h.total, 49);
+      assert.ok(Math.abs(h.counts.reduce((a, b) => a + b, 0) + h.zeros - 49) < 1e-9);
+    }
+    assert.deepEqual([...new Set(slices.map((h) => h.layer))], [undefined, 'weights/0']);
     // Messages built from it pass the webview's validators.
     assert.ok(isHostToWebview({ type: 'runList', runs: [info] }));
     assert.ok(isHostToWebview({ type: 'histograms', runId: info.id, rows: runHistograms(run), reset: true }));
@@ -99,7 +111,7 @@ describe('tensorboard: runs in the dashboard', () => {
       await reader.poll();
       const rows = runRows(reader.run('.')!);
       assert.deepEqual(
-        rows.map((r) => [r.step, r.loss ?? null, r.valLoss ?? null, r.lr === undefined ? null : Math.round(r.lr * 100)]),
+        rows.map((r) => [r.step, r.loss ?? null, r.valLoss ?? null, r.lr == null ? null : Math.round(r.lr * 100)]),
         [
           [0, null, null, 0],
           [1, 1, null, null],
@@ -120,17 +132,41 @@ describe('tensorboard: runs in the dashboard', () => {
     }
   });
 
-  it('histogram slices: ordered edges, one per bucket, empty zero-width buckets dropped', () => {
-    const s = bucketsToSlice(5, [
-      { left: -1, right: -1, count: 0 },
-      { left: -1, right: 0, count: 2 },
-      { left: 0, right: 1, count: 3 },
-    ])!;
-    assert.deepEqual(s, { step: 5, edges: [-1, 0, 1], counts: [2, 3], zeros: 0, total: 5 });
-    const single = bucketsToSlice(1, [{ left: 2, right: 2, count: 7 }], 'w')!;
-    assert.equal(single.layer, 'w');
-    assert.ok(single.edges[1] > single.edges[0]);
+  it('histograms of values become histograms of ln|value| in the dashboard’s bins (as our gradient histograms)', () => {
+    const width = (LOG_BINS.hi - LOG_BINS.lo) / LOG_BINS.bins; // 1/3
+    const bin = (x: number) => Math.floor((Math.log(Math.abs(x)) - LOG_BINS.lo) / width);
+    // A narrow bucket inside one ln bin keeps its count there, whatever its sign.
+    const a = logMagnitudeHistogram([
+      { left: 0.01, right: 0.0101, count: 4 },
+      { left: -0.0101, right: -0.01, count: 6 },
+    ]);
+    assert.equal(a.total, 10);
+    assert.equal(a.counts[bin(0.01)], 10);
+    assert.equal(a.counts.reduce((x, y) => x + y, 0), 10);
+    // A bucket across 0 is split by width; exact zeros (zero-width at 0) are counted apart.
+    const b = logMagnitudeHistogram([
+      { left: -1e-3, right: 3e-3, count: 8 },
+      { left: 0, right: 0, count: 5 },
+    ]);
+    assert.equal(b.zeros, 5);
+    assert.equal(b.total, 13);
+    assert.ok(Math.abs(b.counts.reduce((x, y) => x + y, 0) - 8) < 1e-9);
+    // Uniform over [0, 3e-3]: the bin holding (e^-6.33.., e^-6] etc. get their share; nothing above e^-5.8.
+    assert.equal(b.counts.slice(bin(3e-3) + 1).reduce((x, y) => x + y, 0), 0);
+    // Magnitudes beyond the range pile up in the outer bins; a slice always has total = sum + zeros.
+    const c = logMagnitudeHistogram([
+      { left: 5, right: 6, count: 2 },
+      { left: 1e-12, right: 2e-12, count: 3 },
+    ]);
+    assert.equal(c.counts[LOG_BINS.bins - 1], 2);
+    assert.equal(c.counts[0], 3);
+    const s = bucketsToSlice(7, [{ left: -1, right: 1, count: 10 }], 'w')!;
+    assert.equal(s.layer, 'w');
+    assert.equal(s.edges.length, LOG_BINS.bins + 1);
+    assert.equal(s.edges[0], LOG_BINS.lo);
+    assert.ok(Math.abs(s.counts.reduce((x, y) => x + y, 0) + s.zeros - s.total) < 1e-9);
     assert.equal(bucketsToSlice(1, []), undefined);
+    assert.equal(bucketsToSlice(1, [{ left: 0, right: 1, count: 0 }]), undefined);
   });
 
   it('run ids are valid dashboard ids, distinct per log directory and run', () => {
