@@ -76,6 +76,8 @@ test(
     });
     log(`histograms: ${hist.slices} slices, last step ${hist.lastStep}`);
     assert.equal(hist.lastStep, 30);
+    await webview().locator('.hist-card').first().scrollIntoViewIfNeeded().catch(() => {});
+    await screenshot('tensorboard-histograms.png');
 
     await until('the live run on the loss chart', async () => (await lossOf(runs.live.id))?.lastX === 10);
     for (let s = 11; s <= 20; s++) appendFileSync(liveFile, event(s));
