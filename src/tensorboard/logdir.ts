@@ -22,7 +22,7 @@
 // File modification times are not used: a fresh clone or a copy gives every file the same one.
 import { promises as fsp, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { EventFileTail, yieldToLoop, type Sample, type StreamStats, type TailOptions } from './eventFile';
+import { EventFileTail, type StreamStats, type TailOptions } from './eventFile';
 import { RunSeries } from './series';
 
 export const EVENT_FILE_INFIX = 'tfevents';
@@ -255,54 +255,53 @@ export class LogdirReader {
         report.bytes += r.bytes;
         report.behind ||= r.behind;
       }
-      // New files: read them, then decide the lanes of the whole directory.
-      const fresh = new Map<string, { tail: EventFileTail; samples: Sample[] }>();
+      // New files: each joins a lane as soon as its first event is read (the first lane whose last event
+      // is not after it, else a new lane) and is read straight into it.
       for (const f of files) {
         if (d.files.has(f)) continue;
+        const dir = d;
         const tail = new EventFileTail(f, this.opts);
-        const samples: Sample[] = [];
-        const r = await tail.poll((s) => samples.push(s));
+        let lane: Lane | undefined;
+        const join = (): Lane => {
+          const start = span(tail)[0];
+          let l = dir.lanes.find((x) => x.tails.every((t) => span(t)[1] <= start));
+          if (!l) {
+            l = new Lane(dir.lanes.length, parseEventFileName(path.basename(f)).writer);
+            dir.lanes.push(l);
+          }
+          l.tails.push(tail);
+          dir.files.set(f, { tail, lane: l });
+          return l;
+        };
+        const r = await tail.poll((s) => (lane ??= join()).series.add(s));
+        lane ??= join();
         report.bytes += r.bytes;
         report.behind ||= r.behind;
-        fresh.set(f, { tail, samples });
       }
-      const tailOf = (f: string) => d.files.get(f)?.tail ?? fresh.get(f)?.tail;
-      const present = files.filter((f) => tailOf(f));
-      const spans = present.map((f) => span(tailOf(f)!));
+      // Check against the split by the files' whole spans (assignLanes): a file in another lane, or a
+      // lane whose files are out of start order, means the directory is read again.
+      const present = files.filter((f) => d.files.has(f));
+      const spans = present.map((f) => span(d.files.get(f)!.tail));
       const order = present.map((_, i) => i).sort((a, b) => spans[a][0] - spans[b][0] || compareEventFiles(present[a], present[b]));
       const laneNo = new Map<string, number>();
-      assignLanes(order.map((i) => spans[i])).forEach((lane, k) => laneNo.set(present[order[k]], lane));
-      // Known files keep their lane, and each lane's files stay in start order: else rebuild.
+      const rank = new Map<string, number>();
+      assignLanes(order.map((i) => spans[i])).forEach((lane, k) => {
+        laneNo.set(present[order[k]], lane);
+        rank.set(present[order[k]], k);
+      });
       let keep = true;
       // (A file that was deleted keeps what was read from it and takes no part.)
       for (const [f, { lane }] of d.files) if (laneNo.has(f) && laneNo.get(f) !== lane.index) keep = false;
-      for (const f of fresh.keys()) {
-        const lane = d.lanes[laneNo.get(f)!];
-        const last = lane?.tails[lane.tails.length - 1];
-        if (last && order.indexOf(present.indexOf(last.path)) > order.indexOf(present.indexOf(f))) keep = false;
-      }
-      if (keep) {
-        for (const k of order) {
-          const f = present[k];
-          const n = fresh.get(f);
-          if (!n) continue;
-          let lane = d.lanes[laneNo.get(f)!];
-          if (!lane) {
-            lane = new Lane(d.lanes.length, parseEventFileName(path.basename(f)).writer);
-            d.lanes.push(lane);
-          }
-          lane.tails.push(n.tail);
-          d.files.set(f, { tail: n.tail, lane });
-          let sliceStart = performance.now();
-          for (let i = 0; i < n.samples.length; i++) {
-            lane.series.add(n.samples[i]);
-            if ((i & 1023) === 1023 && performance.now() - sliceStart > 8) {
-              await yieldToLoop();
-              sliceStart = performance.now();
-            }
-          }
+      for (const lane of d.lanes) {
+        let prev = -1;
+        for (const t of lane.tails) {
+          const k = rank.get(t.path);
+          if (k === undefined) continue;
+          if (k < prev) keep = false;
+          prev = k;
         }
-      } else {
+      }
+      if (!keep) {
         // Read the directory again into new lanes (the split changed as live writers flushed).
         this.rebuilds++;
         d.lanes = [];

@@ -101,6 +101,7 @@ describe('tensorboard: live log directories', () => {
     assert.deepEqual(loss(r)!.values, [10, -20, -40]);
     assert.equal(r.runs().length, 1);
     assert.equal(r.run('.')!.series.resets, 1);
+    assert.equal(r.rebuilds, 0);
   });
 
   it('two writers that looked sequential until one flushed are split into two runs (rebuild)', async () => {
