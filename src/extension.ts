@@ -1,6 +1,7 @@
 // Extension entry: wires commands, the dashboard panel (and its serializer, so a reloaded window gets
 // its dashboard back), the status bar and the output channel. Heavy work never runs here: training
 // happens in forked trainer processes (src/host/trainerProcess.ts, src/commands/trainingManager.ts).
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { reconcileStaleRuns, RUNS_SUBDIR } from './runs';
@@ -12,6 +13,7 @@ import { TrainingManager, type ActiveComparison } from './commands/trainingManag
 import { probeBackend } from './host/trainerProcess';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE, type DashboardDeps } from './panel/dashboardPanel';
 import type { BackendReport } from './protocol/trainer';
+import { TensorBoardSource } from './tensorboard/source';
 
 /** What the extension exports: used by the integration tests, and by anyone scripting RAdam Lab. */
 export interface RadamLabApi {
@@ -58,7 +60,23 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
     if (stale.length) log(`[host] marked ${stale.length} run(s) failed whose trainer had ended: ${stale.map((r) => r.id).join(', ')}`);
   }
 
-  const dashboard: DashboardDeps = { extensionUri: context.extensionUri, log, backend: getBackend };
+  // TensorBoard log directories (radam.logDirectories, plus folders opened this session), read live.
+  const tensorboard = new TensorBoardSource({ log });
+  const openedLogDirs = new Set<string>();
+  const updateLogDirs = () => tensorboard.setRoots([...logDirectoriesFromSettings(), ...openedLogDirs]);
+  tensorboard.onRunsChanged((change) => DashboardPanel.instance?.externalRunsChanged(change));
+  tensorboard.onData((u) => DashboardPanel.instance?.pushExternal(u));
+  updateLogDirs();
+  context.subscriptions.push(
+    { dispose: () => tensorboard.dispose() },
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('radam.logDirectories')) updateLogDirs();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(updateLogDirs),
+    vscode.workspace.onDidGrantWorkspaceTrust(updateLogDirs),
+  );
+
+  const dashboard: DashboardDeps = { extensionUri: context.extensionUri, log, backend: getBackend, external: tensorboard };
   const manager = new TrainingManager(distDir, log);
 
   // Live data to the dashboard: the trainer already wrote it to disk; this is only the fast path.
@@ -91,6 +109,31 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
     vscode.commands.registerCommand('radam.openDashboard', () => {
       DashboardPanel.show(dashboard);
     }),
+    // Opens TensorBoard log directories (a folder picker, or the paths given) beside our runs.
+    vscode.commands.registerCommand('radam.openTensorBoardLogs', async (...args: unknown[]) => {
+      let folders = args.flat().map((a) => (a instanceof vscode.Uri ? a.fsPath : typeof a === 'string' ? a : undefined)).filter((a): a is string => !!a);
+      if (!folders.length) {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          canSelectMany: true,
+          openLabel: 'Open Logs',
+          title: 'RAdam: Open TensorBoard Logs (a folder with event files, or a parent of run folders)',
+        });
+        folders = (picked ?? []).map((u) => u.fsPath);
+      }
+      if (!folders.length) return { opened: [], runIds: [] };
+      for (const f of folders) openedLogDirs.add(path.resolve(f));
+      updateLogDirs();
+      const panel = DashboardPanel.show(dashboard);
+      await tensorboard.pollNow();
+      const runIds = folders.flatMap((f) => tensorboard.runIdsOf(f));
+      log(`[tensorboard] opened ${folders.join(', ')}: ${runIds.length} run(s)`);
+      if (!runIds.length) void vscode.window.showInformationMessage(`RAdam: no TensorBoard event files (*tfevents*) under ${folders.join(', ')} yet; runs appear as they are written.`);
+      panel.externalRunsChanged();
+      panel.showRuns(runIds);
+      return { opened: folders, runIds };
+    }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         DashboardPanel.revive(panel, dashboard);
@@ -110,6 +153,24 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
     },
     trainerPid: (id) => find(id)?.trainer.pid,
   };
+}
+
+/** radam.logDirectories of every workspace folder, resolved (relative to the folder, `~` to home). */
+function logDirectoriesFromSettings(): string[] {
+  const out: string[] = [];
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const scopes: (vscode.WorkspaceFolder | undefined)[] = folders.length ? [...folders] : [undefined];
+  for (const folder of scopes) {
+    const dirs = vscode.workspace.getConfiguration('radam', folder?.uri).get<unknown>('logDirectories');
+    if (!Array.isArray(dirs)) continue;
+    for (const d of dirs) {
+      if (typeof d !== 'string' || !d.trim()) continue;
+      const p = d.startsWith('~') ? path.join(os.homedir(), d.slice(1)) : d;
+      if (path.isAbsolute(p)) out.push(path.normalize(p));
+      else if (folder) out.push(path.join(folder.uri.fsPath, p));
+    }
+  }
+  return [...new Set(out)];
 }
 
 export function deactivate(): void {

@@ -19,6 +19,8 @@
 //   panel.refreshRuns(): Promise<void>                    re-read .radam/runs (also done by a watcher)
 //   panel.runsDir: string | undefined                     where runs are read (deps.runsDir or the workspace)
 //   exportRuns(runsDir, format, runIds, target?) in ./exports.ts serves "RAdam: Export Run".
+//   panel.externalRunsChanged(): void                     runs of deps.external (TensorBoard logs) changed
+//   panel.pushExternal(update): void                      live data of an external run (rows or whole, histograms)
 // All of these are cheap no-ops for data when the panel is hidden: the webview reads everything
 // back from disk when it is shown again.
 //
@@ -53,6 +55,7 @@ import {
   type ExportFormat,
   type HistogramSlice,
   type HostToWebview,
+  type MetricColumns,
   type MetricRow,
   type RunInfo,
   type SweepResult,
@@ -73,6 +76,25 @@ export interface DashboardDeps {
   backend: () => Promise<BackendReport>;
   /** Folder of the runs (default: <first workspace folder>/.radam/runs). */
   runsDir?: () => string | undefined;
+  /** Runs that are not in .radam/runs (TensorBoard log directories, src/tensorboard/source.ts). */
+  external?: ExternalRuns;
+}
+
+/** Runs from elsewhere than .radam/runs, listed beside ours; read-only (no delete, no export). */
+export interface ExternalRuns {
+  list(): RunInfo[];
+  has(id: string): boolean;
+  /** The run's whole record; live updates continue from it (pushExternal). */
+  whole(id: string): { columns: MetricColumns; histograms: HistogramSlice[] } | undefined;
+}
+
+/** Live data of an external run: rows to append, or (reset) its whole record. */
+export interface ExternalUpdate {
+  runId: string;
+  columns: MetricColumns;
+  reset: boolean;
+  histograms: HistogramSlice[];
+  histogramsReset: boolean;
 }
 
 /** Histogram slices per message when a run's record is sent from disk. */
@@ -162,10 +184,18 @@ export class DashboardPanel {
   // ── host-side API ─────────────────────────────────────────────────────────────────────────────
 
   showRuns(runIds: readonly string[], opts: { replace?: boolean } = {}): void {
-    const ids = runIds.filter((id) => isDiskRunId(id));
+    const external = this.deps.external;
+    const ids = runIds.filter((id) => isDiskRunId(id) || external?.has(id));
     if (opts.replace) this.shown = new Set(ids);
     else for (const id of ids) this.shown.add(id);
-    for (const id of ids) if (!this.runs.has(id)) this.learnRun(id);
+    for (const id of ids) {
+      if (this.runs.has(id)) continue;
+      const info = external?.has(id) ? external.list().find((r) => r.id === id) : undefined;
+      if (info) {
+        this.runs.set(id, info);
+        void this.post({ type: 'runStatus', run: info });
+      } else this.learnRun(id);
+    }
     this.unconfirmedShow = { runIds: ids, replace: !!opts.replace };
     void this.post({ type: 'showRuns', runIds: ids, replace: !!opts.replace });
   }
@@ -210,6 +240,30 @@ export class DashboardPanel {
     void this.post({ type: 'runStatus', run: info });
   }
 
+  /**
+   * The external runs changed: runs came or went (the run list is sent again soon), or some runs'
+   * progress or status changed (sent as runStatus, without re-reading .radam/runs).
+   */
+  externalRunsChanged(change: { listChanged: boolean; changed: readonly RunInfo[] } = { listChanged: true, changed: [] }): void {
+    if (change.listChanged) {
+      this.scheduleRefresh();
+      return;
+    }
+    for (const info of change.changed) {
+      if (!this.runs.has(info.id)) continue;
+      this.runs.set(info.id, info);
+      if (this.webviewReady) void this.post({ type: 'runStatus', run: info });
+    }
+  }
+
+  pushExternal(u: ExternalUpdate): void {
+    if (!this.shown.has(u.runId) || !this.webviewReady) return;
+    if (u.columns.steps.length || u.reset) void this.post({ type: 'metricColumns', runId: u.runId, columns: u.columns, reset: u.reset });
+    for (let i = 0; i < u.histograms.length || (i === 0 && u.histogramsReset); i += CHUNK_SLICES) {
+      void this.post({ type: 'histograms', runId: u.runId, rows: u.histograms.slice(i, i + CHUNK_SLICES), reset: u.histogramsReset && i === 0 });
+    }
+  }
+
   showSweep(result: SweepResult | null): void {
     this.sweep = result;
     void this.post({ type: 'sweep', sweep: result });
@@ -238,7 +292,8 @@ export class DashboardPanel {
       next.set(rec.id, info);
     }
     // Live runs announced by the trainer but not yet listed stay.
-    for (const [id, info] of this.runs) if (!next.has(id) && info.live) next.set(id, info);
+    for (const [id, info] of this.runs) if (!next.has(id) && info.live && !this.deps.external?.has(id)) next.set(id, info);
+    for (const info of this.deps.external?.list() ?? []) next.set(info.id, info);
     this.runs.clear();
     for (const [id, info] of next) this.runs.set(id, info);
     await this.post({ type: 'runList', runs: [...this.runs.values()] });
@@ -320,6 +375,7 @@ export class DashboardPanel {
   }
 
   private async sendRunData(id: string, attempt = 0): Promise<void> {
+    if (this.deps.external?.has(id)) return this.sendExternalRunData(id);
     const dir = this.checkedRun(id, 'read', this.runs.get(id)?.live);
     if (!dir) {
       // A run announced live may not be on disk for a moment: try again shortly.
@@ -354,7 +410,24 @@ export class DashboardPanel {
     if (pending.histograms.length) await this.post({ type: 'histograms', runId: id, rows: pending.histograms });
   }
 
+  private async sendExternalRunData(id: string): Promise<void> {
+    const whole = this.deps.external?.whole(id);
+    if (!whole) {
+      await this.post({ type: 'runDataError', runId: id, error: 'no such TensorBoard run' });
+      return;
+    }
+    // Posted without awaiting in between, so no live update can land between the chunks.
+    void this.post({ type: 'metricColumns', runId: id, columns: whole.columns, reset: true });
+    for (let i = 0; i === 0 || i < whole.histograms.length; i += CHUNK_SLICES) {
+      void this.post({ type: 'histograms', runId: id, rows: whole.histograms.slice(i, i + CHUNK_SLICES), reset: i === 0 });
+    }
+  }
+
   private async deleteRun(id: string): Promise<void> {
+    if (this.deps.external?.has(id)) {
+      await this.post({ type: 'notice', level: 'info', text: 'TensorBoard runs are read from their log directory and are not deleted from the dashboard.' });
+      return;
+    }
     const dir = this.checkedRun(id, 'delete');
     const runsDir = this.runsDir;
     if (!dir || !runsDir) return;

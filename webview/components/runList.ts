@@ -80,7 +80,9 @@ export class RunList {
       // Why a run failed, diverged or cannot be read, beside its badge (as text: it comes from disk).
       const why = reasonText(r);
       if (why) li.append(el('span', { class: 'run-reason', 'data-testid': 'run-reason', title: why }, why));
-      li.append(meta, del);
+      li.append(meta);
+      // Runs read from TensorBoard logs are not ours to delete.
+      if (r.optimizer !== 'tensorboard') li.append(del);
       this.list.append(li);
     }
   }
