@@ -24,12 +24,17 @@ mkdirSync(liveDir, { recursive: true });
 const liveFile = join(liveDir, `events.out.tfevents.${Math.floor(Date.now() / 1000)}.e2e.1.0`);
 const event = (step) =>
   frameRecord(encodeEvent({ wallTime: Date.now() / 1000, step, summary: { value: [{ tag: 'train/loss', simpleValue: 1 / step }] } }));
-writeFileSync(liveFile, frameRecord(encodeEvent({ wallTime: Date.now() / 1000, fileVersion: 'brain.Event:2' })));
-for (let s = 1; s <= 10; s++) appendFileSync(liveFile, event(s));
+// Written when the test starts, not when this file is imported: the runner imports every e2e file first,
+// and a run whose last event is older than the live window (120 s) is rightly shown as ended.
+const startLiveRun = () => {
+  writeFileSync(liveFile, frameRecord(encodeEvent({ wallTime: Date.now() / 1000, fileVersion: 'brain.Event:2' })));
+  for (let s = 1; s <= 10; s++) appendFileSync(liveFile, event(s));
+};
 
 test(
   'TensorBoard logs from radam.logDirectories: run list, loss, rho/r and histograms, and live appends',
   async ({ page, runCommand, webview, screenshot, log }) => {
+    startLiveRun();
     await runCommand('RAdam: Open Dashboard');
     const body = webview().locator('body');
     await body.waitFor({ state: 'attached', timeout: 60_000 });
