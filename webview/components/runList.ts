@@ -121,10 +121,18 @@ export class RunList {
     this.signature = sig;
     this.groups = groupRuns(p.runs);
     const present = new Set(p.runs.map((r) => r.id));
-    for (const [id, row] of this.rows) if (!present.has(id)) (row.li.remove(), this.rows.delete(id));
+    for (const [id, row] of this.rows) {
+      if (present.has(id)) continue;
+      row.li.remove();
+      this.rows.delete(id);
+    }
     for (const id of [...this.selected]) if (!present.has(id)) this.selected.delete(id);
     const keys = new Set(this.groups.map((g) => g.key));
-    for (const [key, node] of this.groupNodes) if (!keys.has(key)) (node.li.remove(), this.groupNodes.delete(key));
+    for (const [key, node] of this.groupNodes) {
+      if (keys.has(key)) continue;
+      node.li.remove();
+      this.groupNodes.delete(key);
+    }
 
     // Build (or reuse) each row and group, then put them in order.
     const order: HTMLLIElement[] = [];
