@@ -55,7 +55,9 @@ export class Dashboard {
       shown: new Set(this.state.shownRunIds),
       colorOf: (id) => (this.state.shownRunIds.includes(id) ? runColor(this.theme, this.state.colors[id] ?? 0) : null),
       onToggle: (id, show) => this.toggleRun(id, show),
-      onDelete: (id) => this.io.post({ type: 'deleteRun', runId: id }),
+      onToggleMany: (ids, show) => this.setShown(show ? [...this.state.shownRunIds, ...ids] : this.state.shownRunIds.filter((id) => !ids.includes(id))),
+      // One run: the message the host has always taken; several: one message, one confirmation.
+      onDelete: (ids) => this.io.post(ids.length === 1 ? { type: 'deleteRun', runId: ids[0] } : { type: 'deleteRuns', runIds: ids }),
       onRefresh: () => this.io.post({ type: 'refreshRuns' }),
     }));
     this.summary = new SummaryTable(() => ({

@@ -52,7 +52,8 @@ side.append(dashboard.runList.element);
 const main = el('main', { class: 'main' });
 const grid = el('div', { class: 'chart-grid' });
 for (const c of dashboard.charts) grid.append(c.element);
-main.append(exportBar, grid, dashboard.summary.element);
+// The charts first (they fill the first screen), then the exports and the summary table.
+main.append(grid, exportBar, dashboard.summary.element);
 layout.append(side, main);
 app.append(layout);
 

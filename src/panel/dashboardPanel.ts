@@ -343,6 +343,9 @@ export class DashboardPanel {
       case 'deleteRun':
         await this.deleteRun(msg.runId);
         break;
+      case 'deleteRuns':
+        await this.deleteRuns(msg.runIds);
+        break;
       case 'exportData':
         await this.exportData(msg.format, msg.runIds);
         break;
@@ -447,6 +450,47 @@ export class DashboardPanel {
     this.shown.delete(id);
     await this.refreshRuns();
     await this.post({ type: 'notice', level: 'info', text: `Deleted ${info?.label ?? id}.` });
+  }
+
+  /** Several runs, one confirmation (the same modal as for one run); live runs are left alone. */
+  private async deleteRuns(ids: readonly string[]): Promise<void> {
+    const runsDir = this.runsDir;
+    if (!runsDir) return;
+    const external = ids.filter((id) => this.deps.external?.has(id));
+    if (external.length) {
+      await this.post({ type: 'notice', level: 'info', text: 'TensorBoard runs are read from their log directory and are not deleted from the dashboard.' });
+    }
+    const unique = [...new Set(ids)].filter((id) => !this.deps.external?.has(id));
+    const live = unique.filter((id) => this.runs.get(id)?.live);
+    const ok = unique.filter((id) => !this.runs.get(id)?.live && this.checkedRun(id, 'delete'));
+    if (live.length) {
+      await this.post({ type: 'notice', level: 'warn', text: `${live.length} of the selected runs ${live.length > 1 ? 'are' : 'is'} still training and will not be deleted: stop ${live.length > 1 ? 'them' : 'it'} first.` });
+    }
+    if (!ok.length) return;
+    const label = (id: string) => this.runs.get(id)?.label ?? id;
+    const names = ok.slice(0, 10).map((id) => `• ${label(id)}`);
+    if (ok.length > 10) names.push(`… and ${ok.length - 10} more`);
+    const answer = await vscode.window.showWarningMessage(
+      ok.length === 1 ? `Delete the run “${label(ok[0])}”?` : `Delete ${ok.length} runs?`,
+      { modal: true, detail: `This removes their folders in ${runsDir} and everything in them:\n${names.join('\n')}` },
+      'Delete',
+    );
+    if (answer !== 'Delete') return;
+    let deleted = 0;
+    const failed: string[] = [];
+    for (const id of ok) {
+      try {
+        deleteRun(runsDir, id);
+        deleted++;
+        this.shown.delete(id);
+        this.deps.log(`[dashboard] deleted run ${id}`);
+      } catch (e) {
+        failed.push(`${label(id)}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    await this.refreshRuns();
+    if (failed.length) await this.post({ type: 'notice', level: 'error', text: `Deleted ${deleted} of ${ok.length} runs; could not delete ${failed.join('; ')}` });
+    else await this.post({ type: 'notice', level: 'info', text: `Deleted ${deleted} run${deleted > 1 ? 's' : ''}.` });
   }
 
   private async exportData(format: ExportFormat, runIds: readonly string[]): Promise<void> {

@@ -229,6 +229,11 @@ export interface DeleteRunMessage {
   type: 'deleteRun';
   runId: string;
 }
+/** Delete several runs' folders after ONE confirmation (the host asks; live runs are refused). */
+export interface DeleteRunsMessage {
+  type: 'deleteRuns';
+  runIds: string[];
+}
 export type ExportFormat = 'metrics-csv' | 'metrics-json' | 'histograms-json';
 /** Export these runs' data from disk through a save dialog. */
 export interface ExportDataMessage {
@@ -254,6 +259,7 @@ export type WebviewToHost =
   | RequestRunDataMessage
   | RefreshRunsMessage
   | DeleteRunMessage
+  | DeleteRunsMessage
   | ExportDataMessage
   | ExportImageMessage
   | WebviewLogMessage;
@@ -332,6 +338,7 @@ export const isWebviewToHost: Validator<WebviewToHost> = oneOf<WebviewToHost>({
   requestRunData: message<RequestRunDataMessage>('requestRunData', { runIds: isRunIdList }),
   refreshRuns: message<RefreshRunsMessage>('refreshRuns'),
   deleteRun: message<DeleteRunMessage>('deleteRun', { runId: isRunId }),
+  deleteRuns: message<DeleteRunsMessage>('deleteRuns', { runIds: (v) => isRunIdList(v) && v.length > 0 }),
   exportData: message<ExportDataMessage>('exportData', {
     format: (f) => EXPORT_FORMATS.includes(f as ExportFormat),
     runIds: (v) => isRunIdList(v) && v.length > 0,

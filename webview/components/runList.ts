@@ -1,89 +1,330 @@
-// The run list: every run found in .radam/runs (live ones first, then newest first), a checkbox to
-// show or hide each, its status, progress, and a delete button (the host asks for confirmation).
+// The run list, built for hundreds of runs: one compact line per run (checkbox to show it on the
+// charts, colour swatch, label, short meta, status badge; a failed or diverged run's reason, with its
+// step, on a second line), runs started together grouped under a collapsible comparison header (one
+// click on the header's checkbox shows or hides the whole comparison), a filter box that narrows the
+// list as you type (label, optimizer, status, dataset, model), and a selection (click, Ctrl/Cmd-click,
+// Shift-click) deleted with one confirmation, which the host asks for.
+//
+// Rows are plain elements (no web components: hundreds of them must build and filter fast), kept per
+// run and rebuilt only when that run's facts change; the filter only toggles `hidden`.
 import type { RunInfo } from '../../src/protocol/webview';
 import { rgba } from '../data/colors';
-import { reasonText } from '../data/runReason';
 import type { RGBA } from '../data/histograms';
-import { badge, button, checkbox } from './toolkit';
+import { groupRuns, reasonWithStep, runMatcher, searchText, selectAfterClick, shortMeta, statusText, type RunGroup } from '../data/runGroups';
+import { button, setDisabled } from './toolkit';
 import { el } from './native';
+
+export { sortRuns } from '../data/runGroups';
 
 export interface RunListProps {
   runs: RunInfo[];
   shown: ReadonlySet<string>;
   colorOf(id: string): RGBA | null;
   onToggle(id: string, show: boolean): void;
-  onDelete(id: string): void;
+  /** Show (true) or hide (false) these runs together. */
+  onToggleMany(ids: string[], show: boolean): void;
+  /** Delete these runs (the host asks once for all of them). */
+  onDelete(ids: string[]): void;
   onRefresh(): void;
 }
 
-export function sortRuns(runs: readonly RunInfo[]): RunInfo[] {
-  return [...runs].sort((a, b) => {
-    if (a.live !== b.live) return a.live ? -1 : 1;
-    const ta = a.startedAt ?? '';
-    const tb = b.startedAt ?? '';
-    if (ta !== tb) return ta < tb ? 1 : -1;
-    return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-  });
+interface Row {
+  li: HTMLLIElement;
+  toggle: HTMLInputElement;
+  sig: string;
+  text: string;
+  run: RunInfo;
 }
 
-function progress(r: RunInfo): string {
-  const last = r.lastStep ?? null;
-  if (last === null) return r.steps ? `0 / ${r.steps}` : '';
-  return r.steps ? `${last.toLocaleString('en-US')} / ${r.steps.toLocaleString('en-US')}` : last.toLocaleString('en-US');
-}
-
-function statusText(r: RunInfo): string {
-  if (r.status === 'diverged' && r.divergedAt != null) return `diverged at ${r.divergedAt}`;
-  return r.status;
+interface GroupNode {
+  li: HTMLLIElement;
+  toggle: HTMLInputElement;
+  title: HTMLElement;
+  count: HTMLElement;
+  list: HTMLUListElement;
+  ids: string[];
+  sig: string;
 }
 
 export class RunList {
   readonly element: HTMLElement;
   readonly minIntervalMs = 250;
-  private readonly list: HTMLElement;
+  private readonly list: HTMLUListElement;
   private readonly empty: HTMLElement;
+  private readonly noMatch: HTMLElement;
+  private readonly filterInput: HTMLInputElement;
+  private readonly countLine: HTMLElement;
+  private readonly deleteButton: HTMLElement;
+  private readonly rows = new Map<string, Row>();
+  private readonly groupNodes = new Map<string, GroupNode>();
+  private readonly collapsed = new Set<string>();
+  private groups: RunGroup[] = [];
+  private selected = new Set<string>();
+  private anchor: string | null = null;
+  private query = '';
   private signature = '';
+  /** Time the last filter pass took (ms), for the bench and tests. */
+  lastFilterMs = 0;
 
   constructor(private readonly props: () => RunListProps) {
     this.element = el('section', { class: 'runs', 'data-testid': 'run-list' });
     const header = el('div', { class: 'section-header' });
-    header.append(el('h2', {}, 'Runs'), button('Refresh', () => this.props().onRefresh(), { secondary: true, testId: 'runs-refresh', title: 'Read .radam/runs again' }));
-    this.list = el('ul', { class: 'run-list' });
+    const title = el('h2', {}, 'Runs');
+    this.countLine = el('span', { class: 'muted run-count', 'data-testid': 'run-count' });
+    title.append(' ', this.countLine);
+    header.append(title, button('Refresh', () => this.props().onRefresh(), { secondary: true, testId: 'runs-refresh', title: 'Read .radam/runs again' }));
+    const tools = el('div', { class: 'run-tools' });
+    this.filterInput = el('input', {
+      type: 'search',
+      class: 'run-filter',
+      placeholder: 'Filter: label, optimizer, status…',
+      'aria-label': 'Filter runs by label, optimizer or status',
+      'data-testid': 'run-filter',
+      spellcheck: 'false',
+    });
+    this.filterInput.addEventListener('input', () => this.setFilter(this.filterInput.value));
+    this.filterInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.filterInput.value) {
+        this.filterInput.value = '';
+        this.setFilter('');
+        e.stopPropagation();
+      }
+    });
+    this.deleteButton = button('Delete', () => this.deleteSelected(), { secondary: true, testId: 'runs-delete-selected', title: 'Delete the selected runs from disk' });
+    setDisabled(this.deleteButton, true);
+    tools.append(this.filterInput, this.deleteButton);
+    this.list = el('ul', { class: 'run-list', role: 'listbox', 'aria-multiselectable': 'true', 'aria-label': 'Runs' });
     this.empty = el('p', { class: 'empty' }, 'No runs yet. Run “RAdam: Start Training” from the Command Palette.');
-    this.element.append(header, this.empty, this.list);
+    this.noMatch = el('p', { class: 'empty', 'data-testid': 'run-no-match', hidden: '' }, 'No run matches the filter.');
+    this.element.append(header, tools, this.empty, this.noMatch, this.list);
+  }
+
+  /** Ids currently selected (for tests). */
+  selection(): string[] {
+    return [...this.selected];
+  }
+
+  /** Sets the filter and repaints the list at once (the input's handler; also for the bench). */
+  setFilter(query: string): void {
+    if (this.filterInput.value !== query) this.filterInput.value = query;
+    this.query = query;
+    const t0 = performance.now();
+    this.applyFilter();
+    this.lastFilterMs = performance.now() - t0;
   }
 
   render(): void {
     const p = this.props();
-    const runs = sortRuns(p.runs);
-    const sig = JSON.stringify(runs) + '|' + [...p.shown].join(',') + '|' + runs.map((r) => p.colorOf(r.id)?.join('.') ?? '').join(',');
+    const colors = p.runs.map((r) => (p.shown.has(r.id) ? p.colorOf(r.id)?.join('.') ?? '' : '')).join(',');
+    const sig = JSON.stringify(p.runs) + '|' + [...p.shown].join(',') + '|' + colors;
     if (sig === this.signature) return;
     this.signature = sig;
-    this.empty.hidden = runs.length > 0;
-    this.list.textContent = '';
-    for (const r of runs) {
-      const shown = p.shown.has(r.id);
-      const li = el('li', { class: 'run' + (shown ? ' shown' : ''), 'data-run-id': r.id, 'data-status': r.status, 'data-testid': 'run-item' });
-      const swatch = el('span', { class: 'swatch' });
-      const c = p.colorOf(r.id);
-      if (shown && c) swatch.style.background = rgba(c);
-      const toggle = checkbox('', shown, (on) => p.onToggle(r.id, on), { testId: 'run-toggle', title: shown ? 'Hide this run' : 'Show this run' });
-      const name = el('span', { class: 'run-label', title: r.id }, r.label);
-      const meta = el('span', { class: 'run-meta muted' });
-      meta.textContent = [r.optimizer, r.dataset, r.model, progress(r)].filter(Boolean).join(' · ');
-      const status = badge(statusText(r), 'run-status');
-      status.classList.add(`status-${r.status}`);
-      if (r.error) status.title = r.error;
-      const del = button('Delete', () => p.onDelete(r.id), { secondary: true, testId: 'run-delete', title: `Delete run ${r.id} from disk` });
-      if (r.live) del.setAttribute('disabled', '');
-      li.append(toggle, swatch, name, status);
-      // Why a run failed, diverged or cannot be read, beside its badge (as text: it comes from disk).
-      const why = reasonText(r);
-      if (why) li.append(el('span', { class: 'run-reason', 'data-testid': 'run-reason', title: why }, why));
-      li.append(meta);
-      // Runs read from TensorBoard logs are not ours to delete.
-      if (r.optimizer !== 'tensorboard') li.append(del);
-      this.list.append(li);
+    this.groups = groupRuns(p.runs);
+    const present = new Set(p.runs.map((r) => r.id));
+    for (const [id, row] of this.rows) {
+      if (present.has(id)) continue;
+      row.li.remove();
+      this.rows.delete(id);
     }
+    for (const id of [...this.selected]) if (!present.has(id)) this.selected.delete(id);
+    const keys = new Set(this.groups.map((g) => g.key));
+    for (const [key, node] of this.groupNodes) {
+      if (keys.has(key)) continue;
+      node.li.remove();
+      this.groupNodes.delete(key);
+    }
+
+    // Build (or reuse) each row and group, then put them in order.
+    const order: HTMLLIElement[] = [];
+    for (const g of this.groups) {
+      const rows = g.runs.map((r) => this.row(r, p));
+      if (!g.comparison) {
+        order.push(rows[0].li);
+        continue;
+      }
+      const node = this.groupNode(g, p);
+      rows.forEach((row, i) => {
+        if (node.list.children[i] !== row.li) node.list.insertBefore(row.li, node.list.children[i] ?? null);
+      });
+      while (node.list.children.length > rows.length) node.list.lastElementChild!.remove();
+      order.push(node.li);
+    }
+    order.forEach((li, i) => {
+      if (this.list.children[i] !== li) this.list.insertBefore(li, this.list.children[i] ?? null);
+    });
+    while (this.list.children.length > order.length) this.list.lastElementChild!.remove();
+    this.empty.hidden = p.runs.length > 0;
+    this.applyFilter();
+  }
+
+  private row(r: RunInfo, p: RunListProps): Row {
+    const shown = p.shown.has(r.id);
+    const c = shown ? p.colorOf(r.id) : null;
+    const sig = JSON.stringify(r) + '|' + shown + '|' + (c?.join('.') ?? '');
+    const old = this.rows.get(r.id);
+    if (old && old.sig === sig) return old;
+    const li = el('li', { class: 'run' + (shown ? ' shown' : ''), 'data-run-id': r.id, 'data-status': r.status, 'data-testid': 'run-item', role: 'option', tabindex: '-1' });
+    const toggle = el('input', { type: 'checkbox', class: 'run-toggle', 'data-testid': 'run-toggle', title: shown ? 'Hide this run on the charts' : 'Show this run on the charts' });
+    toggle.checked = shown;
+    toggle.setAttribute('aria-label', `Show ${r.label}`);
+    toggle.addEventListener('change', () => this.props().onToggle(r.id, toggle.checked));
+    toggle.addEventListener('click', (e) => e.stopPropagation());
+    const swatch = el('span', { class: 'swatch' });
+    if (c) swatch.style.background = rgba(c);
+    const label = el('span', { class: 'run-label', title: `${r.label}\n${r.id}` }, r.label);
+    const meta = el('span', { class: 'run-meta muted', 'data-testid': 'run-meta' }, shortMeta(r));
+    const status = el('span', { class: `run-status status-${r.status}`, 'data-testid': 'run-status' }, statusText(r));
+    if (r.error) status.title = r.error;
+    li.append(toggle, swatch, label, meta, status);
+    // Why a run failed, diverged, stopped or cannot be read, with its step (as text: it comes from disk).
+    const why = reasonWithStep(r);
+    if (why) li.append(el('span', { class: 'run-reason', 'data-testid': 'run-reason', title: why }, why));
+    li.addEventListener('click', (e) => this.clickRow(r.id, e));
+    li.addEventListener('keydown', (e) => {
+      if (e.key === ' ' || e.key === 'Enter') {
+        e.preventDefault();
+        this.clickRow(r.id, e);
+      } else if (e.key === 'Delete') this.deleteSelected();
+    });
+    if (this.selected.has(r.id)) li.classList.add('selected');
+    li.setAttribute('aria-selected', String(this.selected.has(r.id)));
+    const row: Row = { li, toggle, sig, text: searchText(r), run: r };
+    old?.li.replaceWith(li);
+    this.rows.set(r.id, row);
+    return row;
+  }
+
+  private groupNode(g: RunGroup, p: RunListProps): GroupNode {
+    const ids = g.runs.map((r) => r.id);
+    let node = this.groupNodes.get(g.key);
+    if (!node) {
+      const li = el('li', { class: 'run-group', 'data-testid': 'run-group', 'data-group': g.key });
+      const head = el('div', { class: 'run-group-header', 'data-testid': 'run-group-header' });
+      const chevron = el('button', { class: 'run-group-chevron', 'data-testid': 'run-group-collapse', 'aria-expanded': 'true', title: 'Collapse or expand this comparison' });
+      const toggle = el('input', { type: 'checkbox', class: 'run-toggle', 'data-testid': 'run-group-toggle', title: 'Show or hide all runs of this comparison on the charts' });
+      const title = el('span', { class: 'run-group-title' });
+      const count = el('span', { class: 'muted run-group-count' });
+      head.append(chevron, toggle, title, count);
+      const list = el('ul', { class: 'run-group-runs', role: 'group' });
+      li.append(head, list);
+      const n: GroupNode = { li, toggle, title, count, list, ids, sig: '' };
+      chevron.addEventListener('click', () => this.setCollapsed(g.key, !this.collapsed.has(g.key)));
+      // One click anywhere on the header (but the chevron) shows the whole comparison, or hides it.
+      const flip = () => {
+        const allShown = n.ids.every((id) => this.props().shown.has(id));
+        this.props().onToggleMany(n.ids, !allShown);
+      };
+      toggle.addEventListener('click', (e) => {
+        e.stopPropagation();
+        e.preventDefault();
+        flip();
+      });
+      head.addEventListener('click', (e) => {
+        if ((e.target as HTMLElement).closest('.run-group-chevron')) return;
+        flip();
+      });
+      this.groupNodes.set(g.key, (node = n));
+    }
+    node.ids = ids;
+    const shownCount = ids.filter((id) => p.shown.has(id)).length;
+    const sig = g.title + '|' + shownCount + '|' + ids.length;
+    if (sig !== node.sig) {
+      node.sig = sig;
+      node.title.textContent = g.title;
+      node.title.title = `Comparison ${g.key.slice(4)}`;
+      node.toggle.checked = shownCount === ids.length;
+      node.toggle.indeterminate = shownCount > 0 && shownCount < ids.length;
+      node.count.textContent = shownCount ? `${shownCount} shown` : '';
+    }
+    this.applyCollapsed(g.key, node);
+    return node;
+  }
+
+  private setCollapsed(key: string, on: boolean): void {
+    if (on) this.collapsed.add(key);
+    else this.collapsed.delete(key);
+    const node = this.groupNodes.get(key);
+    if (node) this.applyCollapsed(key, node);
+    this.applyFilter();
+  }
+
+  private applyCollapsed(key: string, node: GroupNode): void {
+    const on = this.collapsed.has(key);
+    node.li.classList.toggle('collapsed', on);
+    node.li.querySelector('.run-group-chevron')?.setAttribute('aria-expanded', String(!on));
+  }
+
+  /** Hides rows (and groups) the filter does not match; a filter shows matches in collapsed groups too. */
+  private applyFilter(): void {
+    const match = runMatcher(this.query);
+    const filtering = this.query.trim() !== '';
+    let visible = 0;
+    for (const g of this.groups) {
+      let any = false;
+      for (const r of g.runs) {
+        const row = this.rows.get(r.id);
+        if (!row) continue;
+        const ok = match(r, row.text);
+        if (row.li.hidden === ok) row.li.hidden = !ok;
+        if (ok) any = true;
+        if (ok) visible++;
+      }
+      if (g.comparison) {
+        const node = this.groupNodes.get(g.key);
+        if (!node) continue;
+        if (node.li.hidden === any) node.li.hidden = !any;
+        node.li.classList.toggle('filtering', filtering);
+      }
+    }
+    const total = this.rows.size;
+    this.countLine.textContent = total ? (filtering ? `${visible} of ${total}` : String(total)) : '';
+    this.noMatch.hidden = !(filtering && total > 0 && visible === 0);
+    this.refreshSelection();
+  }
+
+  /** Visible rows in list order (what Shift-click ranges over). */
+  private visibleOrder(): string[] {
+    const out: string[] = [];
+    for (const g of this.groups) {
+      const collapsed = g.comparison && this.collapsed.has(g.key) && !this.query.trim();
+      if (collapsed) continue;
+      for (const r of g.runs) if (!this.rows.get(r.id)?.li.hidden) out.push(r.id);
+    }
+    return out;
+  }
+
+  private clickRow(id: string, e: MouseEvent | KeyboardEvent): void {
+    const next = selectAfterClick(this.selected, this.visibleOrder(), id, this.anchor, { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey });
+    this.selected = next.selected;
+    this.anchor = next.anchor;
+    this.refreshSelection();
+    this.rows.get(id)?.li.focus({ preventScroll: true });
+  }
+
+  private refreshSelection(): void {
+    for (const [id, row] of this.rows) {
+      const on = this.selected.has(id);
+      if (row.li.classList.contains('selected') !== on) {
+        row.li.classList.toggle('selected', on);
+        row.li.setAttribute('aria-selected', String(on));
+      }
+    }
+    const deletable = this.deletable();
+    setDisabled(this.deleteButton, deletable.length === 0);
+    this.deleteButton.textContent = deletable.length > 1 ? `Delete ${deletable.length}` : 'Delete';
+    this.deleteButton.title = deletable.length ? `Delete ${deletable.length} selected run${deletable.length > 1 ? 's' : ''} from disk (asks first)` : 'Select runs (click, Ctrl-click, Shift-click) to delete them';
+  }
+
+  /** Selected runs that are not training, not filtered out, and ours (TensorBoard runs are read-only). */
+  private deletable(): string[] {
+    return [...this.selected].filter((id) => {
+      const row = this.rows.get(id);
+      return row && !row.run.live && !row.li.hidden && row.run.optimizer !== 'tensorboard';
+    });
+  }
+
+  private deleteSelected(): void {
+    const ids = this.deletable();
+    if (ids.length) this.props().onDelete(ids);
   }
 }
