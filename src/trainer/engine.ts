@@ -39,6 +39,7 @@ import { loadDataset, type Dataset } from './datasets';
 import { BackendHistogram, layerOf, sumHistograms } from './histogram';
 import { buildModel, lossAndAccuracy, parameterNames, trainableVariables, type LossAndAccuracy } from './models';
 import { NativeMlp, nativeMlpPlan, type NativeMlpPlan } from './nativeMlp';
+import { NativeTransformer, nativeTransformerPlan } from './nativeTransformer';
 import { difference, gatherRows, halfSumOfSquares } from './nativeOps';
 import { MetricsStream, type RunMetricsBatch } from './stream';
 
@@ -81,6 +82,11 @@ export interface EngineOptions {
   /** Yield to the event loop at least this often, so stop/pause messages get in (default 25 ms). */
   yieldEveryMs?: number;
   /**
+   * false: every model trains through tf.variableGrads on the layers model (the reference path the native
+   * steps are tested against). Default true: mlp and transformer use their hand-written native step.
+   */
+  nativeModels?: boolean;
+  /**
    * false: train and record loss, lr, rho_t, r_t and validation only; no gradient norms, update ratios
    * or histograms (the baseline of the bench's "overhead of watching"). Default true.
    */
@@ -102,8 +108,8 @@ interface ActiveRun {
   model: LayersModel;
   /** The model's trainable variables (model.trainableWeights order). */
   vars: Variable[];
-  /** Set when the model trains through NativeMlp: its flat variable is then the one being trained. */
-  native: NativeMlp | null;
+  /** Set when the model trains through NativeMlp or NativeTransformer: its flat variable is then the one being trained. */
+  native: NativeModel | null;
   /** What the optimizer updates: [native.params] on the native path, else `vars`. */
   params: Variable[];
   optimizer: SlotOptimizer;
@@ -112,6 +118,16 @@ interface ActiveRun {
   /** Layer names and the layer index of each variable, for per-layer histograms (null when off). */
   layers: { names: string[]; groupOf: number[] } | null;
   done: boolean;
+}
+
+/** A hand-written native training step over one flat parameter variable (nativeMlp.ts, nativeTransformer.ts). */
+interface NativeModel {
+  readonly params: Variable;
+  /** Entries of each parameter tensor, model.trainableWeights order (the pieces of params). */
+  readonly sizes: readonly number[];
+  lossAndGradient(x: Tensor, y: Tensor): { loss: Scalar; gradient: Tensor };
+  predict(x: Tensor): Tensor;
+  dispose(): void;
 }
 
 /** Everything uploaded once per comparison. */
@@ -149,7 +165,9 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
   try {
     const first = buildModel(base.model, dataset.info, base.seed);
     // Dense models on the native backend train through NativeMlp, on data uploaded flat ([n, features]).
-    const plan: NativeMlpPlan | null = nativeMlpPlan(first);
+    const useNative = opts.nativeModels ?? true;
+    const plan: NativeMlpPlan | null = useNative ? nativeMlpPlan(first) : null;
+    const transformerPlan = useNative && !plan ? nativeTransformerPlan(first) : null;
     uploaded = upload(dataset, la, plan !== null);
     const data: Uploaded = uploaded;
     const initial = first.getWeights();
@@ -160,7 +178,11 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       const model = index === 0 ? first : buildModel(base.model, dataset.info, base.seed);
       if (index > 0) model.setWeights(initial); // identical initial weights, whatever the builder does
       const vars = trainableVariables(model);
-      const native = plan ? new NativeMlp(plan, vars, dataset.info.task) : null;
+      const native: NativeModel | null = plan
+        ? new NativeMlp(plan, vars, dataset.info.task)
+        : transformerPlan
+          ? new NativeTransformer(transformerPlan, vars)
+          : null;
       const m = spec.metrics;
       const histogram = watch && m.histogramEvery > 0 ? new BackendHistogram(m.histogramRange[0], m.histogramRange[1], m.histogramBins) : null;
       const record: RunRecord = {
@@ -362,7 +384,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
   function histogramRecord(run: ActiveRun, grads: Tensor[], step: number): HistogramRecord {
     const h = run.histogram as BackendHistogram;
     const layers = run.layers;
-    const parts = run.native ? h.computeFlat(grads[0], run.native.plan.sizes, layers?.groupOf) : h.compute(grads, layers?.groupOf);
+    const parts = run.native ? h.computeFlat(grads[0], run.native.sizes, layers?.groupOf) : h.compute(grads, layers?.groupOf);
     const all = layers ? sumHistograms(parts, h.bins) : parts[0];
     const rec: HistogramRecord = {
       step,

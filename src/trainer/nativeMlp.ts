@@ -138,6 +138,11 @@ export class NativeMlp {
     return this.params.size;
   }
 
+  /** Entries of each parameter tensor, model.trainableWeights order. */
+  get sizes(): readonly number[] {
+    return this.plan.sizes;
+  }
+
   /**
    * Mean loss of the batch and its gradient with respect to `params` (a flat vector of the same size).
    * x: [batch, inputSize] (flat features); y: one-hot [batch, classes] or targets [batch, outputs].
