@@ -8,10 +8,12 @@
 // docs/training-speed.md):
 //   batch                 one int32 upload of the indices, one GatherV2 each for x and y (kept axis), shared
 //                         by every run of the comparison
-//   loss and gradients    dense models on tfjs-node (the `mlp`): NativeMlp (nativeMlp.ts), the forward and
+//   loss and gradients    on tfjs-node, the `mlp` (NativeMlp, nativeMlp.ts), the `transformer` (NativeTransformer,
+//                         nativeTransformer.ts) and the `cnn` (NativeCnn, nativeCnn.ts): the forward and
 //                         backward pass written out in fused TF kernels over ONE flat parameter variable,
-//                         returning one flat gradient (29 ops for 784-256-256-10); any other model: one
-//                         tf.variableGrads through the layers model (forward + backward)
+//                         returning one flat gradient (29 ops for the MLP 784-256-256-10); any other model
+//                         (gelu, the JS backend, or EngineOptions.nativeModels false): one tf.variableGrads
+//                         through the layers model (forward + backward)
 //   update                optimizer.applyGradients (the schedule sets the lr inside; it reports
 //                         lr, rho_t, r_t, rectified, effective step size as plain numbers: optimizer.lastStep);
 //                         on the flat variable that is ~10 ops for the whole model instead of ~10 per tensor
@@ -39,6 +41,7 @@ import { loadDataset, type Dataset } from './datasets';
 import { BackendHistogram, layerOf, sumHistograms } from './histogram';
 import { buildModel, lossAndAccuracy, parameterNames, trainableVariables, type LossAndAccuracy } from './models';
 import { NativeMlp, nativeMlpPlan, type NativeMlpPlan } from './nativeMlp';
+import { NativeCnn, nativeCnnPlan } from './nativeCnn';
 import { NativeTransformer, nativeTransformerPlan } from './nativeTransformer';
 import { difference, gatherRows, halfSumOfSquares } from './nativeOps';
 import { MetricsStream, type RunMetricsBatch } from './stream';
@@ -168,6 +171,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
     const useNative = opts.nativeModels ?? true;
     const plan: NativeMlpPlan | null = useNative ? nativeMlpPlan(first) : null;
     const transformerPlan = useNative && !plan ? nativeTransformerPlan(first) : null;
+    const cnnPlan = useNative && !plan && !transformerPlan ? nativeCnnPlan(first, dataset.info.task) : null;
     uploaded = upload(dataset, la, plan !== null);
     const data: Uploaded = uploaded;
     const initial = first.getWeights();
@@ -182,7 +186,9 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
         ? new NativeMlp(plan, vars, dataset.info.task)
         : transformerPlan
           ? new NativeTransformer(transformerPlan, vars)
-          : null;
+          : cnnPlan
+            ? new NativeCnn(cnnPlan, vars)
+            : null;
       const m = spec.metrics;
       const histogram = watch && m.histogramEvery > 0 ? new BackendHistogram(m.histogramRange[0], m.histogramRange[1], m.histogramBins) : null;
       const record: RunRecord = {
