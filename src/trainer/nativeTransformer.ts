@@ -368,7 +368,7 @@ export class NativeTransformer {
     const variance = this.op('Mean', a.meanKeep, [this.op('Square', a.float, [centred]), this.k.lastAxis]);
     const rstd = this.op('Rsqrt', a.float, [this.op('AddV2', a.float, [variance, this.k.eps])]);
     const xhat = this.op('Mul', a.float, [centred, rstd]);
-    const gamma = w.get(`${name}/gamma`) as Tensor;
+    const gamma = w.get(`${name}/gamma`);
     const y = this.op('AddV2', a.float, [this.op('Mul', a.float, [xhat, gamma]), w.get(`${name}/beta`)]);
     return { y, cache: { xhat, rstd, gamma } };
   }
