@@ -1,7 +1,7 @@
-// Ops per training step of the transformer (issue 17), counted at the tfjs-node binding: the paper preset's
+// Ops per training step of the transformer and the cnn (issue 17), counted at the tfjs-node binding: the paper preset's
 // model (6 post-LN layers, d 64, 4 heads, ff 256, 12 tokens, batch 32) trains through NativeTransformer
 // (src/trainer/nativeTransformer.ts), one hand-written forward/backward pass over one flat parameter
-// variable. Pinned so that a change that brings back per-tensor updates, per-head loops, scalar uploads or
+// variable; the cnn (digits, 8/16 filters) through NativeCnn (src/trainer/nativeCnn.ts). Pinned so that a change that brings back per-tensor updates, per-head loops, scalar uploads or
 // the tf.variableGrads path fails here instead of silently costing ~12 us per op. No timings.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -12,6 +12,7 @@ import type { ComparisonSpec } from '../../../src/spec/runSpec';
 import { tf } from '../../../src/tf';
 import { runComparison } from '../../../src/trainer/engine';
 import { countNativeOps, perStep, type OpCounts } from '../../../src/trainer/opCounter';
+import { runSpec } from './specs';
 
 let dir: string;
 
@@ -61,4 +62,57 @@ async function opsPerStep(optimizer: 'radam' | 'adam', watch: boolean): Promise<
     const on = await opsPerStep('radam', true);
     assert.ok(on.ops - off.ops <= 3, `${on.ops} vs ${off.ops}: ${JSON.stringify(on.byName)}`);
   });
+});
+
+function cnnSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
+  return {
+    kind: 'single',
+    runs: [
+      runSpec(
+        {
+          label: optimizer,
+          optimizer: { name: optimizer, learningRate: 1e-3 },
+          dataset: { name: 'digits', validationSplit: 0.1, samples: 1000 },
+          model: { name: 'cnn', hiddenLayers: [], activation: 'relu' },
+          steps,
+          batchSize: 128,
+        },
+        { validationEvery: 0, histogramEvery: 10, normsEvery: 10 },
+      ),
+    ],
+  };
+}
+
+(tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (cnn, digits, batch 128)', function () {
+  this.timeout(300_000);
+  let cnnDir: string;
+  const perStepOf = async (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> => {
+    const run = (steps: number) => runComparison({ comparison: cnnSpec(optimizer, steps), runsDir: cnnDir, watch });
+    const a = (await countNativeOps(() => run(10))).counts!;
+    const b = (await countNativeOps(() => run(20))).counts!;
+    return perStep(a, b, 10);
+  };
+  before(async () => {
+    cnnDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-ops-cnn-'));
+    await runComparison({ comparison: cnnSpec('radam', 3), runsDir: cnnDir });
+  });
+  after(() => fs.rmSync(cnnDir, { recursive: true, force: true }));
+
+  for (const optimizer of ['radam', 'adam'] as const) {
+    it(`${optimizer}, watch off: one fused forward/backward, ONE optimizer update`, async () => {
+      const c = await perStepOf(optimizer, false);
+      // (tf.variableGrads through the layers model: 128 ops and 40 uploads per step.)
+      // 2 batch gathers; SplitV + 3 kernel Reshapes; per stage Conv2D, BiasAdd, Relu, MaxPool (x 2); Reshape,
+      // MatMul, BiasAdd; SoftmaxCrossEntropyWithLogits, Mean, Mul; MatMul, BiasAddGrad, MatMul, Reshape; per
+      // stage MaxPoolGrad, ReluGrad, Conv2DBackpropFilter, BiasAddGrad (x 2) + one Conv2DBackpropInput;
+      // 3 gradient Reshapes + ConcatV2; the update.
+      assert.equal(c.ops, 47, JSON.stringify(c.byName));
+      assert.equal(c.byName.Conv2D, 2);
+      assert.equal(c.byName.Conv2DBackpropFilter, 2);
+      assert.equal(c.byName.Conv2DBackpropInput, 1, 'no input gradient for the first stage');
+      assert.equal(c.byName.Sqrt, 1, 'the update runs once, on the flat parameter vector');
+      assert.equal(c.byName.BatchMatMulV2, undefined, 'no tfjs matMul (reshapes around a BatchMatMul)');
+      assert.ok(c.uploads <= 5, `uploads per step: ${c.uploads}`);
+    });
+  }
 });
