@@ -27,6 +27,7 @@
 //   node bench/training-speed.bench.mjs --transformer [--quick] [--rounds N] [--preset-steps N]
 //       the Transformer paper preset (issue 17): layers path vs the native step, 1 vs 2 threads, and the
 //       whole preset's wall time
+//   node bench/training-speed.bench.mjs --cnn [--quick] [--rounds N]     the cnn at batch 32 and 128
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -70,6 +71,23 @@ function shuffled(xs, seed) {
 // child: one configuration (its thread env is fixed for the life of the process)
 
 function engineSpec(w, steps) {
+  if (w.model === 'cnn') {
+    return {
+      kind: 'single',
+      runs: [
+        {
+          label: w.optimizer,
+          optimizer: { name: w.optimizer, learningRate: 1e-3 },
+          dataset: { name: 'digits', validationSplit: 0.1, samples: 4000 },
+          model: { name: 'cnn', hiddenLayers: [], activation: 'relu' },
+          steps,
+          batchSize: w.batch,
+          seed: 1,
+          metrics: { histogramEvery: 10, histogramBins: 60, histogramRange: [-20, 0], perLayerHistograms: false, validationEvery: 0, normsEvery: 10 },
+        },
+      ],
+    };
+  }
   if (w.model === 'transformer') {
     // The paper preset's RAdam run (src/spec/presets.ts), validation only after the last step.
     const lib = require(ENGINE);
@@ -403,6 +421,52 @@ export async function runTransformerBench({ quick = false, rounds = quick ? 3 : 
   return results;
 }
 
+/** PyTorch 2.13 CPU, 2 cores, the same cnn step (issue 17), and the targets for our RAdam step. */
+const PYTORCH_CNN_MS = { 32: 1.9, 128: 7.1 };
+const CNN_TARGET = { 32: 1.5, 128: 1.2 };
+
+/** The cnn (digits, 8/16 filters, RAdam) at batch 32 and 128: the layers path against the native step, 1 and 2 threads. */
+export async function runCnnBench({ quick = false, rounds = quick ? 3 : 5, log = (s) => process.stderr.write(s + '\n') } = {}) {
+  const { tfThreadEnv } = threadRule();
+  const cores = os.cpus().length;
+  const two = { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1' };
+  const results = { cpus: cores, loadBefore: os.loadavg(), rounds, rule: {}, rows: [] };
+  for (const batch of [32, 128]) {
+    const w = { model: 'cnn', batch, optimizer: 'radam', kind: 'engine' };
+    const rule = tfThreadEnv(engineSpec(w, 1).runs[0], cores, 'auto');
+    results.rule[batch] = rule;
+    log(`[speed] cnn batch ${batch}: thread rule -> ${JSON.stringify(rule)}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    const steps = quick ? 60 : 150;
+    const configs = [
+      { name: 'layers path (tf.variableGrads), thread rule', env: rule, workload: { ...w, watch: false, nativeModels: false } },
+      { name: 'native step, 2 threads', env: two, workload: { ...w, watch: false } },
+      { name: 'trainer (native step, thread rule)', env: rule, workload: { ...w, watch: false } },
+    ].map((c) => ({ ...c, optimizer: 'radam', batch, steps }));
+    results.rows.push(...(await measure(configs, { rounds, log })));
+  }
+  results.loadAfter = os.loadavg();
+  return results;
+}
+
+export function cnnMarkdown(results) {
+  const lines = [];
+  lines.push(
+    `Training speed, cnn (digits 28x28, conv 8 + pool, conv 16 + pool, dense 10, RAdam), ${results.cpus} CPUs, load average ` +
+      `${results.loadBefore.map((x) => x.toFixed(2)).join(' ')} before / ${results.loadAfter.map((x) => x.toFixed(2)).join(' ')} after; median of ${results.rounds} interleaved rounds.`,
+  );
+  lines.push('');
+  lines.push('| batch | configuration | ms/step | CPU ms/step | native ops/step | uploads/step | vs PyTorch |');
+  lines.push('|---:|---|---:|---:|---:|---:|---:|');
+  for (const r of results.rows) {
+    const ratio = r.msPerStep / PYTORCH_CNN_MS[r.batch];
+    const mark = r.name.startsWith('trainer (') ? (ratio <= CNN_TARGET[r.batch] ? ` (target ${CNN_TARGET[r.batch]}x: met)` : ` (target ${CNN_TARGET[r.batch]}x: NOT met)`) : '';
+    lines.push(`| ${r.batch} | ${r.name} | ${fmt(r.msPerStep)} | ${fmt(r.cpuMsPerStep)} | ${fmt(r.ops?.ops, 1)} | ${fmt(r.ops?.uploads, 1)} | ${fmt(ratio)}x${mark} |`);
+  }
+  lines.push('');
+  lines.push(`PyTorch: the issue's figures (${PYTORCH_CNN_MS[32]} ms at batch 32, ${PYTORCH_CNN_MS[128]} ms at 128), not measured in this run (torch is not installed here).`);
+  return lines.join('\n');
+}
+
 export function transformerMarkdown(results) {
   const lines = [];
   lines.push(
@@ -543,6 +607,10 @@ if (process.argv.includes('--child')) {
     const configs = SWEEP_CONFIGS.filter((c) => !names || names.includes(c.name));
     const results = await runSweep({ quick, workloads, configs, ...(rounds ? { rounds } : {}) });
     process.stdout.write(sweepMarkdown(results, configs) + '\n');
+    if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+  } else if (process.argv.includes('--cnn')) {
+    const results = await runCnnBench({ quick, ...(rounds ? { rounds } : {}) });
+    process.stdout.write(cnnMarkdown(results) + '\n');
     if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   } else if (process.argv.includes('--transformer')) {
     const presetSteps = at('--preset-steps') ? Number(at('--preset-steps')) : undefined;
