@@ -22,7 +22,8 @@
 // JS data, and, for reference, the kernels tf.profile sees (it does not see ops dispatched straight to the
 // binding, which is how the trainer's step runs).
 //
-//   node scripts/build.mjs && node bench/training-speed.bench.mjs [--quick] [--rounds N] [--json FILE]
+//   node scripts/build.mjs && node bench/training-speed.bench.mjs [--quick] [--rounds N] [--json FILE] [--mlp]
+//       the MLP table, then (unless --mlp) the --transformer and --cnn tables below
 //   node bench/training-speed.bench.mjs --sweep [--quick]   the thread table behind src/host/threads.ts
 //   node bench/training-speed.bench.mjs --transformer [--quick] [--rounds N] [--preset-steps N]
 //       the Transformer paper preset (issue 17): layers path vs the native step, 1 vs 2 threads, and the
@@ -618,8 +619,18 @@ if (process.argv.includes('--child')) {
     process.stdout.write(transformerMarkdown(results) + '\n');
     if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   } else {
+    // The default (`npm run bench -- training-speed`): the MLP table, then the Transformer and the cnn tables
+    // (--mlp: the MLP table only).
     const results = await runSpeedBench({ quick, ...(rounds ? { rounds } : {}) });
     process.stdout.write(markdown(results) + '\n');
+    if (!process.argv.includes('--mlp')) {
+      const transformer = await runTransformerBench({ quick, ...(rounds ? { rounds } : {}) });
+      process.stdout.write('\n' + transformerMarkdown(transformer) + '\n');
+      const cnn = await runCnnBench({ quick, ...(rounds ? { rounds } : {}) });
+      process.stdout.write('\n' + cnnMarkdown(cnn) + '\n');
+      results.transformer = transformer;
+      results.cnn = cnn;
+    }
     if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   }
 }
