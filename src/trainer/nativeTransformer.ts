@@ -13,13 +13,12 @@
 //   attention   qkv = x Wqkv + b (MatMul, BiasAdd) -> Reshape [b, l, 3, h, dk] -> Transpose [3, b, h, l, dk]
 //               -> Unpack q, k, v; Mul q by 1/sqrt(dk); BatchMatMulV2 q k^T; [causal: AddV2 mask]; Softmax;
 //               BatchMatMulV2 p v; Transpose + Reshape [N, d]; MatMul, BiasAdd
-//   layer norm  FusedBatchNormV3 in training mode on x seen as NCHW [1, N, d, 1] (one "channel" per token:
-//               LayerNorm's mean and biased variance), Reshapes, Mul gamma, AddV2 beta; backward
-//               FusedBatchNormGradV3 on the same view, BiasAddGrad for gamma and beta
+//   layer norm  Mean, Sub, Square, Mean, AddV2 eps, Rsqrt, Mul, Mul gamma, AddV2 beta (as LayerNorm.call)
 //   ffn         MatMul, BiasAdd, Relu, MatMul, BiasAdd
 //   loss        logits MatMul + BiasAdd; SparseSoftmaxCrossEntropyWithLogits (loss per token AND its
 //               gradient in one kernel) + Mean; the labels are the int32 batch, Reshape [N]
-//   backward    the chain rule of each of the above by hand (softmax: p (dp - sum(dp p)); embedding: UnsortedSegmentSum for E, Sum
+//   backward    the chain rule of each of the above by hand (LN: dx = rstd (g - mean g - xhat mean(g xhat))
+//               with g = dy gamma; softmax: p (dp - sum(dp p)); embedding: UnsortedSegmentSum for E, Sum
 //               over the batch for P), each gradient Reshape'd flat and one ConcatV2.
 //
 // Equal to tf.variableGrads through the layers model up to float32 rounding, and to central finite
@@ -120,10 +119,8 @@ function expectedShapes(p: NativeTransformerPlan): Map<string, number[]> {
 }
 
 interface LnCache {
-  /** The input as [1, N, d, 1] and FusedBatchNormV3's reserve spaces: what FusedBatchNormGradV3 needs. */
-  x4: Tensor;
-  reserve: Tensor[];
   xhat: Tensor;
+  rstd: Tensor;
   gamma: Tensor;
 }
 interface AttentionCache {
@@ -154,9 +151,6 @@ interface BatchShapes {
   tokens: Tensor; // [N]
   batchRows: Tensor; // [b, l*d]
   logits3: Tensor; // [b, l, classes]
-  nchw: Tensor; // [1, N, d, 1]: the layer norm's view
-  onesN: Tensor; // FusedBatchNorm's scale and offset (one per token)
-  zerosN: Tensor;
   gradScale: Scalar; // 1/N
 }
 
@@ -206,7 +200,7 @@ export class NativeTransformer {
       perm4: tf.tensor1d([0, 2, 1, 3], 'int32'),
       scale: tf.scalar(1 / Math.sqrt(dk)),
       sqrtD: tf.scalar(Math.sqrt(plan.dModel)),
-      empty: tf.tensor1d([]),
+      eps: tf.scalar(LAYER_NORM_EPSILON),
       mask: tf.tensor2d(mask, [l, l]),
       vocabulary: tf.scalar(plan.vocabulary, 'int32'),
     };
@@ -244,20 +238,20 @@ export class NativeTransformer {
       put('logits/bias', this.op('BiasAddGrad', a.float, [g0]));
       let g = this.op('MatMul', a.mmTB, [g0, w.get('logits/kernel')]);
       const L = this.plan.layers;
-      if (this.plan.norm === 'pre') g = this.normBackward(g, caches.final as LnCache, 'final_norm', s, put);
+      if (this.plan.norm === 'pre') g = this.normBackward(g, caches.final as LnCache, 'final_norm', put);
       for (let i = L - 1; i >= 0; i--) {
         const e = `enc_${i}_`;
         const c = caches.layers[i];
         if (this.plan.norm === 'post') {
-          const dr2 = this.normBackward(g, c.norm2, `${e}norm_2`, s, put);
+          const dr2 = this.normBackward(g, c.norm2, `${e}norm_2`, put);
           const dx1 = this.op('AddV2', a.float, [dr2, this.ffnBackward(dr2, c.ffn, e, w, put)]);
-          const dr1 = this.normBackward(dx1, c.norm1, `${e}norm_1`, s, put);
+          const dr1 = this.normBackward(dx1, c.norm1, `${e}norm_1`, put);
           g = this.op('AddV2', a.float, [dr1, this.attentionBackward(dr1, c.attention, e, w, s, put)]);
         } else {
           const dn2 = this.ffnBackward(g, c.ffn, e, w, put);
-          const dx1 = this.op('AddV2', a.float, [g, this.normBackward(dn2, c.norm2, `${e}norm_2`, s, put)]);
+          const dx1 = this.op('AddV2', a.float, [g, this.normBackward(dn2, c.norm2, `${e}norm_2`, put)]);
           const dn1 = this.attentionBackward(dx1, c.attention, e, w, s, put);
-          g = this.op('AddV2', a.float, [dx1, this.normBackward(dn1, c.norm1, `${e}norm_1`, s, put)]);
+          g = this.op('AddV2', a.float, [dx1, this.normBackward(dn1, c.norm1, `${e}norm_1`, put)]);
         }
       }
       // embedding: x0 = sqrt(d) (E[ids] + P)
@@ -314,16 +308,16 @@ export class NativeTransformer {
       const p = `enc_${i}_`;
       if (this.plan.norm === 'post') {
         const att = this.attention(h, p, w, s);
-        const n1 = this.norm(this.op('AddV2', a.float, [h, att.out]), `${p}norm_1`, w, s);
+        const n1 = this.norm(this.op('AddV2', a.float, [h, att.out]), `${p}norm_1`, w);
         const ff = this.ffn(n1.y, p, w);
-        const n2 = this.norm(this.op('AddV2', a.float, [n1.y, ff.out]), `${p}norm_2`, w, s);
+        const n2 = this.norm(this.op('AddV2', a.float, [n1.y, ff.out]), `${p}norm_2`, w);
         layers.push({ attention: att.cache, ffn: ff.cache, norm1: n1.cache, norm2: n2.cache });
         h = n2.y;
       } else {
-        const n1 = this.norm(h, `${p}norm_1`, w, s);
+        const n1 = this.norm(h, `${p}norm_1`, w);
         const att = this.attention(n1.y, p, w, s);
         const x1 = this.op('AddV2', a.float, [h, att.out]);
-        const n2 = this.norm(x1, `${p}norm_2`, w, s);
+        const n2 = this.norm(x1, `${p}norm_2`, w);
         const ff = this.ffn(n2.y, p, w);
         h = this.op('AddV2', a.float, [x1, ff.out]);
         layers.push({ attention: att.cache, ffn: ff.cache, norm1: n1.cache, norm2: n2.cache });
@@ -331,7 +325,7 @@ export class NativeTransformer {
     }
     let final: LnCache | null = null;
     if (this.plan.norm === 'pre') {
-      const f = this.norm(h, 'final_norm', w, s);
+      const f = this.norm(h, 'final_norm', w);
       final = f.cache;
       h = f.y;
     }
@@ -367,33 +361,29 @@ export class NativeTransformer {
   }
 
   /** LayerNorm.call over the last axis, keeping xhat and 1/sqrt(var + eps) for the backward pass. */
-  /**
-   * LayerNorm.call over the last axis: xhat = (x - mean) / sqrt(var + eps) is TensorFlow's fused batch norm in
-   * training mode on x seen as NCHW [1, N, d, 1] (one "channel" per token, statistics over its d features,
-   * biased variance: exactly LayerNorm's), then gamma xhat + beta. 5 ops instead of 9.
-   */
-  private norm(x: Tensor, name: string, w: Views, s: BatchShapes): { y: Tensor; cache: LnCache } {
-    const { a, b } = this;
-    const x4 = this.op('Reshape', a.reshape, [x, s.nchw]);
-    const outs = b.executeMultipleOutputs('FusedBatchNormV3', a.batchNorm, [x4, s.onesN, s.zerosN, this.k.empty, this.k.empty], 6);
-    this.tmp.push(...outs);
-    const xhat = this.op('Reshape', a.reshape, [outs[0], s.rowsD]);
+  private norm(x: Tensor, name: string, w: Views): { y: Tensor; cache: LnCache } {
+    const { a } = this;
+    const mean = this.op('Mean', a.meanKeep, [x, this.k.lastAxis]);
+    const centred = this.op('Sub', a.float, [x, mean]);
+    const variance = this.op('Mean', a.meanKeep, [this.op('Square', a.float, [centred]), this.k.lastAxis]);
+    const rstd = this.op('Rsqrt', a.float, [this.op('AddV2', a.float, [variance, this.k.eps])]);
+    const xhat = this.op('Mul', a.float, [centred, rstd]);
     const gamma = w.get(`${name}/gamma`);
     const y = this.op('AddV2', a.float, [this.op('Mul', a.float, [xhat, gamma]), w.get(`${name}/beta`)]);
-    return { y, cache: { x4, reserve: outs.slice(3, 6), xhat, gamma } };
+    return { y, cache: { xhat, rstd, gamma } };
   }
 
   // ---- backward (each returns the gradient of its input; parameter gradients go through `put`) ----
 
-  /** dx = rstd (g - mean g - xhat mean(g xhat)) with g = dy gamma: FusedBatchNormGradV3 on the [1, N, d, 1] view. */
-  private normBackward(dy: Tensor, c: LnCache, name: string, s: BatchShapes, put: (n: string, g: Tensor) => void): Tensor {
-    const { a, b } = this;
+  private normBackward(dy: Tensor, c: LnCache, name: string, put: (n: string, g: Tensor) => void): Tensor {
+    const { a } = this;
     put(`${name}/beta`, this.op('BiasAddGrad', a.float, [dy]));
     put(`${name}/gamma`, this.op('BiasAddGrad', a.float, [this.op('Mul', a.float, [dy, c.xhat])]));
-    const g4 = this.op('Reshape', a.reshape, [this.op('Mul', a.float, [dy, c.gamma]), s.nchw]);
-    const outs = b.executeMultipleOutputs('FusedBatchNormGradV3', a.batchNorm, [g4, c.x4, s.onesN, ...c.reserve], 5);
-    this.tmp.push(...outs);
-    return this.op('Reshape', a.reshape, [outs[0], s.rowsD]);
+    const g = this.op('Mul', a.float, [dy, c.gamma]);
+    const m1 = this.op('Mean', a.meanKeep, [g, this.k.lastAxis]);
+    const m2 = this.op('Mean', a.meanKeep, [this.op('Mul', a.float, [g, c.xhat]), this.k.lastAxis]);
+    const inner = this.op('Sub', a.float, [this.op('Sub', a.float, [g, m1]), this.op('Mul', a.float, [c.xhat, m2])]);
+    return this.op('Mul', a.float, [inner, c.rstd]);
   }
 
   private ffnBackward(dy: Tensor, c: FfnCache, p: string, w: Views, put: (n: string, g: Tensor) => void): Tensor {
@@ -471,9 +461,6 @@ export class NativeTransformer {
         tokens: tf.keep(tf.tensor1d([n], 'int32')),
         batchRows: tf.keep(tf.tensor1d([batch, l * d], 'int32')),
         logits3: tf.keep(tf.tensor1d([batch, l, classes], 'int32')),
-        nchw: tf.keep(tf.tensor1d([1, n, d, 1], 'int32')),
-        onesN: tf.keep(tf.ones([n])),
-        zerosN: tf.keep(tf.zeros([n])),
         gradScale: tf.keep(tf.scalar(1 / n)),
       };
       this.perBatch.set(batch, s);
@@ -483,8 +470,7 @@ export class NativeTransformer {
 }
 
 function makeAttrs(b: NativeBackend, pieces: number) {
-  const binding = b.binding as NativeBackend['binding'] & { TF_ATTR_FLOAT: number; TF_ATTR_STRING: number };
-  const { TF_ATTR_TYPE, TF_ATTR_BOOL, TF_ATTR_INT, TF_FLOAT, TF_INT32 } = binding;
+  const { TF_ATTR_TYPE, TF_ATTR_BOOL, TF_ATTR_INT, TF_FLOAT, TF_INT32 } = b.binding;
   const type = (name: string, value: number): OpAttr => ({ name, type: TF_ATTR_TYPE, value });
   const bool = (name: string, value: boolean): OpAttr => ({ name, type: TF_ATTR_BOOL, value });
   const int = (name: string, value: number): OpAttr => ({ name, type: TF_ATTR_INT, value });
@@ -508,13 +494,6 @@ function makeAttrs(b: NativeBackend, pieces: number) {
     transpose: [...float, type('Tperm', TF_INT32)],
     unpack: [...float, int('num', 3), int('axis', 0)],
     pack: [...float, int('N', 3), int('axis', 0)],
-    batchNorm: [
-      ...float,
-      type('U', TF_FLOAT),
-      { name: 'epsilon', type: binding.TF_ATTR_FLOAT, value: LAYER_NORM_EPSILON },
-      { name: 'data_format', type: binding.TF_ATTR_STRING, value: 'NCHW' },
-      { name: 'is_training', type: TF_ATTR_BOOL, value: true },
-    ],
     castToInt: [type('SrcT', TF_FLOAT), type('DstT', TF_INT32), bool('Truncate', false)],
     gather: [type('Tparams', TF_FLOAT), type('Tindices', TF_INT32), type('Taxis', TF_INT32), int('batch_dims', 0)],
     segmentSum: [...float, type('Tindices', TF_INT32), type('Tnumsegments', TF_INT32)],
