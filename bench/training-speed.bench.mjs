@@ -22,8 +22,13 @@
 // JS data, and, for reference, the kernels tf.profile sees (it does not see ops dispatched straight to the
 // binding, which is how the trainer's step runs).
 //
-//   node scripts/build.mjs && node bench/training-speed.bench.mjs [--quick] [--rounds N] [--json FILE]
+//   node scripts/build.mjs && node bench/training-speed.bench.mjs [--quick] [--rounds N] [--json FILE] [--mlp]
+//       the MLP table, then (unless --mlp) the --transformer and --cnn tables below
 //   node bench/training-speed.bench.mjs --sweep [--quick]   the thread table behind src/host/threads.ts
+//   node bench/training-speed.bench.mjs --transformer [--quick] [--rounds N] [--preset-steps N]
+//       the Transformer paper preset (issue 17): layers path vs the native step, 1 vs 2 threads, and the
+//       whole preset's wall time
+//   node bench/training-speed.bench.mjs --cnn [--quick] [--rounds N]     the cnn at batch 32 and 128
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -67,6 +72,29 @@ function shuffled(xs, seed) {
 // child: one configuration (its thread env is fixed for the life of the process)
 
 function engineSpec(w, steps) {
+  if (w.model === 'cnn') {
+    return {
+      kind: 'single',
+      runs: [
+        {
+          label: w.optimizer,
+          optimizer: { name: w.optimizer, learningRate: 1e-3 },
+          dataset: { name: 'digits', validationSplit: 0.1, samples: 4000 },
+          model: { name: 'cnn', hiddenLayers: [], activation: 'relu' },
+          steps,
+          batchSize: w.batch,
+          seed: 1,
+          metrics: { histogramEvery: 10, histogramBins: 60, histogramRange: [-20, 0], perLayerHistograms: false, validationEvery: 0, normsEvery: 10 },
+        },
+      ],
+    };
+  }
+  if (w.model === 'transformer') {
+    // The paper preset's RAdam run (src/spec/presets.ts), validation only after the last step.
+    const lib = require(ENGINE);
+    const base = lib.paperTransformerBase({ steps });
+    return { kind: 'single', runs: [{ ...base, metrics: { ...base.metrics, validationEvery: 0 } }] };
+  }
   const [dataset, samples] = w.dataset === 'spiral' ? ['spiral', 4000] : ['digits', 4000];
   return {
     kind: 'single',
@@ -104,7 +132,8 @@ const cpuNow = () => {
 async function engineChild(w) {
   const lib = require(ENGINE);
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-speed-'));
-  const run = async (steps, onStep) => lib.runComparison({ comparison: engineSpec(w, steps), runsDir, watch: w.watch, events: onStep ? { step: onStep } : {} });
+  const run = async (steps, onStep) =>
+    lib.runComparison({ comparison: engineSpec(w, steps), runsDir, watch: w.watch, nativeModels: w.nativeModels ?? true, events: onStep ? { step: onStep } : {} });
   return {
     backend: lib.backendInfo,
     async round(steps) {
@@ -194,6 +223,19 @@ async function minimizeChild(w) {
   };
 }
 
+/** The whole paper preset (3 runs in lockstep, default watching and validation): wall time of runComparison. */
+async function presetWall(steps) {
+  const lib = require(ENGINE);
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-speed-'));
+  try {
+    const t = performance.now();
+    const res = await lib.runComparison({ comparison: lib.paperTransformerComparison({ steps }), runsDir });
+    return { wallMs: performance.now() - t, statuses: res.runs.map((r) => r.status) };
+  } finally {
+    fs.rmSync(runsDir, { recursive: true, force: true });
+  }
+}
+
 async function child() {
   let impl = null;
   process.on('message', async (m) => {
@@ -203,6 +245,8 @@ async function child() {
         process.send({ type: 'ready', backend: impl.backend });
       } else if (m.type === 'round') {
         process.send({ type: 'round', ...(await impl.round(m.steps)) });
+      } else if (m.type === 'presetWall') {
+        process.send({ type: 'presetWall', ...(await presetWall(m.steps)) });
       } else if (m.type === 'count') {
         process.send({ type: 'count', ...(await impl.count()) });
       } else if (m.type === 'exit') {
@@ -336,6 +380,118 @@ export async function runSpeedBench({ quick = false, rounds = quick ? 3 : 7, log
 
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
+/** PyTorch 2.13 CPU, 2 cores, the same Transformer preset step (issue 17), and the target for our RAdam step. */
+const PYTORCH_TRANSFORMER_MS = 14;
+const TRANSFORMER_TARGET = 1.5;
+
+/**
+ * The transformer paper preset's step (6 post-LN layers, d 64, 4 heads, ff 256, 12 tokens, batch 32, RAdam):
+ * the tfjs-layers path (tf.variableGrads) against the native step (NativeTransformer), each with the thread
+ * rule and with 2 intra-op threads; then the whole preset (3 runs x `presetSteps` steps) once, timed.
+ */
+export async function runTransformerBench({ quick = false, rounds = quick ? 3 : 5, presetSteps = 600, log = (s) => process.stderr.write(s + '\n') } = {}) {
+  if (!fs.existsSync(ENGINE)) throw new Error(`${ENGINE} is missing: run node scripts/build.mjs first`);
+  const { tfThreadEnv } = threadRule();
+  const lib = require(ENGINE);
+  const cores = os.cpus().length;
+  const rule = tfThreadEnv(lib.paperTransformerBase(), cores, 'auto');
+  const two = { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1' };
+  const results = { cpus: cores, loadBefore: os.loadavg(), rounds, rule, rows: [] };
+  log(`[speed] transformer preset: thread rule -> ${JSON.stringify(rule)}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const steps = quick ? 30 : 60;
+  const w = { model: 'transformer', batch: 32, optimizer: 'radam', kind: 'engine' };
+  const configs = [
+    { name: 'layers path (tf.variableGrads), thread rule', env: rule, workload: { ...w, watch: false, nativeModels: false } },
+    { name: 'layers path, 2 threads', env: two, workload: { ...w, watch: false, nativeModels: false } },
+    { name: 'native step, 2 threads', env: two, workload: { ...w, watch: false } },
+    { name: 'trainer (native step, thread rule)', env: rule, workload: { ...w, watch: false } },
+    { name: 'trainer, watching', env: rule, workload: { ...w, watch: true } },
+  ].map((c) => ({ ...c, optimizer: 'radam', batch: 32, steps }));
+  results.rows = await measure(configs, { rounds, log });
+  if (presetSteps > 0) {
+    log(`[speed] the whole preset, 3 runs x ${presetSteps} steps, default watching, thread rule`);
+    const c = new Child({ name: 'preset', env: rule });
+    try {
+      await c.ask({ type: 'init', workload: { ...w, watch: true } });
+      results.preset = { steps: presetSteps, ...(await c.ask({ type: 'presetWall', steps: presetSteps })) };
+    } finally {
+      await c.close();
+    }
+  }
+  results.loadAfter = os.loadavg();
+  return results;
+}
+
+/** PyTorch 2.13 CPU, 2 cores, the same cnn step (issue 17), and the targets for our RAdam step. */
+const PYTORCH_CNN_MS = { 32: 1.9, 128: 7.1 };
+const CNN_TARGET = { 32: 1.5, 128: 1.2 };
+
+/** The cnn (digits, 8/16 filters, RAdam) at batch 32 and 128: the layers path against the native step, 1 and 2 threads. */
+export async function runCnnBench({ quick = false, rounds = quick ? 3 : 5, log = (s) => process.stderr.write(s + '\n') } = {}) {
+  const { tfThreadEnv } = threadRule();
+  const cores = os.cpus().length;
+  const two = { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1' };
+  const results = { cpus: cores, loadBefore: os.loadavg(), rounds, rule: {}, rows: [] };
+  for (const batch of [32, 128]) {
+    const w = { model: 'cnn', batch, optimizer: 'radam', kind: 'engine' };
+    const rule = tfThreadEnv(engineSpec(w, 1).runs[0], cores, 'auto');
+    results.rule[batch] = rule;
+    log(`[speed] cnn batch ${batch}: thread rule -> ${JSON.stringify(rule)}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    const steps = quick ? 60 : 150;
+    const configs = [
+      { name: 'layers path (tf.variableGrads), thread rule', env: rule, workload: { ...w, watch: false, nativeModels: false } },
+      { name: 'native step, 2 threads', env: two, workload: { ...w, watch: false } },
+      { name: 'trainer (native step, thread rule)', env: rule, workload: { ...w, watch: false } },
+    ].map((c) => ({ ...c, optimizer: 'radam', batch, steps }));
+    results.rows.push(...(await measure(configs, { rounds, log })));
+  }
+  results.loadAfter = os.loadavg();
+  return results;
+}
+
+export function cnnMarkdown(results) {
+  const lines = [];
+  lines.push(
+    `Training speed, cnn (digits 28x28, conv 8 + pool, conv 16 + pool, dense 10, RAdam), ${results.cpus} CPUs, load average ` +
+      `${results.loadBefore.map((x) => x.toFixed(2)).join(' ')} before / ${results.loadAfter.map((x) => x.toFixed(2)).join(' ')} after; median of ${results.rounds} interleaved rounds.`,
+  );
+  lines.push('');
+  lines.push('| batch | configuration | ms/step | CPU ms/step | native ops/step | uploads/step | vs PyTorch |');
+  lines.push('|---:|---|---:|---:|---:|---:|---:|');
+  for (const r of results.rows) {
+    const ratio = r.msPerStep / PYTORCH_CNN_MS[r.batch];
+    const mark = r.name.startsWith('trainer (') ? (ratio <= CNN_TARGET[r.batch] ? ` (target ${CNN_TARGET[r.batch]}x: met)` : ` (target ${CNN_TARGET[r.batch]}x: NOT met)`) : '';
+    lines.push(`| ${r.batch} | ${r.name} | ${fmt(r.msPerStep)} | ${fmt(r.cpuMsPerStep)} | ${fmt(r.ops?.ops, 1)} | ${fmt(r.ops?.uploads, 1)} | ${fmt(ratio)}x${mark} |`);
+  }
+  lines.push('');
+  lines.push(`PyTorch: the issue's figures (${PYTORCH_CNN_MS[32]} ms at batch 32, ${PYTORCH_CNN_MS[128]} ms at 128), not measured in this run (torch is not installed here).`);
+  return lines.join('\n');
+}
+
+export function transformerMarkdown(results) {
+  const lines = [];
+  lines.push(
+    `Training speed, Transformer paper preset (6 post-LN layers, d 64, 4 heads, ff 256, 12 tokens, batch 32, RAdam), ${results.cpus} CPUs, ` +
+      `load average ${results.loadBefore.map((x) => x.toFixed(2)).join(' ')} before / ${results.loadAfter.map((x) => x.toFixed(2)).join(' ')} after; ` +
+      `median of ${results.rounds} interleaved rounds of each round's median step. Thread rule: ${Object.entries(results.rule).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+  );
+  lines.push('');
+  lines.push('| configuration | ms/step | CPU ms/step | native ops/step | uploads/step | vs PyTorch |');
+  lines.push('|---|---:|---:|---:|---:|---:|');
+  for (const r of results.rows) {
+    const ratio = r.msPerStep / PYTORCH_TRANSFORMER_MS;
+    const mark = r.name.startsWith('trainer (') ? (ratio <= TRANSFORMER_TARGET ? ` (target ${TRANSFORMER_TARGET}x: met)` : ` (target ${TRANSFORMER_TARGET}x: NOT met)`) : '';
+    lines.push(`| ${r.name} | ${fmt(r.msPerStep)} | ${fmt(r.cpuMsPerStep)} | ${fmt(r.ops?.ops, 1)} | ${fmt(r.ops?.uploads, 1)} | ${fmt(ratio)}x${mark} |`);
+  }
+  lines.push('');
+  lines.push(`PyTorch: the issue's figure (${PYTORCH_TRANSFORMER_MS} ms/step, PyTorch 2.13 CPU on the same machine kind), not measured in this run (torch is not installed here).`);
+  if (results.preset) {
+    const s = results.preset.wallMs / 1000;
+    lines.push(`The whole preset (3 runs x ${results.preset.steps} steps, watching and validation as shipped): ${fmt(s, 1)} s wall (target 60 s: ${s <= 60 ? 'met' : 'NOT met'}); runs ${results.preset.statuses.join(', ')}.`);
+  }
+  return lines.join('\n');
+}
+
 export function markdown(results) {
   const lines = [];
   lines.push(
@@ -453,9 +609,28 @@ if (process.argv.includes('--child')) {
     const results = await runSweep({ quick, workloads, configs, ...(rounds ? { rounds } : {}) });
     process.stdout.write(sweepMarkdown(results, configs) + '\n');
     if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+  } else if (process.argv.includes('--cnn')) {
+    const results = await runCnnBench({ quick, ...(rounds ? { rounds } : {}) });
+    process.stdout.write(cnnMarkdown(results) + '\n');
+    if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+  } else if (process.argv.includes('--transformer')) {
+    const presetSteps = at('--preset-steps') ? Number(at('--preset-steps')) : undefined;
+    const results = await runTransformerBench({ quick, ...(rounds ? { rounds } : {}), ...(presetSteps !== undefined ? { presetSteps } : {}) });
+    process.stdout.write(transformerMarkdown(results) + '\n');
+    if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   } else {
+    // The default (`npm run bench -- training-speed`): the MLP table, then the Transformer and the cnn tables
+    // (--mlp: the MLP table only).
     const results = await runSpeedBench({ quick, ...(rounds ? { rounds } : {}) });
     process.stdout.write(markdown(results) + '\n');
+    if (!process.argv.includes('--mlp')) {
+      const transformer = await runTransformerBench({ quick, ...(rounds ? { rounds } : {}) });
+      process.stdout.write('\n' + transformerMarkdown(transformer) + '\n');
+      const cnn = await runCnnBench({ quick, ...(rounds ? { rounds } : {}) });
+      process.stdout.write('\n' + cnnMarkdown(cnn) + '\n');
+      results.transformer = transformer;
+      results.cnn = cnn;
+    }
     if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   }
 }

@@ -8,10 +8,12 @@
 // docs/training-speed.md):
 //   batch                 one int32 upload of the indices, one GatherV2 each for x and y (kept axis), shared
 //                         by every run of the comparison
-//   loss and gradients    dense models on tfjs-node (the `mlp`): NativeMlp (nativeMlp.ts), the forward and
+//   loss and gradients    on tfjs-node, the `mlp` (NativeMlp, nativeMlp.ts), the `transformer` (NativeTransformer,
+//                         nativeTransformer.ts) and the `cnn` (NativeCnn, nativeCnn.ts): the forward and
 //                         backward pass written out in fused TF kernels over ONE flat parameter variable,
-//                         returning one flat gradient (29 ops for 784-256-256-10); any other model: one
-//                         tf.variableGrads through the layers model (forward + backward)
+//                         returning one flat gradient (29 ops for the MLP 784-256-256-10); any other model
+//                         (gelu, the JS backend, or EngineOptions.nativeModels false): one tf.variableGrads
+//                         through the layers model (forward + backward)
 //   update                optimizer.applyGradients (the schedule sets the lr inside; it reports
 //                         lr, rho_t, r_t, rectified, effective step size as plain numbers: optimizer.lastStep);
 //                         on the flat variable that is ~10 ops for the whole model instead of ~10 per tensor
@@ -45,6 +47,8 @@ import { loadDataset, type Dataset } from './datasets';
 import { BackendHistogram, layerOf, sumHistograms } from './histogram';
 import { buildModel, lossAndAccuracy, parameterNames, trainableVariables, type LossAndAccuracy } from './models';
 import { NativeMlp, nativeMlpPlan, type NativeMlpPlan } from './nativeMlp';
+import { NativeCnn, nativeCnnPlan } from './nativeCnn';
+import { NativeTransformer, nativeTransformerPlan } from './nativeTransformer';
 import { difference, gatherRows, halfSumOfSquares } from './nativeOps';
 import { MetricsStream, type RunMetricsBatch, type StreamFault } from './stream';
 
@@ -87,6 +91,11 @@ export interface EngineOptions {
   /** Yield to the event loop at least this often, so stop/pause messages get in (default 25 ms). */
   yieldEveryMs?: number;
   /**
+   * false: every model trains through tf.variableGrads on the layers model (the reference path the native
+   * steps are tested against). Default true: mlp and transformer use their hand-written native step.
+   */
+  nativeModels?: boolean;
+  /**
    * false: train and record loss, lr, rho_t, r_t and validation only; no gradient norms, update ratios
    * or histograms (the baseline of the bench's "overhead of watching"). Default true.
    */
@@ -108,8 +117,8 @@ interface ActiveRun {
   model: LayersModel;
   /** The model's trainable variables (model.trainableWeights order). */
   vars: Variable[];
-  /** Set when the model trains through NativeMlp: its flat variable is then the one being trained. */
-  native: NativeMlp | null;
+  /** Set when the model trains through NativeMlp or NativeTransformer: its flat variable is then the one being trained. */
+  native: NativeModel | null;
   /** What the optimizer updates: [native.params] on the native path, else `vars`. */
   params: Variable[];
   optimizer: SlotOptimizer;
@@ -120,6 +129,16 @@ interface ActiveRun {
   done: boolean;
   /** Last step whose metrics line is on disk. */
   stepOnDisk: number;
+}
+
+/** A hand-written native training step over one flat parameter variable (nativeMlp.ts, nativeTransformer.ts). */
+interface NativeModel {
+  readonly params: Variable;
+  /** Entries of each parameter tensor, model.trainableWeights order (the pieces of params). */
+  readonly sizes: readonly number[];
+  lossAndGradient(x: Tensor, y: Tensor): { loss: Scalar; gradient: Tensor };
+  predict(x: Tensor): Tensor;
+  dispose(): void;
 }
 
 /** Everything uploaded once per comparison. */
@@ -164,7 +183,10 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
   try {
     const first = buildModel(base.model, dataset.info, base.seed);
     // Dense models on the native backend train through NativeMlp, on data uploaded flat ([n, features]).
-    const plan: NativeMlpPlan | null = nativeMlpPlan(first);
+    const useNative = opts.nativeModels ?? true;
+    const plan: NativeMlpPlan | null = useNative ? nativeMlpPlan(first) : null;
+    const transformerPlan = useNative && !plan ? nativeTransformerPlan(first) : null;
+    const cnnPlan = useNative && !plan && !transformerPlan ? nativeCnnPlan(first, dataset.info.task) : null;
     uploaded = upload(dataset, la, plan !== null);
     const data: Uploaded = uploaded;
     const initial = first.getWeights();
@@ -177,7 +199,13 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
       const model = index === 0 ? first : buildModel(base.model, dataset.info, base.seed);
       if (index > 0) model.setWeights(initial); // identical initial weights, whatever the builder does
       const vars = trainableVariables(model);
-      const native = plan ? new NativeMlp(plan, vars, dataset.info.task) : null;
+      const native: NativeModel | null = plan
+        ? new NativeMlp(plan, vars, dataset.info.task)
+        : transformerPlan
+          ? new NativeTransformer(transformerPlan, vars)
+          : cnnPlan
+            ? new NativeCnn(cnnPlan, vars)
+            : null;
       const m = spec.metrics;
       const histogram = watch && m.histogramEvery > 0 ? new BackendHistogram(m.histogramRange[0], m.histogramRange[1], m.histogramBins) : null;
       const record: RunRecord = {
@@ -381,7 +409,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
   function histogramRecord(run: ActiveRun, grads: Tensor[], step: number): HistogramRecord {
     const h = run.histogram as BackendHistogram;
     const layers = run.layers;
-    const parts = run.native ? h.computeFlat(grads[0], run.native.plan.sizes, layers?.groupOf) : h.compute(grads, layers?.groupOf);
+    const parts = run.native ? h.computeFlat(grads[0], run.native.sizes, layers?.groupOf) : h.compute(grads, layers?.groupOf);
     const all = layers ? sumHistograms(parts, h.bins) : parts[0];
     const rec: HistogramRecord = {
       step,

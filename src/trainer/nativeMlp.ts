@@ -34,7 +34,7 @@ import { nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
 export type NativeActivation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';
 
 /** Forward op of each activation, and its gradient op with the argument order TF wants. */
-const ACTIVATIONS: Record<Exclude<NativeActivation, 'linear'>, { forward: string; grad: string; dyFirst: boolean }> = {
+export const ACTIVATIONS: Record<Exclude<NativeActivation, 'linear'>, { forward: string; grad: string; dyFirst: boolean }> = {
   // ReluGrad(gradients, features) / EluGrad(gradients, outputs): relu's output > 0 exactly where its input is.
   relu: { forward: 'Relu', grad: 'ReluGrad', dyFirst: true },
   elu: { forward: 'Elu', grad: 'EluGrad', dyFirst: true },
@@ -136,6 +136,11 @@ export class NativeMlp {
   /** Parameter count. */
   get size(): number {
     return this.params.size;
+  }
+
+  /** Entries of each parameter tensor, model.trainableWeights order. */
+  get sizes(): readonly number[] {
+    return this.plan.sizes;
   }
 
   /**

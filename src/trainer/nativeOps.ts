@@ -86,7 +86,7 @@ export function clip(x: Tensor, lo: Scalar, hi: Scalar): Tensor {
 }
 
 /**
- * Rows `indices` (int32, 1-D) of a float32 tensor: one GatherV2 with a kept axis tensor (tf.gather
+ * Rows `indices` (int32, 1-D) of a float32 or int32 tensor: one GatherV2 with a kept axis tensor (tf.gather
  * uploads its axis as a new scalar on every call).
  */
 export function gatherRows(x: Tensor, indices: Tensor): Tensor {
@@ -99,7 +99,11 @@ export function gatherRows(x: Tensor, indices: Tensor): Tensor {
     { name: 'Tindices', type: TF_ATTR_TYPE, value: TF_INT32 },
     { name: 'Taxis', type: TF_ATTR_TYPE, value: TF_INT32 },
   ];
-  if (x.dtype !== 'float32' || indices.dtype !== 'int32') return tf.gather(x, indices);
-  return n.executeSingleOutput('GatherV2', gatherAttrs, [x, indices, axis0]);
+  if (indices.dtype !== 'int32') return tf.gather(x, indices);
+  if (x.dtype === 'float32') return n.executeSingleOutput('GatherV2', gatherAttrs, [x, indices, axis0]);
+  if (x.dtype !== 'int32') return tf.gather(x, indices);
+  gatherIntAttrs ??= [{ name: 'Tparams', type: TF_ATTR_TYPE, value: TF_INT32 }, ...gatherAttrs.slice(1)];
+  return n.executeSingleOutput('GatherV2', gatherIntAttrs, [x, indices, axis0]);
 }
 let gatherAttrs: OpAttr[] | null = null;
+let gatherIntAttrs: OpAttr[] | null = null;

@@ -1,0 +1,119 @@
+// Ops per training step of the transformer and the cnn (issue 17), counted at the tfjs-node binding: the paper preset's
+// model (6 post-LN layers, d 64, 4 heads, ff 256, 12 tokens, batch 32) trains through NativeTransformer
+// (src/trainer/nativeTransformer.ts), one hand-written forward/backward pass over one flat parameter
+// variable; the cnn (digits, 8/16 filters) through NativeCnn (src/trainer/nativeCnn.ts). Pinned so that a change that brings back per-tensor updates, per-head loops, scalar uploads or
+// the tf.variableGrads path fails here instead of silently costing ~12 us per op. No timings.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { paperTransformerBase } from '../../../src/spec/presets';
+import type { ComparisonSpec } from '../../../src/spec/runSpec';
+import { tf } from '../../../src/tf';
+import { runComparison } from '../../../src/trainer/engine';
+import { countNativeOps, perStep, type OpCounts } from '../../../src/trainer/opCounter';
+import { runSpec } from './specs';
+
+let dir: string;
+
+function spec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
+  const base = paperTransformerBase({ steps });
+  return { kind: 'single', runs: [{ ...base, label: optimizer, optimizer: { ...base.optimizer, name: optimizer }, metrics: { ...base.metrics, validationEvery: 0 } }] };
+}
+
+/** Native ops per step: two runs that differ only by 10 steps (set-up and the final validation cancel out). */
+async function opsPerStep(optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> {
+  const run = (steps: number) => runComparison({ comparison: spec(optimizer, steps), runsDir: dir, watch });
+  const a = (await countNativeOps(() => run(10))).counts!;
+  const b = (await countNativeOps(() => run(20))).counts!;
+  return perStep(a, b, 10);
+}
+
+(tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (transformer paper preset, batch 32)', function () {
+  this.timeout(300_000);
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-ops-tx-'));
+    await runComparison({ comparison: spec('radam', 3), runsDir: dir }); // module-level caches
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  for (const optimizer of ['radam', 'adam'] as const) {
+    it(`${optimizer}, watch off: one fused forward/backward for all heads and layers, ONE optimizer update`, async () => {
+      const c = await opsPerStep(optimizer, false);
+      // (tf.variableGrads through the layers model: 1966 ops and 651 uploads per step for the RAdam run.)
+      // 2 batch gathers; views: SplitV + 27 kernel Reshapes; embedding 5; per layer forward 38 (attention 13,
+      // 2 x LayerNorm 9, ffn 5, 2 residual adds) and backward 51 (attention 20, 2 x LayerNorm 11, ffn 7, 2 adds),
+      // x 6; logits + loss 5, their backward 4; embedding backward 5; 27 gradient Reshapes + ConcatV2; the update.
+      assert.equal(c.ops, 620, JSON.stringify(c.byName));
+      assert.equal(c.byName.Rsqrt, 12, 'one per LayerNorm');
+      assert.equal(c.byName.MatMul, 75, 'per layer 4 forward + 8 backward, logits 1 + 2');
+      assert.equal(c.byName.BatchMatMulV2, 36, 'per layer 2 forward + 4 backward: all heads in each');
+      assert.equal(c.byName.Softmax, 6, 'one per layer, all heads');
+      assert.equal(c.byName.SplitV, 1, 'one flat parameter variable');
+      assert.equal(c.byName.ConcatV2, 1, 'one flat gradient');
+      assert.equal(c.byName.Sqrt, 1, 'the update runs once, on the flat parameter vector');
+      assert.equal(c.byName.OneHot, undefined, 'labels are used as ids (SparseSoftmaxCrossEntropyWithLogits)');
+      // The batch indices, and the optimizer's per-step scalars.
+      assert.ok(c.uploads <= 5, `uploads per step: ${c.uploads}`);
+    });
+  }
+
+  it('watching (norms and a histogram every 10 steps) adds a few ops per step on average', async () => {
+    const off = await opsPerStep('radam', false);
+    const on = await opsPerStep('radam', true);
+    assert.ok(on.ops - off.ops <= 3, `${on.ops} vs ${off.ops}: ${JSON.stringify(on.byName)}`);
+  });
+});
+
+function cnnSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
+  return {
+    kind: 'single',
+    runs: [
+      runSpec(
+        {
+          label: optimizer,
+          optimizer: { name: optimizer, learningRate: 1e-3 },
+          dataset: { name: 'digits', validationSplit: 0.1, samples: 1000 },
+          model: { name: 'cnn', hiddenLayers: [], activation: 'relu' },
+          steps,
+          batchSize: 128,
+        },
+        { validationEvery: 0, histogramEvery: 10, normsEvery: 10 },
+      ),
+    ],
+  };
+}
+
+(tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (cnn, digits, batch 128)', function () {
+  this.timeout(300_000);
+  let cnnDir: string;
+  const perStepOf = async (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> => {
+    const run = (steps: number) => runComparison({ comparison: cnnSpec(optimizer, steps), runsDir: cnnDir, watch });
+    const a = (await countNativeOps(() => run(10))).counts!;
+    const b = (await countNativeOps(() => run(20))).counts!;
+    return perStep(a, b, 10);
+  };
+  before(async () => {
+    cnnDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-ops-cnn-'));
+    await runComparison({ comparison: cnnSpec('radam', 3), runsDir: cnnDir });
+  });
+  after(() => fs.rmSync(cnnDir, { recursive: true, force: true }));
+
+  for (const optimizer of ['radam', 'adam'] as const) {
+    it(`${optimizer}, watch off: one fused forward/backward, ONE optimizer update`, async () => {
+      const c = await perStepOf(optimizer, false);
+      // (tf.variableGrads through the layers model: 128 ops and 40 uploads per step.)
+      // 2 batch gathers; SplitV + 3 kernel Reshapes; per stage Conv2D, BiasAdd, Relu, MaxPool (x 2); Reshape,
+      // MatMul, BiasAdd; SoftmaxCrossEntropyWithLogits, Mean, Mul; MatMul, BiasAddGrad, MatMul, Reshape; per
+      // stage MaxPoolGrad, ReluGrad, Conv2DBackpropFilter, BiasAddGrad (x 2) + one Conv2DBackpropInput;
+      // 3 gradient Reshapes + ConcatV2; the update.
+      assert.equal(c.ops, 47, JSON.stringify(c.byName));
+      assert.equal(c.byName.Conv2D, 2);
+      assert.equal(c.byName.Conv2DBackpropFilter, 2);
+      assert.equal(c.byName.Conv2DBackpropInput, 1, 'no input gradient for the first stage');
+      assert.equal(c.byName.Sqrt, 1, 'the update runs once, on the flat parameter vector');
+      assert.equal(c.byName.BatchMatMulV2, undefined, 'no tfjs matMul (reshapes around a BatchMatMul)');
+      assert.ok(c.uploads <= 5, `uploads per step: ${c.uploads}`);
+    });
+  }
+});
