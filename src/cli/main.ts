@@ -39,7 +39,6 @@ async function main(argv: string[]): Promise<number> {
 
 // Characters JSON.stringify leaves raw that a terminal acts on (DEL, C1 controls, bidi marks, line
 // separators): written as \u escapes, which parse back to the same strings.
-// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
 const JSON_UNSAFE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/g;
 const safeJson = (value: unknown) => JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 

@@ -98,7 +98,7 @@ describe('radam-lab inspect', function () {
   });
 
   it('text output: one block per run naming loss tag and rho_t source; file text goes through printable()', () => {
-    const d = path.join(tmp, 'logs', 'evil\u001b[2Jrun');
+    const d = path.join(tmp, 'logs', 'evil\u001b[2Jrun\u202e');
     fs.mkdirSync(d, { recursive: true });
     fs.copyFileSync(
       path.join(FIXTURES, 'tf2', fs.readdirSync(path.join(FIXTURES, 'tf2'))[0]),
@@ -107,14 +107,15 @@ describe('radam-lab inspect', function () {
     const r = run(['inspect', path.join(tmp, 'logs')]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.includes('\u001b'), false, 'no raw ESC reaches the terminal');
-    assert.match(r.stdout, /run evil\\x1b\[2Jrun/);
+    assert.match(r.stdout, /run evil\\x1b\[2Jrun\\u202e\n/);
     assert.match(r.stdout, /loss tag {4}loss\n/);
     assert.match(r.stdout, /rho_t {7}none\n/);
     assert.match(r.stdout, /loss {2}10 points, steps 0\.\.9, last 0\.00195313\n/);
     assert.match(r.stdout, /weights {2}4 slices, steps 0\.\.9 {2}\(main\)/);
     const json = run(['inspect', path.join(tmp, 'logs'), '--json']);
-    assert.equal(JSON.parse(json.stdout).runs[0].run, 'evil\u001b[2Jrun', '--json keeps the name (escaped by JSON)');
+    assert.equal(JSON.parse(json.stdout).runs[0].run, 'evil\u001b[2Jrun\u202e', '--json keeps the name (escaped by JSON)');
     assert.equal(json.stdout.includes('\u001b'), false);
+    assert.equal(json.stdout.includes('\u202e'), false, 'a bidi override is written as an escape, not raw');
   });
 
   it('a run that logged beta2 but not rho_t: rho_t derived from beta2; a beta2 of 1 derives nothing', () => {
