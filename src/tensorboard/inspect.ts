@@ -121,6 +121,7 @@ export async function inspectLogdir(logdir: string): Promise<Inspection> {
   return { logdir: root, runs: runs.map((r) => inspectRun(root, r)) };
 }
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 const num = (x: number | null) => (x === null ? 'non-finite' : String(Number(x.toPrecision(6))));
 
 /** The human-readable report; every string from the files goes through printable(). */
@@ -146,9 +147,9 @@ export function formatInspection(ins: Inspection): string {
     lines.push(`  skipped     bad CRC ${s.badDataCrc}, not an event ${s.badProto}, NaN wall time ${s.nanWallTime}  (of ${r.records} records)`);
     for (const e of r.errors) lines.push(`  error       ${p(e, 1000)}`);
     lines.push(`  scalars (${r.scalars.length})`);
-    for (const t of r.scalars) lines.push(`    ${p(t.tag, 120)}  ${t.points} points, steps ${t.firstStep}..${t.lastStep}, last ${num(t.lastValue)}`);
+    for (const t of r.scalars) lines.push(`    ${p(t.tag, 120)}  ${count(t.points, 'point')}, steps ${t.firstStep}..${t.lastStep}, last ${num(t.lastValue)}`);
     lines.push(`  histograms (${r.histograms.length})`);
-    for (const h of r.histograms) lines.push(`    ${p(h.tag, 120)}  ${h.slices} slices, steps ${h.firstStep}..${h.lastStep}${h.tag === r.histogramTag ? '  (main)' : ''}`);
+    for (const h of r.histograms) lines.push(`    ${p(h.tag, 120)}  ${count(h.slices, 'slice')}, steps ${h.firstStep}..${h.lastStep}${h.tag === r.histogramTag ? '  (main)' : ''}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -127,7 +127,9 @@ describe('radam-lab inspect', function () {
     const runs = new Map((JSON.parse(r.stdout) as Inspection).runs.map((x) => [x.run, x]));
     assert.deepEqual(runs.get('b')!.rhoT, { kind: 'beta2', tag: 'optim/beta2', beta2: f32(0.98) });
     assert.deepEqual(runs.get('one')!.rhoT, { kind: 'none' });
-    assert.match(run(['inspect', path.join(tmp, 'b')]).stdout, /rho_t {7}derived from beta2 \(tag optim\/beta2 = 0\.98\)\n/);
+    const text = run(['inspect', path.join(tmp, 'b')]).stdout;
+    assert.match(text, /train\/loss {2}1 point, steps 1\.\.1, last 0\.5\n/);
+    assert.match(text, /rho_t {7}derived from beta2 \(tag optim\/beta2 = 0\.98\)\n/);
   });
 
   it('counts a record with a bad CRC as skipped and reads on', () => {
