@@ -13,7 +13,7 @@ import { TrainingManager, type ActiveComparison } from './commands/trainingManag
 import { probeBackend } from './host/trainerProcess';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE, type DashboardDeps } from './panel/dashboardPanel';
 import type { BackendReport } from './protocol/trainer';
-import { TensorBoardSource } from './tensorboard/source';
+import { pollIntervalMs, TensorBoardSource } from './tensorboard/source';
 
 /** What the extension exports: used by the integration tests, and by anyone scripting RAdam Lab. */
 export interface RadamLabApi {
@@ -61,7 +61,8 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
   }
 
   // TensorBoard log directories (radam.logDirectories, plus folders opened this session), read live.
-  const tensorboard = new TensorBoardSource({ log });
+  const pollSetting = () => pollIntervalMs(vscode.workspace.getConfiguration('radam').get<unknown>('tensorboard.pollInterval'));
+  const tensorboard = new TensorBoardSource({ log, intervalMs: pollSetting() });
   const openedLogDirs = new Set<string>();
   const updateLogDirs = () => tensorboard.setRoots([...logDirectoriesFromSettings(), ...openedLogDirs]);
   tensorboard.onRunsChanged((change) => DashboardPanel.instance?.externalRunsChanged(change));
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
     { dispose: () => tensorboard.dispose() },
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('radam.logDirectories')) updateLogDirs();
+      if (e.affectsConfiguration('radam.tensorboard.pollInterval')) tensorboard.setPollInterval(pollSetting());
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(updateLogDirs),
     vscode.workspace.onDidGrantWorkspaceTrust(updateLogDirs),

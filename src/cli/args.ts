@@ -7,6 +7,8 @@ import { DEFAULT_METRICS, type Activation, type ComparisonSpec, type DatasetName
 export const USAGE = `Usage:
   radam-lab train [--spec FILE] [options]    train, write the run(s) to --out, print a summary
   radam-lab list [--out DIR] [--json]        list the runs in DIR
+  radam-lab inspect LOGDIR [--json]          what the dashboard reads from a TensorBoard log folder:
+                                             tags, steps, loss tag, rho_t source, skipped records
 
 Training options (override the spec file's fields when --spec is given):
   --spec FILE          a RunSpec or ComparisonSpec as JSON (see README, "Run spec")
@@ -51,7 +53,12 @@ export interface ListArgs {
   out: string;
   json: boolean;
 }
-export type CliArgs = TrainArgs | ListArgs | { command: 'help' };
+export interface InspectArgs {
+  command: 'inspect';
+  logdir: string;
+  json: boolean;
+}
+export type CliArgs = TrainArgs | ListArgs | InspectArgs | { command: 'help' };
 
 export interface Overrides {
   optimizer?: OptimizerName;
@@ -92,7 +99,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const args = [...argv];
   const command = args.shift();
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
-  if (command !== 'train' && command !== 'list') throw new UsageError(`unknown command "${command}" (expected train or list)`);
+  if (command !== 'train' && command !== 'list' && command !== 'inspect') throw new UsageError(`unknown command "${command}" (expected train, list or inspect)`);
+  if (command === 'inspect') return parseInspect(args);
   const o: Overrides = {};
   let specFile: string | undefined;
   let out = '.radam/runs';
@@ -156,6 +164,23 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   if (command === 'list') return { command: 'list', out, json };
   return { command: 'train', specFile, overrides: o, out, json, quiet, watch, threads };
+}
+
+/** inspect LOGDIR [--json]: one folder, one flag (a path starting with "-" can be given after "--"). */
+function parseInspect(args: string[]): CliArgs {
+  let logdir: string | undefined;
+  let json = false;
+  let operandsOnly = false;
+  for (const a of args) {
+    if (!operandsOnly && (a === '-h' || a === '--help')) return { command: 'help' };
+    if (!operandsOnly && a === '--json') json = true;
+    else if (!operandsOnly && a === '--') operandsOnly = true;
+    else if (!operandsOnly && a.startsWith('-')) throw new UsageError(`inspect: unknown option "${a}" (expected --json)`);
+    else if (logdir !== undefined) throw new UsageError(`inspect: one LOGDIR expected, got "${logdir}" and "${a}"`);
+    else logdir = a;
+  }
+  if (logdir === undefined) throw new UsageError('inspect: missing LOGDIR (a TensorBoard log folder)');
+  return { command: 'inspect', logdir, json };
 }
 
 /** The run spec used when no --spec file is given (the extension's default settings). */

@@ -3,6 +3,7 @@
 //
 //   radam-lab train --spec run.json --json
 //   radam-lab train --dataset digits --model cnn --steps 500 --compare adam --out runs/
+//   radam-lab inspect lightning_logs/ --json
 //
 // Progress goes to stderr, the summary to stdout (one JSON line with --json); runs are written to --out
 // in the same format the extension reads (README, "Runs on disk"). Exit code: 0 when every run ended
@@ -14,7 +15,7 @@ import * as path from 'node:path';
 import { describeThreadEnv, threadEnvFor } from '../host/threads';
 import { listRunEntries, printable, type RunEntry, type RunRecord } from '../runs';
 import { settingToFlag } from '../spec/rules';
-import { USAGE, SpecFileError, UsageError, applyOverrides, comparisonFromFile, defaultRunSpec, parseArgs, type ListArgs, type TrainArgs } from './args';
+import { USAGE, SpecFileError, UsageError, applyOverrides, comparisonFromFile, defaultRunSpec, parseArgs, type InspectArgs, type ListArgs, type TrainArgs } from './args';
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -32,7 +33,35 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.command === 'list') return list(args);
+  if (args.command === 'inspect') return inspect(args);
   return train(args);
+}
+
+// Characters JSON.stringify leaves raw that a terminal acts on (DEL, C1 controls, bidi marks, line
+// separators): written as \u escapes, which parse back to the same strings.
+const JSON_UNSAFE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/g;
+const safeJson = (value: unknown) => JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * A TensorBoard log folder as the dashboard reads it (src/tensorboard/inspect.ts): per run, the tags,
+ * the loss tag and rho_t source chosen, the records skipped. Tags and paths come from files: printed
+ * through printable() (text) or with terminal-active characters escaped (--json).
+ */
+async function inspect(args: InspectArgs): Promise<number> {
+  // Loaded here: protobufjs is not needed by --help, list or train.
+  const { inspectLogdir, formatInspection, LogdirError } = await import('../tensorboard/inspect');
+  let result;
+  try {
+    result = await inspectLogdir(args.logdir);
+  } catch (e) {
+    if (!(e instanceof LogdirError)) throw e;
+    if (args.json) process.stdout.write(safeJson({ ok: false, error: e.message }) + '\n');
+    else process.stderr.write(`radam-lab: ${printable(e.message, 1000)}\n`);
+    return 1;
+  }
+  if (args.json) process.stdout.write(safeJson({ ok: true, ...result }) + '\n');
+  else process.stdout.write(formatInspection(result));
+  return 0;
 }
 
 /**

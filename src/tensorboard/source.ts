@@ -6,7 +6,8 @@
 // every 2,000 records (eventFile.ts) and one poll reads at most 64 MiB per file, so a large log is
 // taken in slices while VS Code (which shares the extension host with every other extension) stays
 // responsive. Polls never overlap; the next starts `intervalMs` after the previous ended (at once
-// when a file had more bytes than one poll reads).
+// when a file had more bytes than one poll reads). The interval is the setting
+// radam.tensorboard.pollInterval (default 1 s: a value a writer flushed shows within about 1 s).
 import * as path from 'node:path';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
 import { runColumns, runHistograms, tensorBoardRunId, tensorBoardRunInfo } from './dashboard';
@@ -28,7 +29,17 @@ export interface RunsChange {
   changed: RunInfo[];
 }
 
+/** radam.tensorboard.pollInterval: its default and range (package.json), in milliseconds. */
+export const POLL_INTERVAL = { default: 1000, min: 250, max: 60_000 } as const;
+
+/** A poll interval from settings: an integer in POLL_INTERVAL's range, else the default. */
+export function pollIntervalMs(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return POLL_INTERVAL.default;
+  return Math.min(POLL_INTERVAL.max, Math.max(POLL_INTERVAL.min, Math.round(value)));
+}
+
 export interface SourceOptions {
+  /** Milliseconds from the end of one poll to the start of the next (default POLL_INTERVAL.default). */
   intervalMs?: number;
   /** A run whose last event is newer than this is shown as live (PyTorch flushes every 120 s). */
   liveWindowMs?: number;
@@ -56,7 +67,22 @@ export class TensorBoardSource {
   private readonly runsListeners: ((change: RunsChange) => void)[] = [];
   private readonly dataListeners: ((u: RunUpdate) => void)[] = [];
 
-  constructor(private readonly opts: SourceOptions = {}) {}
+  private intervalMs: number;
+
+  constructor(private readonly opts: SourceOptions = {}) {
+    this.intervalMs = opts.intervalMs ?? POLL_INTERVAL.default;
+  }
+
+  get pollInterval(): number {
+    return this.intervalMs;
+  }
+
+  /** Changes the poll interval; a wait already under way restarts with the new interval. */
+  setPollInterval(ms: number): void {
+    if (ms === this.intervalMs) return;
+    this.intervalMs = ms;
+    if (this.timer !== undefined && this.readers.size && !this.running) this.schedule(ms);
+  }
 
   get roots(): string[] {
     return [...this.readers.keys()];
@@ -163,7 +189,7 @@ export class TensorBoardSource {
     this.infos = nextInfos;
     if (listChanged || changedInfos.length) for (const cb of this.runsListeners) cb({ listChanged, changed: changedInfos });
     // No log directory: no timer (setRoots starts polling again).
-    if (this.readers.size) this.schedule(behind ? 0 : (this.opts.intervalMs ?? 2000));
+    if (this.readers.size) this.schedule(behind ? 0 : this.intervalMs);
   }
 
   private markSent(runId: string, run: LogRun): void {
