@@ -5,22 +5,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from '../harness/e2eApi.mjs';
+import { test, poll } from '../harness/e2eApi.mjs';
 import { WORKSPACE } from '../harness/common.mjs';
 
 const STEPS = 30; // test/fixtures/workspace/.vscode/settings.json
 const CARDS = ['loss', 'rho-r', 'lr', 'histograms'];
-
-async function poll(page, what, probe, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    last = await probe().catch((e) => ({ error: String(e) }));
-    if (last && last.ok) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)?.slice(0, 800)}`);
-    await page.waitForTimeout(400);
-  }
-}
 
 /** Boxes of the chart cards and the layer selector, in the webview's own viewport. */
 function layout(_body, cards) {

@@ -6,22 +6,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from '../harness/e2eApi.mjs';
+import { test, poll } from '../harness/e2eApi.mjs';
 import { RESULTS_DIR, WORKSPACE } from '../harness/common.mjs';
 
 const STEPS = 30; // test/fixtures/workspace/.vscode/settings.json
 const EXPORTS = join(RESULTS_DIR, 'exports');
-
-async function poll(page, what, probe, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    last = await probe().catch((e) => ({ error: String(e) }));
-    if (last && last.ok) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)?.slice(0, 500)}`);
-    await page.waitForTimeout(400);
-  }
-}
 
 test('"RAdam: Start Training" fills the charts, switches histogram views, exports CSV, and survives a window reload', async ({ page, runCommand, webview, screenshot, log }) => {
   rmSync(EXPORTS, { recursive: true, force: true });

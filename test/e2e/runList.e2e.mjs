@@ -6,21 +6,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from '../harness/e2eApi.mjs';
+import { test, poll } from '../harness/e2eApi.mjs';
 import { WORKSPACE } from '../harness/common.mjs';
 
 const RUNS_DIR = join(WORKSPACE, '.radam', 'runs');
-
-async function poll(page, what, probe, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    last = await probe().catch((e) => ({ error: String(e) }));
-    if (last && last.ok) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)?.slice(0, 800)}`);
-    await page.waitForTimeout(300);
-  }
-}
 
 test('run list: a comparison is one group (header shows/hides it), the filter narrows as typed, two runs deleted after one confirmation', async ({ page, runCommand, webview, screenshot, log }) => {
   await runCommand('RAdam: Compare with Adam');
