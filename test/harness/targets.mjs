@@ -17,9 +17,13 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+// smokeTestDriver: start the server with --enable-smoke-test-driver. Newer built web bundles ignore a
+// payload's extensionDevelopmentPath without it (their check is `!isBuilt || enableSmokeTestDriver`);
+// 1.100 does not need it, and with it 1.100's DialogService refuses every modal dialog ("refused to show
+// dialog in tests"), so a confirmation the user would see never appears.
 export const VSCODE_TARGETS = {
-  current: { id: 'current', codeServer: '4.139.1', vscode: '1.139.1', nodeMajor: 24 },
-  oldest: { id: 'oldest', codeServer: '4.100.3', vscode: '1.100.3', nodeMajor: 20 },
+  current: { id: 'current', codeServer: '4.139.1', vscode: '1.139.1', nodeMajor: 24, smokeTestDriver: true },
+  oldest: { id: 'oldest', codeServer: '4.100.3', vscode: '1.100.3', nodeMajor: 20, smokeTestDriver: false },
 };
 
 /** The targets chosen by RADAM_VSCODE_TARGETS (comma-separated ids), default every target. */

@@ -262,9 +262,8 @@ export async function startServer({
     '--server-data-dir', serverDataDir,
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
-    // Built VS Code web bundles ignore the payload's extensionDevelopmentPath unless this is set
-    // (their check is `!isBuilt || enableSmokeTestDriver`); 1.100 accepts it as well.
-    '--enable-smoke-test-driver',
+    // Only where the target needs it to load the extension under development (./targets.mjs says why).
+    ...(target.smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
   ];
   installCleanup();
   const t0 = Date.now();
