@@ -15,7 +15,7 @@ import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import type { Task } from './datasets/types';
 import { ACTIVATIONS, type NativeActivation } from './nativeMlp';
-import { nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
+import { flatParameterVariable, nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
 
 export interface ConvStagePlan {
   /** Input [h, w, c] of the stage, kernel [kh, kw, c, filters], conv output and pool output [h, w, filters]. */
@@ -81,7 +81,6 @@ export function nativeCnnPlan(model: LayersModel, task: Task): NativeCnnPlan | n
   return { inputShape: inputShape as number[], stages, features, classes, shapes, sizes: shapes.map((s) => s.reduce((a, b) => a * b, 1)) };
 }
 
-let serial = 0;
 
 export class NativeCnn {
   readonly params: Variable;
@@ -102,10 +101,7 @@ export class NativeCnn {
     if (!b) throw new Error('NativeCnn needs the native TensorFlow backend');
     this.b = b;
     this.a = makeAttrs(b, plan.sizes.length);
-    let name: string;
-    do name = `radamLab/flatParams_${serial++}`;
-    while (tf.engine().registeredVariables[name] !== undefined);
-    this.params = tf.tidy(() => tf.variable(tf.concat(initial.map((t) => tf.reshape(t, [-1]))), true, name));
+    this.params = flatParameterVariable(initial);
     this.splitSizes = tf.keep(tf.tensor1d(plan.sizes, 'int32'));
     this.kernelShapes = plan.shapes.map((s) => (s.length > 1 ? tf.keep(tf.tensor1d(s, 'int32')) : null));
     this.flat = tf.keep(tf.tensor1d([-1], 'int32'));

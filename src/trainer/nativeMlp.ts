@@ -29,7 +29,7 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import type { Task } from './datasets/types';
-import { nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
+import { flatParameterVariable, nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
 
 export type NativeActivation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';
 
@@ -96,7 +96,6 @@ export function nativeMlpPlan(model: LayersModel): NativeMlpPlan | null {
   return { inputSize, layers: plan, sizes: weights.map((w) => w.size) };
 }
 
-let serial = 0;
 
 export class NativeMlp {
   /** All parameters, flat; the optimizer updates this one variable. */
@@ -122,10 +121,7 @@ export class NativeMlp {
     if (!b) throw new Error('NativeMlp needs the native TensorFlow backend');
     this.b = b;
     this.attrs = makeAttrs(b, plan.sizes.length);
-    let name: string;
-    do name = `radamLab/flatParams_${serial++}`;
-    while (tf.engine().registeredVariables[name] !== undefined);
-    this.params = tf.tidy(() => tf.variable(tf.concat(initial.map((t) => tf.reshape(t, [-1]))), true, name));
+    this.params = flatParameterVariable(initial);
     this.splitSizes = tf.keep(tf.tensor1d(plan.sizes, 'int32'));
     this.kernelShapes = plan.layers.map((l) => tf.keep(tf.tensor1d([l.inputs, l.units], 'int32')));
     this.flatShape = tf.keep(tf.tensor1d([-1], 'int32'));

@@ -10,7 +10,7 @@
 // tfjs does not expose L2Loss, and its ClipByValue kernel is the composite, so on the native backend we
 // call the ops through the backend's own dispatcher (the path tfjs-node's kernels use). Results are
 // ordinary tensors, tracked by tidy. Any other backend (the pure-JS fallback) gets the tfjs forms.
-import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 
 export interface OpAttr {
@@ -107,3 +107,17 @@ export function gatherRows(x: Tensor, indices: Tensor): Tensor {
 }
 let gatherAttrs: OpAttr[] | null = null;
 let gatherIntAttrs: OpAttr[] | null = null;
+
+let flatSerial = 0;
+
+/**
+ * One trainable variable holding every parameter of a natively stepped model, flattened and
+ * concatenated in `initial`'s order (copied: the caller keeps its tensors). The optimizer then updates
+ * the whole model with a handful of ops. Its name is unique among the engine's registered variables.
+ */
+export function flatParameterVariable(initial: readonly Tensor[]): Variable {
+  let name: string;
+  do name = `radamLab/flatParams_${flatSerial++}`;
+  while (tf.engine().registeredVariables[name] !== undefined);
+  return tf.tidy(() => tf.variable(tf.concat(initial.map((t) => tf.reshape(t, [-1]))), true, name));
+}

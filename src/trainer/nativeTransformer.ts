@@ -26,7 +26,7 @@
 // weights while training (copyTo writes the trained ones back).
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
-import { nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
+import { flatParameterVariable, nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
 
 const LAYER_NORM_EPSILON = 1e-5; // as models/transformer.ts
 const MASKED = -1e9;
@@ -159,7 +159,6 @@ interface Views {
   get(name: string): Tensor;
 }
 
-let serial = 0;
 
 export class NativeTransformer {
   readonly params: Variable;
@@ -182,10 +181,7 @@ export class NativeTransformer {
     this.b = b;
     this.a = makeAttrs(b, plan.sizes.length);
     plan.names.forEach((n, i) => this.index.set(n, i));
-    let name: string;
-    do name = `radamLab/flatParams_${serial++}`;
-    while (tf.engine().registeredVariables[name] !== undefined);
-    this.params = tf.tidy(() => tf.variable(tf.concat(initial.map((t) => tf.reshape(t, [-1]))), true, name));
+    this.params = flatParameterVariable(initial);
     const l = plan.length;
     const mask = new Float32Array(l * l);
     for (let i = 0; i < l; i++) for (let j = i + 1; j < l; j++) mask[i * l + j] = MASKED;
