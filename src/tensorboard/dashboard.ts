@@ -9,12 +9,12 @@
 //   rhoT, rT   `rho_t` / `rho`, `r_t` (an optimizer that logs RAdam's terms)
 //   gradNorm   `grad_norm`, `gradient_norm`, `grad_2.0_norm_total` (Lightning)
 //   beta2      `beta2`, `beta_2`, `betas/1`: with it (and no rho_t tag) rho_t and r_t are derived from the
-//              step, as RAdam computes them (src/optim/rectification.ts), and drawn on the rho/r chart.
+//              step, as RAdam computes them (src/shared/rectification.ts), and drawn on the rho/r chart.
 // Every other scalar tag is not charted: the dashboard's charts have fixed series.
 // Histograms: one tag is the run's main histogram (the first whose name says grad, else the first);
 // every other histogram tag is offered as a "layer" of the histogram view. Like our own runs' gradient
 // histograms they are shown as ln|value| in the dashboard's bins (logMagnitudeHistogram).
-import { rhoT as rhoTAt, rectification } from '../optim/rectification';
+import { rhoT as rhoTAt, rectification } from '../shared/rectification';
 import { histogramEdges } from '../runs/format';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
 import type { MetricRow } from '../protocol/webview';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { rectification } from '../../../src/optim/rectification';
+import { rectification } from '../../../src/shared/rectification';
 import { isHostToWebview, isRunId } from '../../../src/protocol/webview';
 import { assignRoles, bucketsToSlice, LOG_BINS, logMagnitudeHistogram, runHistograms, runRows, tensorBoardRunId, tensorBoardRunInfo } from '../../../src/tensorboard/dashboard';
 import { LogdirReader } from '../../../src/tensorboard/logdir';
