@@ -4,6 +4,7 @@
 // Every message is validated on receipt at both ends (isHostToWebview in the webview, isWebviewToHost
 // on the host); an unknown or malformed message is ignored and logged. Add new message types rather
 // than changing existing ones: both ends of a reloaded window may briefly run different builds.
+import { SHOWN_RUN_ID_PATTERN, isShownRunId } from '../shared/runId';
 import { isBoolean, isNumber, isObject, isString, message, oneOf, type Validator } from './validate';
 import type { BackendReport } from './trainer';
 
@@ -267,8 +268,9 @@ export type WebviewToHost =
 // ---- validators ----
 
 /** Run ids are folder names under .radam/runs: no separators, no dot-dot, bounded length. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-export const isRunId = (v: unknown): v is string => isString(v) && RUN_ID_PATTERN.test(v) && !v.includes('..');
+/** The dashboard's run-id rule is src/shared/runId.ts's: one rule for every side. */
+export const RUN_ID_PATTERN = SHOWN_RUN_ID_PATTERN;
+export const isRunId = isShownRunId;
 const MAX_IDS = 256;
 const isRunIdList = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_IDS && v.every(isRunId);
 const optNum = (v: unknown) => v === undefined || v === null || typeof v === 'number';

@@ -15,6 +15,7 @@
 // every other histogram tag is offered as a "layer" of the histogram view. Like our own runs' gradient
 // histograms they are shown as ln|value| in the dashboard's bins (logMagnitudeHistogram).
 import { rhoT as rhoTAt, rectification } from '../shared/rectification';
+import { tensorBoardRunId } from '../shared/runId';
 import { histogramEdges } from '../runs/format';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
 import type { MetricRow } from '../protocol/webview';
@@ -258,21 +259,6 @@ export function runHistograms(run: LogRun, from: ReadonlyMap<string, number> = n
     }
   }
   return out.sort((a, b) => a.step - b.step);
-}
-
-/** A dashboard run id for a TensorBoard run: "tb-" + a hash of the log directory and run + a readable tail. */
-export function tensorBoardRunId(root: string, key: string): string {
-  let h = 0x811c9dc5;
-  for (const ch of `${root}\u0000${key}`) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  const tail = key.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/\.\.+/g, '_').slice(-80);
-  return `tb-${h.toString(16).padStart(8, '0')}-${tail}`.replace(/-$/, '');
-}
-
-export function isTensorBoardRunId(id: string): boolean {
-  return /^tb-[0-9a-f]{8}(-|$)/.test(id);
 }
 
 export function tensorBoardRunInfo(root: string, run: LogRun, live: boolean): RunInfo {

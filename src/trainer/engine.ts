@@ -18,7 +18,7 @@
 // reason and the last step on disk ("disk full after step 14,779"); its partners go on, and the end of
 // every run is written to its run.json whatever failed (writer.ts keeps room and a fallback for it).
 import type { RunBackend, RunRecord } from '../runs/format';
-import { newComparisonId, runIdFor } from '../runs/runId';
+import { newComparisonId, runIdFor } from '../shared/runId';
 import type { ComparisonSpec } from '../spec/runSpec';
 import { comparisonProblems } from '../spec/validateComparison';
 import { backendInfo, tf } from '../tf';
