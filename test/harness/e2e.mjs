@@ -54,8 +54,7 @@ export async function runE2E(filters = [], target = targetById()) {
     if (!tests.length) throw new Error('no e2e tests found');
 
     mkdirSync(LOGS_DIR, { recursive: true });
-    // Exports from the dashboard land in test-results/exports without a save dialog (src/panel/exports.ts).
-    const env = { RADAM_EXPORT_DIR_FOR_TESTS: join(RESULTS_DIR, 'exports'), ...(requireNative() ? { RADAM_REQUIRE_NATIVE: '1' } : {}) };
+    const env = requireNative() ? { RADAM_REQUIRE_NATIVE: '1' } : {};
     server = await startServer({ target, dataDir: join(ROOT, '.vscode-test', 'run', layer), logFile: join(LOGS_DIR, `${layer}-server.log`), env });
     browser = await launchBrowser();
     summary.host = `${server.description}, Chromium ${browser.version()}`;
