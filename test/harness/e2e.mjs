@@ -15,7 +15,8 @@
 import { readdirSync, mkdirSync, createWriteStream } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, openWorkbench, closePage, runCommand, webviewFrame, targetById } from './vscodeServer.mjs';
+import { startServer, targetById } from './vscodeServer.mjs';
+import { launchBrowser, openWorkbench, closePage, runCommand, webviewFrame } from './workbenchPage.mjs';
 import { registry, state } from './e2eApi.mjs';
 import { ROOT, RESULTS_DIR, LOGS_DIR, WORKSPACE, EXTENSION_PATH, writeSummary, printResult, fmtMs, requireNative } from './common.mjs';
 
