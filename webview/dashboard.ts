@@ -1,7 +1,8 @@
 // The dashboard's controller: host messages -> run store -> dirty views -> one render per frame.
 // Holds no truth the disk does not also hold: shown runs and view options live in setState, run data
 // is read back from disk (through the host) after a reload.
-import type { HostToWebview, RunInfo, WebviewState, WebviewToHost } from '../src/protocol/webview';
+import type { OmitEach } from '../src/protocol/requests';
+import type { HostToWebview, RunInfo, WebviewRequest, WebviewRequestResults, WebviewState, WebviewToHost } from '../src/protocol/webview';
 import { RunStore } from './data/runStore';
 import { applyThemeDefaults } from './charts/chartjs';
 import { HistogramPanel } from './charts/histogramPanel';
@@ -17,7 +18,10 @@ import { FrameScheduler, type Renderable } from './scheduler';
 import { assignSlots } from './state';
 
 export interface DashboardIO {
-  post(msg: WebviewToHost): void;
+  /** A notification: no answer. */
+  post(msg: Exclude<WebviewToHost, WebviewRequest>): void;
+  /** A request: resolves with the host's result, rejects with the error it replied. */
+  request<M extends OmitEach<WebviewRequest, 'requestId'>>(msg: M): Promise<WebviewRequestResults[M['type']]>;
   saveState(state: WebviewState): void;
   notice(level: 'info' | 'warn' | 'error', text: string): void;
 }
@@ -47,7 +51,7 @@ export class Dashboard {
       runs: () => this.runViews(),
       state: () => this.state,
       update: (patch) => this.update(patch),
-      exportPng: (chart, dataUrl) => this.io.post({ type: 'exportImage', chart, dataUrl }),
+      exportPng: (chart, dataUrl) => this.ask({ type: 'exportImage', chart, dataUrl }, `Saving the ${chart} chart failed`),
     };
     this.charts = [new LossChart(ctx), new RectificationChart(ctx), new LearningRateChart(ctx), new HistogramPanel(ctx), new SweepChart(ctx)];
     this.runList = new RunList(() => ({
@@ -57,8 +61,8 @@ export class Dashboard {
       onToggle: (id, show) => this.toggleRun(id, show),
       onToggleMany: (ids, show) => this.setShown(show ? [...this.state.shownRunIds, ...ids] : this.state.shownRunIds.filter((id) => !ids.includes(id))),
       // One run: the message the host has always taken; several: one message, one confirmation.
-      onDelete: (ids) => this.io.post(ids.length === 1 ? { type: 'deleteRun', runId: ids[0] } : { type: 'deleteRuns', runIds: ids }),
-      onRefresh: () => this.io.post({ type: 'refreshRuns' }),
+      onDelete: (ids) => this.ask(ids.length === 1 ? { type: 'deleteRun', runId: ids[0] } : { type: 'deleteRuns', runIds: ids }, 'Delete failed'),
+      onRefresh: () => this.ask({ type: 'refreshRuns' }, 'Refreshing the run list failed'),
     }));
     this.summary = new SummaryTable(() => ({
       runs: this.runViews(),
@@ -98,7 +102,12 @@ export class Dashboard {
     return this.runViewsCache;
   }
 
-  handle(msg: HostToWebview): void {
+  /** Sends a request whose result needs no handling here; shows its error if it fails. */
+  ask(msg: OmitEach<WebviewRequest, 'requestId'>, failure: string): void {
+    this.io.request(msg).catch((e: unknown) => this.io.notice('error', `${failure}: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  handle(msg: Exclude<HostToWebview, { type: 'reply' }>): void {
     switch (msg.type) {
       case 'runList': {
         this.runInfos.clear();
@@ -138,9 +147,6 @@ export class Dashboard {
         this.scheduler.markDirty(this.charts.filter((c) => c.name === 'histograms'));
         break;
       }
-      case 'runDataError':
-        this.io.notice('warn', `Run ${msg.runId}: ${msg.error}`);
-        break;
       case 'sweep':
         this.update({ sweep: msg.sweep });
         break;
@@ -179,7 +185,12 @@ export class Dashboard {
     const want = this.state.shownRunIds.filter((id) => !this.requested.has(id));
     if (!want.length) return;
     for (const id of want) this.requested.add(id);
-    this.io.post({ type: 'requestRunData', runIds: want });
+    this.io.request({ type: 'requestRunData', runIds: want }).then(
+      ({ failed }) => {
+        for (const f of failed) this.io.notice('warn', `Run ${f.runId}: ${f.error}`);
+      },
+      (e: unknown) => this.io.notice('error', `Reading the runs' data failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   update(patch: Partial<WebviewState>): void {
