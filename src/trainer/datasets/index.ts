@@ -7,7 +7,7 @@
 //   csv                 a workspace file (see csv.ts)    features (and regression targets) standardised
 //   reverse, sort,      token sequences (sequences.ts)   per-token classification, not scaled
 //   copy-shift
-import type { DatasetName, DatasetSpec } from '../../spec/runSpec';
+import type { DatasetName, DatasetSpec } from '../../runSpec/runSpec';
 import { Random } from '../random';
 import { loadCsv } from './csv';
 import { digitsInfo, loadDigits } from './digits';

@@ -8,8 +8,8 @@
 //
 // Split.x holds the L token ids per example as floats (the engine uploads x as float32; the embedding
 // casts them back to int32), Split.y the L target ids. Deterministic for (spec, seed); no scaling.
-import type { DatasetSpec, SequenceDatasetName } from '../../spec/runSpec';
-import { SEQUENCE_DATASETS } from '../../spec/runSpec';
+import type { DatasetSpec, SequenceDatasetName } from '../../runSpec/runSpec';
+import { SEQUENCE_DATASETS } from '../../runSpec/runSpec';
 import { Random } from '../random';
 import { sampleCount, splitExamples } from './split';
 import { DatasetError, type Dataset, type DatasetInfo } from './types';

@@ -1,5 +1,5 @@
 // The shape every generated (synthetic) dataset module exports; index.ts does the split and scaling.
-import type { DatasetName } from '../../spec/runSpec';
+import type { DatasetName } from '../../runSpec/runSpec';
 import type { Random } from '../random';
 import type { Examples } from './split';
 import type { Task } from './types';
