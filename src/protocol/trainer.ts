@@ -18,6 +18,7 @@ import * as v from 'valibot';
 import { HistogramRecordSchema, MetricRecordSchema, TfThreadSettingsSchema, type RunRecord, type RunSummary } from '../runs/format';
 import type { ComparisonSpec } from '../runSpec/runSpec';
 import { comparisonProblems } from '../runSpec/validateComparison';
+import { isComparisonId, isRunId } from '../shared/runId';
 import { guard } from './check';
 
 export const BackendReportSchema = v.strictObject({
@@ -31,8 +32,9 @@ export const BackendReportSchema = v.strictObject({
 });
 export type BackendReport = v.InferOutput<typeof BackendReportSchema>;
 
-/** Comparison and run ids the host makes (src/runs/runId.ts): folder names, lower case. */
-const SafeIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'expected a comparison or run id'));
+/** Comparison and run ids the host makes: the one rule of src/shared/runId.ts. */
+const ComparisonIdSchema = v.pipe(v.string(), v.check(isComparisonId, 'expected a comparison id'));
+const RunIdSchema = v.pipe(v.string(), v.check(isRunId, 'expected a run id'));
 const LevelSchema = v.picklist(['info', 'warn', 'error']);
 
 // ---- host → trainer ----
@@ -43,9 +45,9 @@ const ComparisonSpecSchema = v.custom<ComparisonSpec>((c) => comparisonProblems(
 export const StartComparisonSchema = v.pipe(
   v.strictObject({
     type: v.literal('start'),
-    comparisonId: SafeIdSchema,
+    comparisonId: ComparisonIdSchema,
     /** One per run of `comparison`, in order; also the folder names under runsDir. */
-    runIds: v.array(SafeIdSchema),
+    runIds: v.array(RunIdSchema),
     comparison: ComparisonSpecSchema,
     /** Absolute path of the runs folder (<workspace>/.radam/runs). */
     runsDir: v.pipe(v.string(), v.minLength(1)),

@@ -9,19 +9,16 @@
 // the host answers each with one `reply` of that id, holding the result or the error (./requests.ts).
 // The webview shows the error of a failed request. Everything else is a one-way notification.
 import * as v from 'valibot';
+import { SHOWN_RUN_ID_PATTERN, isShownRunId } from '../shared/runId';
 import { guard, numOrNull } from './check';
 import { ReplySchema, RequestIdSchema } from './requests';
 import { BackendReportSchema } from './trainer';
 
 // ---- data shapes on the wire ----
 
-/** Run ids are folder names under .radam/runs (or TensorBoard run keys): no separators, no dot-dot, bounded length. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-export const RunIdSchema = v.pipe(
-  v.string(),
-  v.regex(RUN_ID_PATTERN, 'expected a run id'),
-  v.check((id) => !id.includes('..'), 'expected a run id without ".."'),
-);
+/** The dashboard's run-id rule is src/shared/runId.ts's: one rule for every side. */
+export const RUN_ID_PATTERN = SHOWN_RUN_ID_PATTERN;
+export const RunIdSchema = v.pipe(v.string(), v.check((id) => isShownRunId(id), 'expected a run id'));
 export const isRunId = guard(RunIdSchema);
 const MAX_IDS = 256;
 const RunIdListSchema = v.pipe(v.array(RunIdSchema), v.maxLength(MAX_IDS));
@@ -154,6 +151,12 @@ export type SweepResult = v.InferOutput<typeof SweepResultSchema>;
 
 // ---- host → webview ----
 
+/** Range requests have their own counter (from 0) and answer with one `rangeColumns` per run, not one reply. */
+const RangeRequestIdSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const StepSchema = v.pipe(v.number(), v.finite());
+/** Rows per run a range request may ask for (a 1,000-pixel chart needs far fewer). */
+export const MAX_RANGE_POINTS = 1_000_000;
+
 const hostMessages = {
   /** null while the probe is still running; `error` when the trainer could not start. */
   backend: v.strictObject({ type: v.literal('backend'), backend: v.nullable(BackendReportSchema), error: v.optional(v.string()) }),
@@ -173,7 +176,24 @@ const hostMessages = {
   sweep: v.strictObject({ type: v.literal('sweep'), sweep: v.nullable(SweepResultSchema) }),
   /** A short line for the status area (export saved, delete refused, ...). */
   notice: v.strictObject({ type: v.literal('notice'), level: LevelSchema, text: v.string() }),
+  /**
+   * The answer to one `requestRange`, one message per run: that run's metric rows with fromStep <= step <=
+   * toStep, read from disk at full resolution, or every `stride`-th row when the range holds more than
+   * the request's maxPoints. `error` when the run could not be read (columns then empty).
+   */
+  rangeColumns: v.strictObject({
+    type: v.literal('rangeColumns'),
+    requestId: RangeRequestIdSchema,
+    runId: RunIdSchema,
+    fromStep: StepSchema,
+    toStep: StepSchema,
+    /** 1: every recorded step of the range; k: one row in k. */
+    stride: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    columns: MetricColumnsSchema,
+    error: v.optional(v.string()),
+  }),
 };
+export type RangeColumnsMessage = v.InferOutput<typeof hostMessages.rangeColumns>;
 export const HostToWebviewSchema = v.variant('type', [...Object.values(hostMessages), ReplySchema]);
 export type HostToWebview = v.InferOutput<typeof HostToWebviewSchema>;
 export type BackendUpdate = v.InferOutput<typeof hostMessages.backend>;
@@ -227,7 +247,24 @@ const webviewNotifications = {
   shownRuns: v.strictObject({ type: v.literal('shownRuns'), runIds: RunIdListSchema }),
   /** Errors and warnings from the webview, for the RAdam Lab output channel. */
   log: v.strictObject({ type: v.literal('log'), level: LevelSchema, text: v.pipe(v.string(), v.maxLength(10_000)) }),
+  /**
+   * The dashboard zoomed to steps fromStep..toStep and does not hold these runs there at full resolution:
+   * send their metric rows in that range (one `rangeColumns` per run, same requestId), at most `maxPoints`
+   * rows per run. A newer request supersedes older ones (the webview drops stale answers).
+   */
+  requestRange: v.pipe(
+    v.strictObject({
+      type: v.literal('requestRange'),
+      requestId: RangeRequestIdSchema,
+      runIds: NonEmptyRunIdListSchema,
+      fromStep: StepSchema,
+      toStep: StepSchema,
+      maxPoints: v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_RANGE_POINTS)),
+    }),
+    v.check((r) => r.fromStep <= r.toStep, 'expected fromStep <= toStep'),
+  ),
 };
+export type RequestRangeMessage = v.InferOutput<typeof webviewNotifications.requestRange>;
 
 export const WebviewRequestSchema = v.variant('type', Object.values(webviewRequests));
 export type WebviewRequest = v.InferOutput<typeof WebviewRequestSchema>;
@@ -235,8 +272,8 @@ export type WebviewRequestResults = { [K in WebviewRequest['type']]: v.InferOutp
 export const WebviewToHostSchema = v.variant('type', [...Object.values(webviewNotifications), ...Object.values(webviewRequests)]);
 export type WebviewToHost = v.InferOutput<typeof WebviewToHostSchema>;
 export const isWebviewToHost = guard(WebviewToHostSchema);
-/** True for the messages that expect a reply. */
-export const isWebviewRequest = (msg: WebviewToHost): msg is WebviewRequest => 'requestId' in msg;
+/** True for the messages that expect one `reply` (requestRange is answered by `rangeColumns` instead). */
+export const isWebviewRequest = (msg: WebviewToHost): msg is WebviewRequest => Object.hasOwn(webviewRequests, msg.type);
 
 // ---- helpers ----
 
@@ -291,4 +328,12 @@ export interface WebviewState {
   /** null = automatic (the worst final smoothed loss among the shown runs). */
   lossTarget: number | null;
   sweep: SweepResult | null;
+  /** The step range every step-axis chart shows (drag to zoom); null = all steps. */
+  viewRange: ViewRange | null;
+}
+
+/** An inclusive range of optimizer steps, from <= to. */
+export interface ViewRange {
+  from: number;
+  to: number;
 }
