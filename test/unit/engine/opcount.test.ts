@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ComparisonSpec } from '../../../src/spec/runSpec';
+import type { ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { runComparison } from '../../../src/trainer/engine';
 import { countNativeOps, perStep, type OpCounts } from '../../../src/trainer/opCounter';
