@@ -1,6 +1,6 @@
 // Native ops per training step of a comparison, for the op-count tests (opcount*.test.ts): counted over two
 // runs that differ only by `steps` steps, so set-up and the final validation cancel out.
-import type { ComparisonSpec } from '../../../src/spec/runSpec';
+import type { ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { runComparison } from '../../../src/trainer/engine';
 import { countNativeOps, perStep, type OpCounts } from '../../../src/trainer/opCounter';
 
