@@ -1,4 +1,4 @@
-// The user's commands (category "RAdam"). Each is thin: settings → comparison spec (src/spec), a
+// The user's commands (category "RAdam"). Each is thin: settings → comparison spec (src/runSpec), a
 // trainer process (TrainingManager), the dashboard (src/panel). Commands return a plain result so
 // integration tests can check what happened without scraping notifications.
 import * as path from 'node:path';
