@@ -185,6 +185,27 @@ export interface RunDataErrorMessage {
   runId: string;
   error: string;
 }
+/**
+ * Reply to a `requestRange`: the run's steps [fromStep, toStep] from disk, at full resolution when they
+ * are at most the request's maxPoints rows, else as min/max buckets (src/panel/minMaxBuckets.ts).
+ */
+export interface RangeColumnsMessage {
+  type: 'rangeColumns';
+  requestId: number;
+  runId: string;
+  fromStep: number;
+  toStep: number;
+  columns: MetricColumns;
+  /** Rows on disk in the range (more than columns.steps.length when bucketed). */
+  totalRows: number;
+}
+/** Reply to a `requestRange` that could not be answered. */
+export interface RangeErrorMessage {
+  type: 'rangeError';
+  requestId: number;
+  runId: string;
+  error: string;
+}
 export interface SweepMessage {
   type: 'sweep';
   /** null clears the sweep chart. */
@@ -204,6 +225,8 @@ export type HostToWebview =
   | MetricColumnsMessage
   | HistogramsMessage
   | RunDataErrorMessage
+  | RangeColumnsMessage
+  | RangeErrorMessage
   | SweepMessage
   | NoticeMessage;
 
@@ -221,6 +244,21 @@ export interface RequestRunDataMessage {
   type: 'requestRunData';
   runIds: string[];
 }
+/**
+ * A run's steps [fromStep, toStep] at full resolution (zoom): answered by one `rangeColumns` or
+ * `rangeError` with the same requestId. A run's whole record arrives downsampled (requestRunData).
+ */
+export interface RequestRangeMessage {
+  type: 'requestRange';
+  requestId: number;
+  runId: string;
+  fromStep: number;
+  toStep: number;
+  /** Rows wanted at most (min/max buckets beyond); capped by the host at MAX_RANGE_POINTS. */
+  maxPoints: number;
+}
+/** The most rows one range reply carries. */
+export const MAX_RANGE_POINTS = 100_000;
 export interface RefreshRunsMessage {
   type: 'refreshRuns';
 }
@@ -257,6 +295,7 @@ export type WebviewToHost =
   | ReadyMessage
   | ShownRunsMessage
   | RequestRunDataMessage
+  | RequestRangeMessage
   | RefreshRunsMessage
   | DeleteRunMessage
   | DeleteRunsMessage
@@ -336,6 +375,13 @@ export const isWebviewToHost: Validator<WebviewToHost> = oneOf<WebviewToHost>({
   ready: message<ReadyMessage>('ready'),
   shownRuns: message<ShownRunsMessage>('shownRuns', { runIds: isRunIdList }),
   requestRunData: message<RequestRunDataMessage>('requestRunData', { runIds: isRunIdList }),
+  requestRange: message<RequestRangeMessage>('requestRange', {
+    requestId: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+    runId: isRunId,
+    fromStep: isNumber,
+    toStep: isNumber,
+    maxPoints: (v) => Number.isSafeInteger(v) && (v as number) >= 2,
+  }),
   refreshRuns: message<RefreshRunsMessage>('refreshRuns'),
   deleteRun: message<DeleteRunMessage>('deleteRun', { runId: isRunId }),
   deleteRuns: message<DeleteRunsMessage>('deleteRuns', { runIds: (v) => isRunIdList(v) && v.length > 0 }),
@@ -368,6 +414,15 @@ export const isHostToWebview: Validator<HostToWebview> = oneOf<HostToWebview>({
     reset: (v) => v === undefined || isBoolean(v),
   }),
   runDataError: message<RunDataErrorMessage>('runDataError', { runId: isRunId, error: isString }),
+  rangeColumns: message<RangeColumnsMessage>('rangeColumns', {
+    requestId: isNumber,
+    runId: isRunId,
+    fromStep: isNumber,
+    toStep: isNumber,
+    columns: isMetricColumns,
+    totalRows: isNumber,
+  }),
+  rangeError: message<RangeErrorMessage>('rangeError', { requestId: isNumber, runId: isRunId, error: isString }),
   sweep: message<SweepMessage>('sweep', { sweep: (s) => s === null || isSweep(s) }),
   notice: message<NoticeMessage>('notice', { level: isLevel, text: isString }),
 });

@@ -4,7 +4,10 @@
 //   <workspace>/.radam/runs/<run-id>/
 //     run.json          RunRecord: spec, status, start/end, backend, pid, comparison, summary, reason
 //     metrics.jsonl     one MetricRecord per optimizer step, appended as training goes
-//     histograms.jsonl  one HistogramRecord every `metrics.histogramEvery` steps
+//     histograms.jsonl  one HistogramRecord every `metrics.histogramEvery` steps (without `edges`
+//                       since the binary files came: readers derive them from lo, hi and bins)
+//     metrics.f64, histograms.f64   the same rows as fixed-width binary (columnar.ts), for opening long
+//                       runs fast; absent in older runs, removed when a write to them fails
 //
 // Lines are appended whole ("...}\n"): a write the disk refuses in part is cut back to the last whole
 // line (writer.ts); a process killed mid-write can still leave a truncated last line, which readers
@@ -154,6 +157,7 @@ export interface HistogramRecord {
   lo: number;
   hi: number;
   bins: number;
+  /** Always set in memory and by readers (reader.ts withEdges); not written to the JSON lines (docs/run-format.md). */
   edges: number[];
   counts: number[];
   zeros: number;
