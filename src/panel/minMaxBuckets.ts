@@ -46,29 +46,61 @@ const rectifiedWire = (v: number): number => (Number.isNaN(v) ? -1 : v > 0 ? 1 :
  * buckets (at most `maxPoints` rows). `loss` stays float64 (the webview smooths the recorded value).
  */
 export function downsampleRows(t: RowTable, from: number, to: number, maxPoints: number): MetricColumns {
-  const n = Math.max(0, Math.min(to, t.rows) - from);
-  const { data, columns: w } = t;
-  if (n <= maxPoints) {
-    const c = emptyColumns(n);
-    for (let i = 0; i < n; i++) {
-      const o = (from + i) * w;
-      c.steps[i] = data[o + COL.step];
-      for (const k of WIRE_KEYS) c[k][i] = data[o + COL[k]];
-      c.rectified[i] = rectifiedWire(data[o + COL.rectified]);
-    }
-    return c;
+  const end = Math.min(to, t.rows);
+  const b = new MinMaxBucketer(Math.max(0, end - from), maxPoints, t.columns);
+  if (end > from) b.add(t.data.subarray(from * t.columns, end * t.columns), end - from);
+  return b.finish();
+}
+
+/**
+ * downsampleRows fed in chunks: rows arrive in order (`add`), so a file is read a few megabytes at a
+ * time instead of whole. `n`, the number of rows to come, fixes the buckets in advance.
+ */
+export class MinMaxBucketer {
+  private readonly out: MetricColumns;
+  private readonly buckets: number;
+  private readonly whole: boolean;
+  private readonly lo: Float64Array;
+  private readonly hi: Float64Array;
+  /** Rows seen so far; the bucket being filled and the row where it ends. */
+  private seen = 0;
+  private bucket = 0;
+  private bucketEnd = 0;
+  private firstStep = NaN;
+  private lastStep = NaN;
+
+  constructor(
+    private readonly n: number,
+    maxPoints: number,
+    private readonly columns: number,
+  ) {
+    this.whole = n <= maxPoints;
+    this.buckets = this.whole ? 0 : Math.max(1, Math.floor(maxPoints / 2));
+    this.out = emptyColumns(this.whole ? n : this.buckets * 2);
+    this.lo = new Float64Array(columns).fill(NaN);
+    this.hi = new Float64Array(columns).fill(NaN);
+    this.bucketEnd = this.whole ? 0 : this.boundary(1);
   }
-  const buckets = Math.max(1, Math.floor(maxPoints / 2));
-  const c = emptyColumns(buckets * 2);
-  const lo = new Float64Array(w);
-  const hi = new Float64Array(w);
-  for (let b = 0; b < buckets; b++) {
-    const a = from + Math.floor((b * n) / buckets);
-    const z = from + Math.floor(((b + 1) * n) / buckets); // exclusive; z > a because n > buckets
-    lo.fill(NaN);
-    hi.fill(NaN);
-    for (let i = a; i < z; i++) {
-      const o = i * w;
+
+  /** The first `rows` rows of `data` (row-major, `columns` wide), the next ones of the n. */
+  add(data: Float64Array, rows: number): void {
+    const w = this.columns;
+    const c = this.out;
+    for (let r = 0; r < rows && this.seen < this.n; r++, this.seen++) {
+      const o = r * w;
+      if (this.whole) {
+        const i = this.seen;
+        c.steps[i] = data[o + COL.step];
+        for (const k of WIRE_KEYS) c[k][i] = data[o + COL[k]];
+        c.rectified[i] = rectifiedWire(data[o + COL.rectified]);
+        continue;
+      }
+      if (this.seen >= this.bucketEnd) this.flush();
+      const step = data[o + COL.step];
+      if (Number.isNaN(this.firstStep)) this.firstStep = step;
+      this.lastStep = step;
+      const lo = this.lo;
+      const hi = this.hi;
       for (let k = 1; k < w; k++) {
         const v = data[o + k];
         if (Number.isNaN(v)) continue; // a missing value (no evaluation at this step) is not a minimum
@@ -76,18 +108,36 @@ export function downsampleRows(t: RowTable, from: number, to: number, maxPoints:
         if (!(v <= hi[k])) hi[k] = v;
       }
     }
-    const r0 = 2 * b;
-    const r1 = r0 + 1;
-    c.steps[r0] = data[a * w + COL.step];
-    c.steps[r1] = data[(z - 1) * w + COL.step];
-    for (const k of WIRE_KEYS) {
-      c[k][r0] = lo[COL[k]];
-      c[k][r1] = hi[COL[k]];
-    }
-    c.rectified[r0] = rectifiedWire(lo[COL.rectified]);
-    c.rectified[r1] = rectifiedWire(hi[COL.rectified]);
   }
-  return c;
+
+  finish(): MetricColumns {
+    if (!this.whole && this.bucket < this.buckets && this.seen > 0) this.flush();
+    return this.out;
+  }
+
+  /** First row of bucket b (buckets split the n rows as evenly as whole rows allow). */
+  private boundary(b: number): number {
+    return Math.floor((b * this.n) / this.buckets);
+  }
+
+  private flush(): void {
+    const c = this.out;
+    const r0 = 2 * this.bucket;
+    const r1 = r0 + 1;
+    c.steps[r0] = this.firstStep;
+    c.steps[r1] = this.lastStep;
+    for (const k of WIRE_KEYS) {
+      c[k][r0] = this.lo[COL[k]];
+      c[k][r1] = this.hi[COL[k]];
+    }
+    c.rectified[r0] = rectifiedWire(this.lo[COL.rectified]);
+    c.rectified[r1] = rectifiedWire(this.hi[COL.rectified]);
+    this.bucket++;
+    this.bucketEnd = this.boundary(this.bucket + 1);
+    this.lo.fill(NaN);
+    this.hi.fill(NaN);
+    this.firstStep = NaN;
+  }
 }
 
 /** Indices of at most `max` of `count` items, evenly spread, always with the last (the newest slice). */

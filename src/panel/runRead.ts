@@ -15,16 +15,16 @@ import {
   METRICS_FILE,
   METRIC_BIN_COLUMNS,
   decodeHistogramRow,
+  forEachMetricsChunk,
   readHistogramsTable,
   lastMetricsStep,
   readMetricsStepRange,
-  readMetricsTable,
   withEdges,
   type HistogramRecord,
   type MetricRecord,
 } from '../runs';
 import type { HistogramSlice, MetricColumns } from '../protocol/webview';
-import { downsampleRows, evenPick, pickHistograms, type RowTable } from './minMaxBuckets';
+import { MinMaxBucketer, downsampleRows, evenPick, pickHistograms, type RowTable } from './minMaxBuckets';
 import { toHistogramSlices } from './runAdapter';
 
 export interface OverviewRequest {
@@ -74,20 +74,32 @@ function binaryTrusted(dir: string, minLastStep: number | undefined): boolean {
 }
 
 export function readOverview(req: OverviewRequest): Overview {
-  const bin = binaryTrusted(req.dir, req.minLastStep) ? readMetricsTable(path.join(req.dir, METRICS_BIN_FILE)) : undefined;
-  let table: RowTable;
-  let skipped = 0;
-  let source: Overview['source'] = 'binary';
-  if (bin) table = bin;
-  else {
-    const j = jsonlMetricsTable(path.join(req.dir, METRICS_FILE));
-    table = j.table;
-    skipped += j.skipped + (j.truncated && !req.live ? 1 : 0);
-    source = 'jsonl';
+  // The binary file is streamed a few megabytes at a time: the worker's memory does not grow with the run.
+  let bucketer: MinMaxBucketer | undefined;
+  let rows = 0;
+  const binary =
+    binaryTrusted(req.dir, req.minLastStep) &&
+    forEachMetricsChunk(
+      path.join(req.dir, METRICS_BIN_FILE),
+      (n, columns) => {
+        rows = n;
+        bucketer = new MinMaxBucketer(n, req.maxPoints, columns);
+      },
+      (data, n) => bucketer?.add(data, n),
+    );
+  if (binary && bucketer) {
+    const h = readHistogramOverview(req.dir, req.maxHistograms, true, !!req.live);
+    return { columns: bucketer.finish(), histograms: h.slices, totalRows: rows, source: 'binary', skipped: h.skipped };
   }
-  const columns = downsampleRows(table, 0, table.rows, req.maxPoints);
-  const h = readHistogramOverview(req.dir, req.maxHistograms, source === 'binary', !!req.live);
-  return { columns, histograms: h.slices, totalRows: table.rows, source, skipped: skipped + h.skipped };
+  const j = jsonlMetricsTable(path.join(req.dir, METRICS_FILE));
+  const h = readHistogramOverview(req.dir, req.maxHistograms, false, !!req.live);
+  return {
+    columns: downsampleRows(j.table, 0, j.table.rows, req.maxPoints),
+    histograms: h.slices,
+    totalRows: j.table.rows,
+    source: 'jsonl',
+    skipped: j.skipped + (j.truncated && !req.live ? 1 : 0) + h.skipped,
+  };
 }
 
 function readHistogramOverview(dir: string, max: number, tryBinary: boolean, live: boolean): { slices: HistogramSlice[]; skipped: number } {

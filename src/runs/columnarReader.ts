@@ -79,6 +79,40 @@ export function readMetricsTable(file: string): MetricsTable | undefined {
   }
 }
 
+/** Rows per chunk of forEachMetricsChunk: 32,768 rows of 12 float64 = 3 MB. */
+const CHUNK_ROWS = 32_768;
+
+/**
+ * Streams the whole rows of a metrics.f64 file in chunks (one 3 MB buffer, reused): `start` learns the
+ * number of rows first, then `chunk` gets them in order. False when the file is absent or not valid.
+ */
+export function forEachMetricsChunk(file: string, start: (rows: number, columns: number) => void, chunk: (data: Float64Array, rows: number) => void): boolean {
+  const fd = openIfPresent(file);
+  if (fd === undefined) return false;
+  try {
+    const layout = metricsLayout(fd);
+    if (!layout) return false;
+    const rowBytes = layout.columns * 8;
+    const rows = Math.floor(Math.max(0, fs.fstatSync(fd).size - layout.headerBytes) / rowBytes);
+    start(rows, layout.columns);
+    const buf = new Float64Array(CHUNK_ROWS * layout.columns);
+    const bytes = new Uint8Array(buf.buffer);
+    for (let r = 0; r < rows; r += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, rows - r);
+      let off = 0;
+      while (off < n * rowBytes) {
+        const got = fs.readSync(fd, bytes, off, n * rowBytes - off, layout.headerBytes + r * rowBytes + off);
+        if (got <= 0) throw new Error(`metrics.f64 ended after ${r} rows`);
+        off += got;
+      }
+      chunk(buf, n);
+    }
+    return true;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * The rows whose step is in [fromStep, toStep] (steps increase down the file), found by binary search
  * with single-row reads: memory and time follow the range, not the run.

@@ -42,4 +42,4 @@ export { printable } from './printable';
 /** Default folder of runs inside a workspace folder (or the CLI's current directory). */
 export const RUNS_SUBDIR = '.radam/runs';
 export * from './columnar';
-export { readMetricsTable, readMetricsStepRange, readHistogramsTable, lastMetricsStep, trimTornRows, type MetricsTable, type HistogramsTable } from './columnarReader';
+export { forEachMetricsChunk, readMetricsTable, readMetricsStepRange, readHistogramsTable, lastMetricsStep, trimTornRows, type MetricsTable, type HistogramsTable } from './columnarReader';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { METRIC_BIN_COLUMNS, COL, RunWriter, newComparisonId, parseRunId, runIdFor, type MetricRecord, type RunRecord } from '../../../src/runs';
-import { downsampleRows, evenPick, type RowTable } from '../../../src/panel/minMaxBuckets';
+import { MinMaxBucketer, downsampleRows, evenPick, type RowTable } from '../../../src/panel/minMaxBuckets';
 import { RunLoader } from '../../../src/panel/runLoader';
 import { readOverview } from '../../../src/panel/runRead';
 import { LiveBuffer } from '../../../src/panel/liveBuffer';
@@ -52,6 +52,19 @@ describe('panel: min/max buckets', () => {
     assert.ok(c.valLoss.every((v) => !Number.isNaN(v)));
     // rectified: the first bucket holds both states.
     assert.deepEqual([c.rectified[0], c.rectified[1]], [0, 1]);
+  });
+
+  it('gives the same buckets fed in chunks of any size as fed whole', () => {
+    const t = table(100_003, (i) => Math.sin(i / 77) + (i % 1013 === 0 ? 9 : 0));
+    const whole = downsampleRows(t, 0, t.rows, 1000);
+    for (const chunk of [1, 4096, 33_333]) {
+      const b = new MinMaxBucketer(t.rows, 1000, t.columns);
+      for (let r = 0; r < t.rows; r += chunk) {
+        const n = Math.min(chunk, t.rows - r);
+        b.add(t.data.slice(r * t.columns, (r + n) * t.columns), n);
+      }
+      assert.deepEqual(b.finish(), whole, `chunks of ${chunk}`);
+    }
   });
 
   it('picks histograms evenly, always with the newest', () => {
