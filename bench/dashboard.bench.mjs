@@ -405,10 +405,11 @@ async function diskOpenBench(browser) {
     ids.map(async (id, i) => {
       const o = await loader.overview({ dir: join(runsDir, id), maxPoints: OVERVIEW_POINTS, maxHistograms: OVERVIEW_HISTOGRAMS, minLastStep: DISK_STEPS });
       hostMs[i] = performance.timeOrigin + performance.now() - t0;
-      // One base64 string per column and one JSON string of slices: Playwright serializes a plain
-      // array value by value, which took seconds of this process's event loop (a cost of the bench).
+      // Forwarded as RunData.send posts them: the columns, then the histograms in chunks of 500 slices,
+      // one postMessage each. Columns go as base64 strings and slices as a JSON string (Playwright
+      // serializes a plain array value by value, a cost of the bench and not of the host).
       const cols = Object.fromEntries(Object.entries(o.columns).map(([k, a]) => [k, [a.constructor.name, Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')]]));
-      await page.evaluate(({ id, cols, slices }) => {
+      await page.evaluate(({ id, cols }) => {
         const columns = Object.fromEntries(
           Object.entries(cols).map(([k, [type, b64]]) => {
             const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -416,8 +417,11 @@ async function diskOpenBench(browser) {
           }),
         );
         window.postMessage({ type: 'metricColumns', runId: id, columns, reset: true }, '*');
-        window.postMessage({ type: 'histograms', runId: id, rows: JSON.parse(slices), reset: true }, '*');
-      }, { id, cols, slices: JSON.stringify(o.histograms) });
+      }, { id, cols });
+      for (let k = 0; k === 0 || k < o.histograms.length; k += 500) {
+        const slices = JSON.stringify(o.histograms.slice(k, k + 500));
+        await page.evaluate(({ id, slices, reset }) => window.postMessage({ type: 'histograms', runId: id, rows: JSON.parse(slices), reset }, '*'), { id, slices, reset: k === 0 });
+      }
       return o.source;
     }),
   ).then((sources) => (diskOpenBench.sources = sources));
