@@ -305,9 +305,6 @@ export class DashboardPanel {
       case 'requestRunData':
         for (const id of msg.runIds) await this.data.send(id);
         break;
-      case 'requestRange':
-        await this.data.answerRange(msg);
-        break;
       case 'refreshRuns':
         await this.refreshRuns();
         break;
@@ -327,6 +324,9 @@ export class DashboardPanel {
       }
       case 'log':
         this.deps.log(`[dashboard webview] ${msg.level}: ${msg.text}`);
+        break;
+      case 'requestRange':
+        await this.data.answerRange(msg);
         break;
     }
   }

@@ -5,7 +5,6 @@
 import type { HistogramRecord, MetricRecord } from '../runs';
 import { printable } from '../runs';
 import {
-  MAX_RANGE_POINTS,
   toMetricColumns,
   type HistogramSlice,
   type HostToWebview,
@@ -14,6 +13,7 @@ import {
 } from '../protocol/webview';
 import { OVERVIEW_HISTOGRAMS, OVERVIEW_POINTS } from './minMaxBuckets';
 import { LiveBuffer } from './liveBuffer';
+import { pickRangeOfColumns } from './rangeRead';
 import type { RunLoader } from './runLoader';
 import { toHistogramSlices, toMetricRows } from './runAdapter';
 import type { ExternalRuns, ExternalUpdate } from './externalRuns';
@@ -97,7 +97,8 @@ export class RunData {
         const n = o.skipped;
         await this.deps.post({ type: 'notice', level: 'warn', text: `${label}: ${n} line${n > 1 ? 's' : ''} of its files could not be read and ${n > 1 ? 'were' : 'was'} skipped.` });
       }
-      await this.deps.post({ type: 'metricColumns', runId: id, columns: o.columns, reset: true });
+      // partial: the webview then reads a zoomed range from disk (requestRange) instead of these buckets.
+      await this.deps.post({ type: 'metricColumns', runId: id, columns: o.columns, reset: true, partial: o.columns.steps.length < o.totalRows });
       await this.postHistograms(id, o.histograms, true);
     } finally {
       held = this.live.end(id, token);
@@ -107,22 +108,34 @@ export class RunData {
     if (held?.histograms.length) await this.deps.post({ type: 'histograms', runId: id, rows: held.histograms });
   }
 
-  /** Answers a webview's range request (zoom) with one rangeColumns or rangeError. */
+  /**
+   * Answers a webview's `requestRange` (zoom): one `rangeColumns` per run, same requestId. Disk runs are
+   * read by the worker (only the range of metrics.f64); more rows than maxPoints come as min/max buckets,
+   * reported as the stride rows-on-disk / rows-sent. TensorBoard runs are picked from memory.
+   */
   async answerRange(msg: RequestRangeMessage): Promise<void> {
-    const { requestId, runId } = msg;
-    const info = this.deps.info(runId);
-    const dir = this.deps.runDir(runId, 'read', true);
-    if (!dir) {
-      await this.deps.post({ type: 'rangeError', requestId, runId, error: this.deps.external?.has(runId) ? 'TensorBoard runs have no range reads' : 'no such run on disk' });
-      return;
-    }
-    try {
-      const fromStep = Math.min(msg.fromStep, msg.toStep);
-      const toStep = Math.max(msg.fromStep, msg.toStep);
-      const r = await this.deps.loader.range({ dir, fromStep, toStep, maxPoints: Math.min(msg.maxPoints, MAX_RANGE_POINTS), minLastStep: info && !info.live ? info.lastStep : undefined });
-      await this.deps.post({ type: 'rangeColumns', requestId, runId, fromStep, toStep, columns: r.columns, totalRows: r.totalRows });
-    } catch (e) {
-      await this.deps.post({ type: 'rangeError', requestId, runId, error: e instanceof Error ? e.message : String(e) });
+    const { requestId, fromStep, toStep, maxPoints } = msg;
+    for (const runId of msg.runIds) {
+      const reply = { type: 'rangeColumns' as const, requestId, runId, fromStep, toStep };
+      try {
+        const whole = this.deps.external?.has(runId) ? this.deps.external.whole(runId) : undefined;
+        if (whole) {
+          const r = pickRangeOfColumns(whole.columns, fromStep, toStep, maxPoints);
+          await this.deps.post({ ...reply, stride: r.stride, columns: r.columns });
+          continue;
+        }
+        const info = this.deps.info(runId);
+        const dir = this.deps.runDir(runId, 'read', true);
+        if (!dir) {
+          await this.deps.post({ ...reply, stride: 1, columns: toMetricColumns([]), error: 'no such run' });
+          continue;
+        }
+        const r = await this.deps.loader.range({ dir, fromStep, toStep, maxPoints, minLastStep: info && !info.live ? info.lastStep : undefined });
+        const sent = r.columns.steps.length;
+        await this.deps.post({ ...reply, stride: sent && r.totalRows > sent ? Math.ceil(r.totalRows / sent) : 1, columns: r.columns });
+      } catch (e) {
+        await this.deps.post({ ...reply, stride: 1, columns: toMetricColumns([]), error: e instanceof Error ? e.message : String(e) });
+      }
     }
   }
 

@@ -14,7 +14,7 @@ import { HISTOGRAMS_BIN_FILE, METRICS_BIN_FILE } from './columnar';
 import { lastMetricsStep, trimTornRows } from './columnarReader';
 import { isPidAlive, processLiveness, type Liveness } from './liveness';
 import { readJsonl, readRunRecordChecked, runFolderNames } from './reader';
-import { isRunId } from './runId';
+import { isRunId } from '../shared/runId';
 import { summarize } from './summary';
 import { writeJsonAtomic } from './writer';
 
