@@ -8,7 +8,7 @@ import {
   toMetricColumns,
   type HistogramSlice,
   type HostToWebview,
-  type RequestRangeMessage,
+  type RangeColumns,
   type RunInfo,
 } from '../protocol/webview';
 import { OVERVIEW_HISTOGRAMS, OVERVIEW_POINTS } from './minMaxBuckets';
@@ -70,15 +70,19 @@ export class RunData {
     void this.postHistograms(u.runId, u.histograms, u.histogramsReset);
   }
 
-  /** A run's record, downsampled (OVERVIEW_POINTS rows, OVERVIEW_HISTOGRAMS histograms), then what streamed meanwhile. */
+  /**
+   * A run's record, downsampled (OVERVIEW_POINTS rows, OVERVIEW_HISTOGRAMS histograms), then what streamed
+   * meanwhile. Throws when the run cannot be read (the request's reply names it).
+   */
   async send(id: string, attempt = 0): Promise<void> {
     if (this.deps.external?.has(id)) return this.sendExternal(id);
     const info = this.deps.info(id);
     const dir = this.deps.runDir(id, 'read', info?.live);
     if (!dir) {
-      if (info?.live && attempt < RETRIES) setTimeout(() => void this.send(id, attempt + 1).catch(() => {}), RETRY_MS);
-      else await this.deps.post({ type: 'runDataError', runId: id, error: 'no such run on disk' });
-      return;
+      // A run announced live may not be on disk for a moment: try again shortly.
+      if (!info?.live || attempt >= RETRIES) throw new Error('no such run on disk');
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      return this.send(id, attempt + 1);
     }
     const token = this.live.begin(id);
     let held;
@@ -109,42 +113,40 @@ export class RunData {
   }
 
   /**
-   * Answers a webview's `requestRange` (zoom): one `rangeColumns` per run, same requestId. Disk runs are
+   * The reply to a webview's `requestRange` (zoom): one entry per run, in the order asked. Disk runs are
    * read by the worker (only the range of metrics.f64); more rows than maxPoints come as min/max buckets,
    * reported as the stride rows-on-disk / rows-sent. TensorBoard runs are picked from memory.
    */
-  async answerRange(msg: RequestRangeMessage): Promise<void> {
-    const { requestId, fromStep, toStep, maxPoints } = msg;
-    for (const runId of msg.runIds) {
-      const reply = { type: 'rangeColumns' as const, requestId, runId, fromStep, toStep };
+  async range(runIds: readonly string[], fromStep: number, toStep: number, maxPoints: number): Promise<RangeColumns[]> {
+    const out: RangeColumns[] = [];
+    for (const runId of runIds) {
+      const entry = { runId, fromStep, toStep };
       try {
         const whole = this.deps.external?.has(runId) ? this.deps.external.whole(runId) : undefined;
         if (whole) {
           const r = pickRangeOfColumns(whole.columns, fromStep, toStep, maxPoints);
-          await this.deps.post({ ...reply, stride: r.stride, columns: r.columns });
+          out.push({ ...entry, stride: r.stride, columns: r.columns });
           continue;
         }
         const info = this.deps.info(runId);
         const dir = this.deps.runDir(runId, 'read', true);
         if (!dir) {
-          await this.deps.post({ ...reply, stride: 1, columns: toMetricColumns([]), error: 'no such run' });
+          out.push({ ...entry, stride: 1, columns: toMetricColumns([]), error: 'no such run' });
           continue;
         }
         const r = await this.deps.loader.range({ dir, fromStep, toStep, maxPoints, minLastStep: info && !info.live ? info.lastStep : undefined });
         const sent = r.columns.steps.length;
-        await this.deps.post({ ...reply, stride: sent && r.totalRows > sent ? Math.ceil(r.totalRows / sent) : 1, columns: r.columns });
+        out.push({ ...entry, stride: sent && r.totalRows > sent ? Math.ceil(r.totalRows / sent) : 1, columns: r.columns });
       } catch (e) {
-        await this.deps.post({ ...reply, stride: 1, columns: toMetricColumns([]), error: e instanceof Error ? e.message : String(e) });
+        out.push({ ...entry, stride: 1, columns: toMetricColumns([]), error: e instanceof Error ? e.message : String(e) });
       }
     }
+    return out;
   }
 
   private async sendExternal(id: string): Promise<void> {
     const whole = this.deps.external?.whole(id);
-    if (!whole) {
-      await this.deps.post({ type: 'runDataError', runId: id, error: 'no such TensorBoard run' });
-      return;
-    }
+    if (!whole) throw new Error('no such TensorBoard run');
     // Posted without awaiting in between, so no live update can land between the chunks.
     void this.deps.post({ type: 'metricColumns', runId: id, columns: whole.columns, reset: true });
     void this.postHistograms(id, whole.histograms, true);
