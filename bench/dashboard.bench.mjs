@@ -18,16 +18,30 @@
 //      keystroke (input event) -> list filtered and laid out, and -> the next frame (painted), p50/p95/max.
 //      `--runlist-only` runs this phase alone.
 //
+//   0. opening long runs from disk: 3 runs x 1,000,000 steps + 10,000 histogram slices each, written to
+//      a temporary folder by the real RunWriter (JSON lines and binary side files), opened the way the
+//      dashboard opens them: this Node process plays the extension host (RunLoader and its worker
+//      thread, dist/runLoadWorker.js, read and downsample) and forwards each run's messages to the
+//      real webview bundle in Chromium. Printed: time to first chart (request -> the first frame that
+//      draws a run) and to all runs drawn, the host's longest event-loop block during the open
+//      (perf_hooks monitorEventLoopDelay and a 1 ms interval probe), peak host RSS and heap, and the
+//      webview's JS heap. VS Code's own webview IPC is not in this process (it adds a copy of the
+//      ~0.2 MB per run that is sent). `--disk-only` runs this phase alone; `--no-disk` skips it;
+//      `--disk-steps N --disk-runs N --disk-slices N`; `--disk-jsonl` opens the same runs without their
+//      binary files (runs written before them); `--keep-runs DIR` keeps (and reuses) the written runs.
+//
 //   node bench/dashboard.bench.mjs [--steps 100000] [--runs 3] [--slices 1000] [--bundle PATH]
 //        [--theme dark|light] [--screenshot DIR] [--json FILE] [--gpu]
 //        diagnostics: [--profile FILE.cpuprofile] [--profile-load FILE] [--no-hist] [--unshown]
 // Needs: `node scripts/build.mjs` first, playwright-core (devDependency), Debian's chromium.
 // One file of ~420 lines because phases 1 and 2 share the test page, its feeding and their figures;
 // phase 3 is dashboardRunList.mjs.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { findChromium } from '../test/harness/workbenchPage.mjs';
 import { printRunList, runListBench as runListPhase } from './dashboardRunList.mjs';
 import { f1, q } from './figures.mjs';
@@ -193,20 +207,18 @@ if (args.includes('--runlist-only')) {
   process.exit(0);
 }
 try {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1250 }, colorScheme: THEME === 'light' ? 'light' : 'dark' });
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') console.error('[page console]', m.text());
-  });
-  await page.setContent(HTML);
-  // The stubbed VS Code API: posted messages are recorded, state is kept in the page.
-  await page.addScriptTag({
-    content: `window.__posted = []; window.__state = null;
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => (window.__state = s) });`,
-  });
-  await page.addStyleTag({ path: CSS });
-  await page.addScriptTag({ path: BUNDLE });
-  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready') && window.__radamDashboard);
+  if (!args.includes('--no-disk')) {
+    results.disk = await diskOpenBench(browser);
+    results.disk.loadAvg = loadavg()[0];
+    printDisk(results.disk);
+    if (args.includes('--disk-only')) {
+      results.loadAfter = loadavg()[0];
+      console.log(JSON.stringify({ bench: 'dashboard', ...results }));
+      await browser.close();
+      process.exit(0);
+    }
+  }
+  const page = await dashboardPage(browser, { width: 1500, height: 1250 });
   await page.evaluate(`window.__lib = (${pageLib.toString()})()`);
 
   // ---------- 1. time to render whole runs ----------

@@ -2,6 +2,7 @@
 //   dist/extension.js   extension host (Node, CommonJS, `vscode` external)
 //   dist/trainer.js     trainer child process: the only place tfjs-node is loaded
 //   dist/cli.js         the radam-lab command line (same engine as the trainer)
+//   dist/runLoadWorker.js  the worker thread that reads and downsamples runs for the dashboard
 //   dist/lib/optim.js   the optimizer library on its own (CommonJS)
 //   dist/lib/engine.js  the training engine as a library (benches), dist/lib/threads.js the thread rule
 //   dist/webview/*.js   dashboard front end (browser, IIFE)
@@ -55,6 +56,8 @@ const builds = [
       'lib/optim': 'src/optim/index.ts',
       'lib/engine': 'src/trainer/engineLib.ts',
       'lib/threads': 'src/host/threads.ts',
+      // The run-loading worker thread (src/panel/runLoader.ts starts it from beside dist/extension.js).
+      runLoadWorker: 'src/panel/runLoadWorker.ts',
     },
     outdir: 'dist',
   },

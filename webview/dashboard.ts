@@ -163,6 +163,9 @@ export class Dashboard {
         if (!this.state.shownRunIds.includes(msg.runId)) return;
         if (!this.store.get(msg.runId)) this.runViewsCache = null;
         this.store.ingestColumns(msg.runId, msg.columns, msg.reset);
+        // A long run's record comes as min/max buckets: zoomed ranges are then read from disk.
+        const run = this.store.get(msg.runId);
+        if (run && msg.reset) run.partial = !!msg.partial;
         this.scheduler.markDirty(this.charts.filter((c) => c.name !== 'histograms' && c.name !== 'sweep'));
         this.scheduler.markDirty([this.summary]);
         break;

@@ -22,29 +22,25 @@
 //   panel.externalRunsChanged(): void                     runs of deps.external (TensorBoard logs) changed
 //   panel.pushExternal(update): void                      live data of an external run (rows or whole, histograms)
 // All of these are cheap no-ops for data when the panel is hidden: the webview reads everything
-// back from disk when it is shown again.
+// back from disk when it is shown again. What is sent for a run (its record from disk, downsampled off
+// the host thread; live batches; zoom ranges) is runData.ts's job; this class is the VS Code panel,
+// the run list and the webview's requests.
 //
 // ── Safety ─────────────────────────────────────────────────────────────────────────────────────
 // Every webview message is validated (src/protocol/webview.ts); unknown ones are logged and ignored.
 // A run id from the webview must be a run id (src/runs/runId.ts) AND one of the runs listed on disk
 // before anything is read, exported or deleted, so no message can reach another path.
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  HISTOGRAMS_FILE,
-  METRICS_FILE,
   RUNS_SUBDIR,
   deleteRun,
   isRunId as isDiskRunId,
   listRunEntries,
   listRuns,
-  parseJsonl,
-  printable,
   runFolderNames,
   readRunRecord,
   type HistogramRecord,
-  type JsonlContent,
   type MetricRecord,
   type RunRecord,
 } from '../runs';
@@ -53,13 +49,8 @@ import { answer } from '../protocol/requests';
 import {
   isWebviewRequest,
   isWebviewToHost,
-  toMetricColumns,
   type ExportFormat,
-  type HistogramSlice,
   type HostToWebview,
-  type MetricColumns,
-  type MetricRow,
-  type RangeColumns,
   type RunInfo,
   type SweepResult,
   type WebviewRequest,
@@ -68,12 +59,15 @@ import {
 } from '../protocol/webview';
 import type { BackendReport } from '../protocol/trainer';
 import { dashboardHtml } from './html';
-import { applyStatus, toHistogramSlices, toMetricRows, toRunInfo, unreadableRunInfo, type RunStatusUpdate } from './runAdapter';
+import { applyStatus, toRunInfo, unreadableRunInfo, type RunStatusUpdate } from './runAdapter';
 import { exportPng, exportRuns } from './exports';
-import { pickRangeOfColumns, readRangeRows } from './rangeRead';
+import type { ExternalRuns, ExternalUpdate } from './externalRuns';
+import { RunData } from './runData';
+import { RunLoader } from './runLoader';
 
 export const DASHBOARD_VIEW_TYPE = 'radamLab.dashboard';
 export type { RunStatusUpdate } from './runAdapter';
+export type { ExternalRuns, ExternalUpdate } from './externalRuns';
 
 export interface DashboardDeps {
   extensionUri: vscode.Uri;
@@ -86,25 +80,6 @@ export interface DashboardDeps {
   external?: ExternalRuns;
 }
 
-/** Runs from elsewhere than .radam/runs, listed beside ours; read-only (no delete, no export). */
-export interface ExternalRuns {
-  list(): RunInfo[];
-  has(id: string): boolean;
-  /** The run's whole record; live updates continue from it (pushExternal). */
-  whole(id: string): { columns: MetricColumns; histograms: HistogramSlice[] } | undefined;
-}
-
-/** Live data of an external run: rows to append, or (reset) its whole record. */
-export interface ExternalUpdate {
-  runId: string;
-  columns: MetricColumns;
-  reset: boolean;
-  histograms: HistogramSlice[];
-  histogramsReset: boolean;
-}
-
-/** Histogram slices per message when a run's record is sent from disk. */
-const CHUNK_SLICES = 500;
 /** Progress (last step) in the run list is refreshed at most this often per run. */
 const STATUS_INTERVAL_MS = 500;
 
@@ -120,8 +95,8 @@ export class DashboardPanel {
   private readonly runs = new Map<string, RunInfo>();
   /** Runs the webview shows (live data is forwarded for these only). */
   private shown = new Set<string>();
-  /** Runs whose record is being read from disk: live rows wait here, then follow the record. */
-  private readonly loading = new Map<string, { metrics: MetricRow[]; histograms: HistogramSlice[] }>();
+  /** Records from disk, live batches and zoom ranges for the webview. */
+  private readonly data: RunData;
   private readonly lastStatusPost = new Map<string, number>();
   private readonly statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -155,6 +130,16 @@ export class DashboardPanel {
     private readonly deps: DashboardDeps,
   ) {
     DashboardPanel.current = this;
+    this.data = new RunData({
+      post: (m) => this.post(m),
+      log: deps.log,
+      // The worker bundle sits beside dist/extension.js.
+      loader: new RunLoader(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'runLoadWorker.js').fsPath),
+      info: (id) => this.runs.get(id),
+      runDir: (id, action, quiet) => this.checkedRun(id, action, quiet),
+      forwarded: (id) => this.shown.has(id) && this.webviewReady,
+      external: deps.external,
+    });
     panel.webview.options = {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
@@ -209,19 +194,11 @@ export class DashboardPanel {
   pushMetrics(runId: string, rows: readonly MetricRecord[]): void {
     if (!rows.length) return;
     this.noteProgress(runId, rows[rows.length - 1].step);
-    if (!this.shown.has(runId) || !this.webviewReady) return;
-    const pending = this.loading.get(runId);
-    if (pending) pending.metrics.push(...toMetricRows(rows));
-    // As columns: typed arrays cross to the webview as binary and cost it no per-row objects.
-    else void this.post({ type: 'metricColumns', runId, columns: toMetricColumns(toMetricRows(rows)) });
+    this.data.pushMetrics(runId, rows);
   }
 
   pushHistograms(runId: string, rows: readonly HistogramRecord[]): void {
-    if (!rows.length || !this.shown.has(runId) || !this.webviewReady) return;
-    const wire = toHistogramSlices(rows);
-    const pending = this.loading.get(runId);
-    if (pending) pending.histograms.push(...wire);
-    else void this.post({ type: 'histograms', runId, rows: wire });
+    this.data.pushHistograms(runId, rows);
   }
 
   pushBatches(batches: readonly RunMetricsBatch[]): void {
@@ -263,11 +240,7 @@ export class DashboardPanel {
   }
 
   pushExternal(u: ExternalUpdate): void {
-    if (!this.shown.has(u.runId) || !this.webviewReady) return;
-    if (u.columns.steps.length || u.reset) void this.post({ type: 'metricColumns', runId: u.runId, columns: u.columns, reset: u.reset });
-    for (let i = 0; i < u.histograms.length || (i === 0 && u.histogramsReset); i += CHUNK_SLICES) {
-      void this.post({ type: 'histograms', runId: u.runId, rows: u.histograms.slice(i, i + CHUNK_SLICES), reset: u.histogramsReset && i === 0 });
-    }
+    this.data.pushExternal(u);
   }
 
   showSweep(result: SweepResult | null): void {
@@ -336,7 +309,7 @@ export class DashboardPanel {
     switch (msg.type) {
       case 'ready':
         this.webviewReady = true;
-        this.loading.clear();
+        this.data.reset();
         void this.sendBackend();
         await this.refreshRuns();
         if (this.sweep) await this.post({ type: 'sweep', sweep: this.sweep });
@@ -354,26 +327,6 @@ export class DashboardPanel {
   }
 
   /** A zoomed step range at full resolution, one entry per run (./rangeRead.ts). */
-  private async readRange(runIds: readonly string[], fromStep: number, toStep: number, maxPoints: number): Promise<RangeColumns[]> {
-    const out: RangeColumns[] = [];
-    for (const runId of runIds) {
-      const entry = { runId, fromStep, toStep };
-      const whole = this.deps.external?.has(runId) ? this.deps.external.whole(runId) : undefined;
-      const dir = whole ? undefined : this.checkedRun(runId, 'read');
-      if (!whole && !dir) {
-        out.push({ ...entry, stride: 1, columns: toMetricColumns([]), error: 'no such run' });
-        continue;
-      }
-      try {
-        const r = whole ? pickRangeOfColumns(whole.columns, fromStep, toStep, maxPoints) : await readRangeRows(dir!, fromStep, toStep, maxPoints);
-        out.push({ ...entry, stride: r.stride, columns: r.columns });
-      } catch (e) {
-        out.push({ ...entry, stride: 1, columns: toMetricColumns([]), error: e instanceof Error ? e.message : String(e) });
-      }
-    }
-    return out;
-  }
-
   /** Runs a webview request; its result (or the error it throws) is the reply. */
   private async request<T extends WebviewRequest>(msg: T): Promise<WebviewRequestResults[T['type']]>;
   private async request(msg: WebviewRequest): Promise<WebviewRequestResults[WebviewRequest['type']]> {
@@ -382,7 +335,7 @@ export class DashboardPanel {
         const failed: { runId: string; error: string }[] = [];
         for (const runId of msg.runIds) {
           try {
-            await this.sendRunData(runId);
+            await this.data.send(runId);
           } catch (e) {
             failed.push({ runId, error: e instanceof Error ? e.message : String(e) });
           }
@@ -399,7 +352,7 @@ export class DashboardPanel {
       case 'exportData':
         return { savedTo: await this.exportData(msg.format, msg.runIds) };
       case 'requestRange':
-        return { runs: await this.readRange(msg.runIds, msg.fromStep, msg.toStep, msg.maxPoints) };
+        return { runs: await this.data.range(msg.runIds, msg.fromStep, msg.toStep, msg.maxPoints) };
       case 'exportImage': {
         const r = await exportPng(this.runsDir, msg.chart, msg.dataUrl);
         if (r) await this.post({ type: 'notice', level: 'info', text: `Saved ${msg.chart} chart to ${r.uri.fsPath}` });
@@ -423,53 +376,6 @@ export class DashboardPanel {
       return undefined;
     }
     return path.join(dir, id);
-  }
-
-  /** Posts a run's whole record; throws when it cannot be read (the request's reply names the run). */
-  private async sendRunData(id: string, attempt = 0): Promise<void> {
-    if (this.deps.external?.has(id)) return this.sendExternalRunData(id);
-    const dir = this.checkedRun(id, 'read', this.runs.get(id)?.live);
-    if (!dir) {
-      // A run announced live may not be on disk for a moment: try again shortly (up to 5 s).
-      if (!this.runs.get(id)?.live || attempt >= 20) throw new Error('no such run on disk');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      return this.sendRunData(id, attempt + 1);
-    }
-    const pending = { metrics: [] as MetricRow[], histograms: [] as HistogramSlice[] };
-    this.loading.set(id, pending);
-    try {
-      const [mc, hc] = await Promise.all([readJsonlAsync<MetricRecord>(path.join(dir, METRICS_FILE)), readJsonlAsync<HistogramRecord>(path.join(dir, HISTOGRAMS_FILE))]);
-      const m = mc.records;
-      const h = hc.records;
-      // A cut last line of a live run is just being written; anything else skipped is reported.
-      const skipped = mc.skipped + hc.skipped + (this.runs.get(id)?.live ? 0 : Number(mc.truncated) + Number(hc.truncated));
-      if (skipped) {
-        const label = printable(this.runs.get(id)?.label ?? id, 120);
-        this.deps.log(`[dashboard] ${id}: skipped ${skipped} unreadable line(s) of its metric files`);
-        await this.post({ type: 'notice', level: 'warn', text: `${label}: ${skipped} line${skipped > 1 ? 's' : ''} of its files could not be read and ${skipped > 1 ? 'were' : 'was'} skipped.` });
-      }
-      // The whole record as columns: typed arrays reach the webview as binary, not JSON.
-      const columns = toMetricColumns(m.filter((r) => r && typeof r.step === 'number' && Number.isFinite(r.step)));
-      await this.post({ type: 'metricColumns', runId: id, columns, reset: true });
-      const slices = toHistogramSlices(h);
-      for (let i = 0; i === 0 || i < slices.length; i += CHUNK_SLICES) {
-        await this.post({ type: 'histograms', runId: id, rows: slices.slice(i, i + CHUNK_SLICES), reset: i === 0 });
-      }
-    } finally {
-      if (this.loading.get(id) === pending) this.loading.delete(id);
-    }
-    if (pending.metrics.length) await this.post({ type: 'metricColumns', runId: id, columns: toMetricColumns(pending.metrics) });
-    if (pending.histograms.length) await this.post({ type: 'histograms', runId: id, rows: pending.histograms });
-  }
-
-  private async sendExternalRunData(id: string): Promise<void> {
-    const whole = this.deps.external?.whole(id);
-    if (!whole) throw new Error('no such TensorBoard run');
-    // Posted without awaiting in between, so no live update can land between the chunks.
-    void this.post({ type: 'metricColumns', runId: id, columns: whole.columns, reset: true });
-    for (let i = 0; i === 0 || i < whole.histograms.length; i += CHUNK_SLICES) {
-      void this.post({ type: 'histograms', runId: id, rows: whole.histograms.slice(i, i + CHUNK_SLICES), reset: i === 0 });
-    }
   }
 
   /** Deletes one run after the user confirms; returns 1 if it did. */
@@ -602,15 +508,6 @@ export class DashboardPanel {
     clearTimeout(this.refreshTimer);
     for (const t of this.statusTimers.values()) clearTimeout(t);
     for (const d of this.disposables.splice(0)) d.dispose();
-  }
-}
-
-/** A JSON-lines file read without blocking the extension host on I/O (a missing file is empty). */
-async function readJsonlAsync<T>(file: string): Promise<JsonlContent<T>> {
-  try {
-    return parseJsonl<T>(await fsp.readFile(file, 'utf8'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], truncated: false, skipped: 0 };
-    throw e;
+    this.data.dispose();
   }
 }

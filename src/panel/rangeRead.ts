@@ -1,13 +1,7 @@
-// The host's answer to the dashboard's `requestRange` (a zoomed step range it does not hold at full
-// resolution): one run's metric rows in the range, read from metrics.jsonl with the same reader as
-// everything else, thinned to a stride only when the range holds more rows than asked for.
-// A minimal reader: it parses the whole file (as sending a run's record does); the storage work of
-// issue 16 replaces it with one that reads only the range. Pure Node: no vscode.
-import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
-import { METRICS_FILE, parseJsonl, type MetricRecord } from '../runs';
-import { toMetricColumns, type MetricColumns } from '../protocol/webview';
-import { toMetricRows } from './runAdapter';
+// A zoomed step range of a run held in memory (TensorBoard log directories): the rows in the range,
+// thinned to a stride only when the range holds more rows than asked for. Runs on disk are read by the
+// run-loading worker instead (runRead.ts readRange: only the range of metrics.f64). Pure: no fs, no vscode.
+import type { MetricColumns } from '../protocol/webview';
 
 export interface RangeRows {
   columns: MetricColumns;
@@ -54,17 +48,4 @@ export function pickRangeOfColumns(c: MetricColumns, fromStep: number, toStep: n
     valAccuracy: f32(c.valAccuracy),
   };
   return { columns, stride };
-}
-
-/** A run folder's rows in the range (a missing metrics file is an empty range). */
-export async function readRangeRows(runDir: string, fromStep: number, toStep: number, maxPoints: number): Promise<RangeRows> {
-  let text = '';
-  try {
-    text = await fsp.readFile(path.join(runDir, METRICS_FILE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  const rows = toMetricRows(parseJsonl<MetricRecord>(text).records);
-  const { indices, stride } = pickRange(rows.map((r) => r.step), fromStep, toStep, maxPoints);
-  return { columns: toMetricColumns(indices.map((i) => rows[i])), stride };
 }

@@ -164,7 +164,17 @@ const hostMessages = {
    * Metric rows of one run, as columns: live batches (appended), or with `reset` the run's whole record
    * so far, read from disk (it replaces what the webview holds, keeping live rows past its last step).
    */
-  metricColumns: v.strictObject({ type: v.literal('metricColumns'), runId: RunIdSchema, columns: MetricColumnsSchema, reset: v.optional(v.boolean()) }),
+  metricColumns: v.strictObject({
+    type: v.literal('metricColumns'),
+    runId: RunIdSchema,
+    columns: MetricColumnsSchema,
+    reset: v.optional(v.boolean()),
+    /**
+     * With `reset`: fewer rows than the run recorded (a long run's record as min/max buckets,
+     * src/panel/minMaxBuckets.ts); a zoomed range is then read from disk (`requestRange`).
+     */
+    partial: v.optional(v.boolean()),
+  }),
   histograms: v.strictObject({ type: v.literal('histograms'), runId: RunIdSchema, rows: v.array(HistogramSliceSchema), reset: v.optional(v.boolean()) }),
   /** null clears the sweep chart. */
   sweep: v.strictObject({ type: v.literal('sweep'), sweep: v.nullable(SweepResultSchema) }),

@@ -4,7 +4,10 @@
 //   <workspace>/.radam/runs/<run-id>/
 //     run.json          RunRecord: spec, status, start/end, backend, pid, comparison, summary, reason
 //     metrics.jsonl     one MetricRecord per optimizer step, appended as training goes
-//     histograms.jsonl  one HistogramRecord every `metrics.histogramEvery` steps
+//     histograms.jsonl  one HistogramRecord every `metrics.histogramEvery` steps (without `edges`
+//                       since the binary files came: readers derive them from lo, hi and bins)
+//     metrics.f64, histograms.f64   the same rows as fixed-width binary (columnar.ts), for opening long
+//                       runs fast; absent in older runs, removed when a write to them fails
 //
 // Lines are appended whole ("...}\n"): a write the disk refuses in part is cut back to the last whole
 // line (writer.ts); a process killed mid-write can still leave a truncated last line, which readers
@@ -160,6 +163,7 @@ export const HistogramRecordSchema = v.pipe(
     lo: v.number(),
     hi: v.number(),
     bins: v.number(),
+    /** Always set in memory (the trainer's messages) and by readers (reader.ts withEdges); not written to the JSON lines (docs/run-format.md). */
     edges: v.array(v.number()),
     counts: v.array(v.number()),
     zeros: v.number(),

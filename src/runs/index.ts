@@ -12,6 +12,7 @@ export {
   runRecordProblem,
   runFolderNames,
   readRun,
+  withEdges,
   listRuns,
   deleteRun,
   type JsonlContent,
@@ -30,6 +31,7 @@ export {
   recordLiveness,
   staleReason,
   trimPartialLine,
+  trimBinaryFiles,
   type LivenessCheck,
   type Reconciled,
   type RunEntry,
@@ -39,3 +41,5 @@ export { printable } from './printable';
 
 /** Default folder of runs inside a workspace folder (or the CLI's current directory). */
 export const RUNS_SUBDIR = '.radam/runs';
+export * from './columnar';
+export { forEachMetricsChunk, readMetricsTable, readMetricsStepRange, readHistogramsTable, lastMetricsStep, trimTornRows, type MetricsTable, type HistogramsTable } from './columnarReader';

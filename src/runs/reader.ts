@@ -10,6 +10,7 @@ import {
   METRICS_FILE,
   RUN_FILE,
   RUN_FORMAT_VERSION,
+  histogramEdges,
   type HistogramRecord,
   type MetricRecord,
   type RunRecord,
@@ -190,10 +191,21 @@ export function readRun(runsDir: string, id: string): RunData | undefined {
     dir,
     record: r.record,
     metrics: m.records,
-    histograms: h.records,
+    histograms: withEdges(h.records),
     truncated: m.truncated || h.truncated,
     skippedLines: m.skipped + h.skipped + (m.truncated ? 1 : 0) + (h.truncated ? 1 : 0),
   };
+}
+
+/**
+ * Histogram lines as written since the binary side files came (writer.ts) carry no `edges`: they are
+ * derived from lo, hi and bins. Older lines keep theirs.
+ */
+export function withEdges(records: HistogramRecord[]): HistogramRecord[] {
+  for (const r of records) {
+    if (!Array.isArray(r.edges) && typeof r.lo === 'number' && typeof r.hi === 'number' && Array.isArray(r.counts)) r.edges = histogramEdges(r.lo, r.hi, r.counts.length);
+  }
+  return records;
 }
 
 /** Names of run folders under `runsDir`, oldest first ([] when the folder does not exist). */

@@ -10,6 +10,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, type MetricRecord, type RunRecord } from './format';
+import { HISTOGRAMS_BIN_FILE, METRICS_BIN_FILE } from './columnar';
+import { lastMetricsStep, trimTornRows } from './columnarReader';
 import { isPidAlive, processLiveness, type Liveness } from './liveness';
 import { readJsonl, readRunRecordChecked, runFolderNames } from './reader';
 import { isRunId } from '../shared/runId';
@@ -69,7 +71,30 @@ export function trimPartialLine(file: string): number {
 function failedRecord(runsDir: string, record: RunRecord, reason: string, now: Date): RunRecord {
   for (const name of [METRICS_FILE, HISTOGRAMS_FILE]) trimPartialLine(path.join(runsDir, record.id, name));
   const metrics = readJsonl<MetricRecord>(path.join(runsDir, record.id, METRICS_FILE)).records;
+  trimBinaryFiles(path.join(runsDir, record.id), metrics.length ? metrics[metrics.length - 1].step : undefined);
   return { ...record, status: 'failed', endedAt: now.toISOString(), reason, summary: summarize(metrics, record.spec?.batchSize ?? 0) };
+}
+
+/**
+ * The binary side files of a run whose writer is gone: a cut last row is cut off; files that do not
+ * end at the same step as metrics.jsonl (the writer died between the two writes of a batch) are
+ * removed, so readers use the JSON lines, which are the record.
+ */
+export function trimBinaryFiles(dir: string, lastJsonStep: number | undefined): void {
+  const metricsBin = path.join(dir, METRICS_BIN_FILE);
+  trimTornRows(metricsBin, 'metrics');
+  trimTornRows(path.join(dir, HISTOGRAMS_BIN_FILE), 'histograms');
+  const last = lastMetricsStep(metricsBin);
+  if (last === undefined) return;
+  const agrees = lastJsonStep === undefined ? Number.isNaN(last) : last === lastJsonStep;
+  if (agrees) return;
+  for (const name of [METRICS_BIN_FILE, HISTOGRAMS_BIN_FILE]) {
+    try {
+      fs.unlinkSync(path.join(dir, name));
+    } catch {
+      /* absent or not ours to change */
+    }
+  }
 }
 
 /**

@@ -11,6 +11,9 @@
 //     folder made read-only), it is rewritten in place through a descriptor held open since the last
 //     good write, after freeing the run's space reserve (RESERVE_FILE, 64 KiB written at creation), so
 //     the end of a run is still recorded on a full disk.
+//   - binary side files (metrics.f64, histograms.f64, columnar.ts): written after their JSON lines
+//     succeeded. They are an index of the JSON lines, so instead of being repaired they are given up:
+//     any failed write to them, or to the JSON lines, removes them and readers use the JSON lines.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -22,6 +25,16 @@ import {
   type MetricRecord,
   type RunRecord,
 } from './format';
+import {
+  HISTOGRAMS_BIN_FILE,
+  METRICS_BIN_FILE,
+  encodeHistogramRows,
+  encodeMetricRows,
+  histogramsBinHeader,
+  histogramsLayoutOf,
+  metricsBinHeader,
+  type HistogramsBinLayout,
+} from './columnar';
 import { currentProcessStart } from './liveness';
 
 /** Bytes set aside per run so that its final run.json fits on a disk that has filled up. */
@@ -119,6 +132,11 @@ export class RunWriter {
   private histogramsFd: number | null;
   /** run.json as of the last good write, open read-write: the fallback when the folder refuses a new file. */
   private recordFd: number | null = null;
+  /** The binary side files; null once given up (or, for histograms, before the first histogram). */
+  private metricsBinFd: number | null = null;
+  private histogramsBinFd: number | null = null;
+  private histogramsLayout: HistogramsBinLayout | null = null;
+  private binaryGivenUp = false;
   private current: RunRecord;
   /** Warnings for the log (run.json written in place, ...). */
   readonly warnings: string[] = [];
@@ -132,6 +150,10 @@ export class RunWriter {
     this.metricsFd = fs.openSync(path.join(dir, METRICS_FILE), 'a');
     this.histogramsFd = fs.openSync(path.join(dir, HISTOGRAMS_FILE), 'a');
     this.reopenRecord();
+    this.binaryWrite(() => {
+      this.metricsBinFd = fs.openSync(path.join(dir, METRICS_BIN_FILE), 'a');
+      if (fs.fstatSync(this.metricsBinFd).size === 0) writeAll(this.metricsBinFd, metricsBinHeader(), null);
+    });
   }
 
   /** Creates `<runsDir>/<record.id>/` with run.json and empty metric files. Fails if the run exists. */
@@ -178,11 +200,61 @@ export class RunWriter {
   }
 
   appendMetrics(records: readonly MetricRecord[]): void {
-    if (records.length && this.metricsFd !== null) this.appendLines(this.metricsFd, METRICS_FILE, toJsonLines(records));
+    if (!records.length || this.metricsFd === null) return;
+    this.appendLines(this.metricsFd, METRICS_FILE, toJsonLines(records));
+    this.binaryWrite(() => {
+      if (this.metricsBinFd !== null) writeAll(this.metricsBinFd, encodeMetricRows(records), null);
+    });
   }
 
+  /** Histogram lines carry lo, hi and bins but not the bin edges: those are derived (histogramEdges). */
   appendHistograms(records: readonly HistogramRecord[]): void {
-    if (records.length && this.histogramsFd !== null) this.appendLines(this.histogramsFd, HISTOGRAMS_FILE, toJsonLines(records));
+    if (!records.length || this.histogramsFd === null) return;
+    this.appendLines(this.histogramsFd, HISTOGRAMS_FILE, toJsonLines(records.map(withoutEdges)));
+    this.binaryWrite(() => {
+      let head: Buffer | null = null;
+      if (!this.histogramsLayout) {
+        const h = histogramsBinHeader(histogramsLayoutOf(records[0]));
+        this.histogramsLayout = h.layout;
+        head = h.header;
+        this.histogramsBinFd = fs.openSync(path.join(this.dir, HISTOGRAMS_BIN_FILE), 'a');
+      }
+      const rows = encodeHistogramRows(this.histogramsLayout, records);
+      if (!rows) throw new Error('a histogram with other bins or layers than the first one');
+      if (this.histogramsBinFd !== null) writeAll(this.histogramsBinFd, head ? Buffer.concat([head, rows]) : rows, null);
+    });
+  }
+
+  /** Runs a write to the binary side files; on any failure gives them up (removed, never written again). */
+  private binaryWrite(write: () => void): void {
+    if (this.binaryGivenUp) return;
+    try {
+      write();
+    } catch (e) {
+      this.giveUpBinary(`binary side files given up (${errnoCode(e)}: ${(e as Error).message}); the run reads from its JSON lines`);
+    }
+  }
+
+  private giveUpBinary(why: string): void {
+    if (this.binaryGivenUp) return;
+    this.binaryGivenUp = true;
+    for (const fd of [this.metricsBinFd, this.histogramsBinFd]) {
+      if (fd === null) continue;
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    }
+    this.metricsBinFd = this.histogramsBinFd = null;
+    for (const name of [METRICS_BIN_FILE, HISTOGRAMS_BIN_FILE]) {
+      try {
+        fs.unlinkSync(path.join(this.dir, name));
+      } catch {
+        /* absent */
+      }
+    }
+    this.warnings.push(why);
   }
 
   /** Appends whole lines; on a failed or short write, truncates back to the last whole line and throws. */
@@ -202,6 +274,8 @@ export class RunWriter {
       } catch (t) {
         this.warnings.push(`could not cut ${name} back to its last whole line: ${(t as Error).message}`);
       }
+      // The binary files would now lack lines the JSON lines have: readers use the JSON lines.
+      this.giveUpBinary(`binary side files given up after a failed write to ${name}`);
       throw new RunWriteError(name, errnoCode(e), kept, e);
     }
   }
@@ -285,7 +359,7 @@ export class RunWriter {
   }
 
   close(): void {
-    for (const fd of [this.metricsFd, this.histogramsFd, this.recordFd]) {
+    for (const fd of [this.metricsFd, this.histogramsFd, this.recordFd, this.metricsBinFd, this.histogramsBinFd]) {
       if (fd === null) continue;
       try {
         fs.closeSync(fd);
@@ -293,8 +367,15 @@ export class RunWriter {
         /* already closed */
       }
     }
-    this.metricsFd = this.histogramsFd = this.recordFd = null;
+    this.metricsFd = this.histogramsFd = this.recordFd = this.metricsBinFd = this.histogramsBinFd = null;
   }
+}
+
+/** A histogram line as written: the edges are left out (derived from lo, hi and bins by readers). */
+function withoutEdges(r: HistogramRecord): Omit<HistogramRecord, 'edges'> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { edges, ...rest } = r;
+  return rest;
 }
 
 function processStartField(): Pick<RunRecord, 'processStart'> {

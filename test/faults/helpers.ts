@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, type RunRecord } from '../../src/runs';
+import { HISTOGRAMS_BIN_FILE, HISTOGRAMS_FILE, METRICS_BIN_FILE, METRICS_FILE, RUN_FILE, readHistogramsTable, readMetricsTable, type RunRecord } from '../../src/runs';
 import { DEFAULT_METRICS, type RunSpec } from '../../src/runSpec/runSpec';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -109,6 +109,27 @@ export function assertWholeLines(runsDir: string): { metricsLines: Record<string
     }
   }
   return { metricsLines, lastStep };
+}
+
+/**
+ * The binary side files after a crash and its recovery: absent (given up), or whole rows that end at the
+ * same step as metrics.jsonl. Returns how many runs kept them.
+ */
+export function assertBinaryAgrees(runsDir: string, lastStep: Record<string, number>): number {
+  let kept = 0;
+  for (const id of runFolders(runsDir)) {
+    const m = readMetricsTable(path.join(runsDir, id, METRICS_BIN_FILE));
+    const h = readHistogramsTable(path.join(runsDir, id, HISTOGRAMS_BIN_FILE));
+    if (!m) {
+      assert.ok(!fs.existsSync(path.join(runsDir, id, METRICS_BIN_FILE)), `${id}/${METRICS_BIN_FILE} is left but not readable`);
+      continue;
+    }
+    kept++;
+    assert.equal(m.tornBytes, 0, `${id}/${METRICS_BIN_FILE} ends in a cut row`);
+    assert.equal(m.rows ? m.data[(m.rows - 1) * m.columns] : 0, lastStep[id], `${id}/${METRICS_BIN_FILE} ends at another step than metrics.jsonl`);
+    if (h) assert.equal(h.tornBytes, 0, `${id}/${HISTOGRAMS_BIN_FILE} ends in a cut row`);
+  }
+  return kept;
 }
 
 export function assertNoneRunning(runsDir: string): RunRecord[] {

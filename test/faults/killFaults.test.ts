@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { describeComparisonEnd, type RunEnd } from '../../src/commands/comparisonEnd';
 import { TrainerProcess } from '../../src/host/trainerProcess';
 import type { TrainerToHost } from '../../src/protocol/trainer';
-import { METRICS_FILE, listRunEntries, newComparisonId, processStartOf, readRun, runIdFor, writeJsonAtomic, RUN_FILE, type RunRecord } from '../../src/runs';
+import { METRICS_BIN_FILE, METRICS_FILE, listRunEntries, newComparisonId, processStartOf, readRun, runIdFor, writeJsonAtomic, RUN_FILE, type RunRecord } from '../../src/runs';
 import type { ComparisonSpec } from '../../src/runSpec/runSpec';
-import { DIST, smallRunSpec as spec, assertNoStack, assertNoneRunning, assertWholeLines, cli, cliAsync, exited, readRecord, runFolders, tmpDir, waitUntil } from './helpers';
+import { DIST, smallRunSpec as spec, assertBinaryAgrees, assertNoStack, assertNoneRunning, assertWholeLines, cli, cliAsync, exited, readRecord, runFolders, tmpDir, waitUntil } from './helpers';
 
 describe('faults: kills and stale runs', function () {
   this.timeout(120_000);
@@ -41,6 +41,7 @@ describe('faults: kills and stale runs', function () {
     assert.match(exit.failure ?? '', /killed by SIGKILL/);
     const records = assertNoneRunning(dir);
     const { lastStep } = assertWholeLines(dir);
+    assertBinaryAgrees(dir, lastStep);
     for (const r of records) {
       assert.equal(r.status, 'failed');
       assert.match(r.reason ?? '', new RegExp(`trainer process ${t.pid} was killed by SIGKILL`));
@@ -73,6 +74,8 @@ describe('faults: kills and stale runs', function () {
     const [cut] = runFolders(runsDir);
     fs.appendFileSync(path.join(runsDir, cut, METRICS_FILE), '{"step": 999999, "loss": 0.12');
     fs.appendFileSync(path.join(runsDir, cut, 'histograms.jsonl'), '{"step": 999990, "counts": [1, 2');
+    // And a binary row cut part way (5 of its 12 numbers).
+    fs.appendFileSync(path.join(runsDir, cut, METRICS_BIN_FILE), Buffer.alloc(40, 1));
     const list = cli(['list', '--out', 'runs'], { cwd: dir });
     assert.equal(list.code, 0);
     assertNoStack(list.stderr);
@@ -82,6 +85,7 @@ describe('faults: kills and stale runs', function () {
     const records = assertNoneRunning(runsDir);
     const { lastStep } = assertWholeLines(runsDir);
     for (const r of records) assert.equal(r.summary?.steps, lastStep[r.id], 'summary rebuilt from metrics.jsonl');
+    assertBinaryAgrees(runsDir, lastStep);
     const json = JSON.parse(cli(['list', '--out', 'runs', '--json'], { cwd: dir }).stdout);
     assert.deepEqual(json.map((x: { status: string }) => x.status), ['failed', 'failed']);
   });

@@ -12,7 +12,8 @@ import { indexRange, nearestIndex, rangeFromDrag, rangeIndices, rangeLabel, sani
 import { defaultState, sanitizeState } from '../../../webview/state';
 import * as v from 'valibot';
 import { WEBVIEW_REQUEST_RESULTS, isWebviewToHost, toMetricColumns, type HistogramSlice, type MetricRow } from '../../../src/protocol/webview';
-import { pickRange, pickRangeOfColumns, readRangeRows } from '../../../src/panel/rangeRead';
+import { pickRange, pickRangeOfColumns } from '../../../src/panel/rangeRead';
+import { readRange } from '../../../src/panel/runRead';
 
 /** Rows of steps 1..n with a loss that is never the same twice (so no point is merged away). */
 function rows(n: number, from = 1): MetricRow[] {
@@ -209,20 +210,21 @@ describe('host: reading a zoomed range', () => {
     assert.ok(thin.indices.length <= 31);
   });
 
-  it('reads the range from a run folder and from columns in memory', async () => {
+  it('reads the range from a run folder (its JSON lines: a run without metrics.f64) and from columns in memory', () => {
     const dir = mkdtempSync(join(tmpdir(), 'radam-range-'));
     try {
       const recs = rows(300).map((r) => ({ ...r, ms: 1 }));
       writeFileSync(join(dir, 'metrics.jsonl'), recs.map((r) => JSON.stringify(r)).join('\n') + '\n{"step": 301, "lo');
-      const r = await readRangeRows(dir, 120, 180, 1000);
-      assert.equal(r.stride, 1);
+      const r = readRange({ dir, fromStep: 120, toStep: 180, maxPoints: 1000 });
+      assert.equal(r.source, 'jsonl');
+      assert.equal(r.totalRows, 61, 'every row of the range: nothing thinned');
       assert.deepEqual(Array.from(r.columns.steps), Array.from({ length: 61 }, (_, k) => 120 + k));
       assert.deepEqual(Array.from(r.columns.loss), recs.slice(119, 180).map((x) => x.loss));
       const c = pickRangeOfColumns(toMetricColumns(rows(300)), 120, 180, 1000);
       assert.deepEqual(Array.from(c.columns.steps), Array.from(r.columns.steps));
       assert.deepEqual(Array.from(c.columns.rT), Array.from(r.columns.rT));
       assert.deepEqual(Array.from(c.columns.rectified), Array.from(r.columns.rectified));
-      const empty = await readRangeRows(join(dir, 'missing'), 1, 10, 100);
+      const empty = readRange({ dir: join(dir, 'missing'), fromStep: 1, toStep: 10, maxPoints: 100 });
       assert.equal(empty.columns.steps.length, 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,163 @@
+// Run data for the dashboard webview: a run's record from disk (read and downsampled by the run-loading
+// worker, runLoader.ts), live batches from the trainer (held in a LiveBuffer while the record is being
+// read), TensorBoard runs' records, and full-resolution step ranges for zoom. The panel (dashboardPanel.ts)
+// owns the webview and decides which runs are shown; this module owns what is sent for them.
+import type { HistogramRecord, MetricRecord } from '../runs';
+import { printable } from '../runs';
+import {
+  toMetricColumns,
+  type HistogramSlice,
+  type HostToWebview,
+  type RangeColumns,
+  type RunInfo,
+} from '../protocol/webview';
+import { OVERVIEW_HISTOGRAMS, OVERVIEW_POINTS } from './minMaxBuckets';
+import { LiveBuffer } from './liveBuffer';
+import { pickRangeOfColumns } from './rangeRead';
+import type { RunLoader } from './runLoader';
+import { toHistogramSlices, toMetricRows } from './runAdapter';
+import type { ExternalRuns, ExternalUpdate } from './externalRuns';
+
+/** Histogram slices per message. */
+const CHUNK_SLICES = 500;
+/** A run announced live may not be on disk for a moment: tries, RETRY_MS apart. */
+const RETRIES = 20;
+const RETRY_MS = 250;
+
+export interface RunDataDeps {
+  post: (msg: HostToWebview) => Thenable<boolean> | Promise<boolean>;
+  log: (line: string) => void;
+  loader: RunLoader;
+  /** What the dashboard knows of a run (live, label, last step). */
+  info: (id: string) => RunInfo | undefined;
+  /** The folder of a run listed on disk, or undefined (then nothing is read). */
+  runDir: (id: string, action: string, quiet?: boolean) => string | undefined;
+  /** Live data is forwarded for this run (shown, and the webview ready). */
+  forwarded: (id: string) => boolean;
+  external?: ExternalRuns;
+}
+
+export class RunData {
+  private readonly live = new LiveBuffer();
+
+  constructor(private readonly deps: RunDataDeps) {}
+
+  /** The webview (re)started: rows held for it are dropped (it will ask for the records again). */
+  reset(): void {
+    this.live.clear();
+  }
+
+  dispose(): void {
+    this.deps.loader.dispose();
+  }
+
+  pushMetrics(runId: string, rows: readonly MetricRecord[]): void {
+    if (!rows.length || !this.deps.forwarded(runId)) return;
+    const wire = toMetricRows(rows);
+    // As columns: typed arrays cross to the webview as binary and cost it no per-row objects.
+    if (!this.live.holdMetrics(runId, wire)) void this.deps.post({ type: 'metricColumns', runId, columns: toMetricColumns(wire) });
+  }
+
+  pushHistograms(runId: string, rows: readonly HistogramRecord[]): void {
+    if (!rows.length || !this.deps.forwarded(runId)) return;
+    const wire = toHistogramSlices(rows);
+    if (!this.live.holdHistograms(runId, wire)) void this.deps.post({ type: 'histograms', runId, rows: wire });
+  }
+
+  pushExternal(u: ExternalUpdate): void {
+    if (!this.deps.forwarded(u.runId)) return;
+    if (u.columns.steps.length || u.reset) void this.deps.post({ type: 'metricColumns', runId: u.runId, columns: u.columns, reset: u.reset });
+    void this.postHistograms(u.runId, u.histograms, u.histogramsReset);
+  }
+
+  /**
+   * A run's record, downsampled (OVERVIEW_POINTS rows, OVERVIEW_HISTOGRAMS histograms), then what streamed
+   * meanwhile. Throws when the run cannot be read (the request's reply names it).
+   */
+  async send(id: string, attempt = 0): Promise<void> {
+    if (this.deps.external?.has(id)) return this.sendExternal(id);
+    const info = this.deps.info(id);
+    const dir = this.deps.runDir(id, 'read', info?.live);
+    if (!dir) {
+      // A run announced live may not be on disk for a moment: try again shortly.
+      if (!info?.live || attempt >= RETRIES) throw new Error('no such run on disk');
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      return this.send(id, attempt + 1);
+    }
+    const token = this.live.begin(id);
+    let held;
+    try {
+      const o = await this.deps.loader.overview({
+        dir,
+        maxPoints: OVERVIEW_POINTS,
+        maxHistograms: OVERVIEW_HISTOGRAMS,
+        live: info?.live,
+        // An ended run's binary files must reach its last step, else its JSON lines are read.
+        minLastStep: info && !info.live ? info.lastStep : undefined,
+      });
+      if (o.skipped) {
+        const label = printable(info?.label ?? id, 120);
+        this.deps.log(`[dashboard] ${id}: skipped ${o.skipped} unreadable line(s) of its metric files`);
+        const n = o.skipped;
+        await this.deps.post({ type: 'notice', level: 'warn', text: `${label}: ${n} line${n > 1 ? 's' : ''} of its files could not be read and ${n > 1 ? 'were' : 'was'} skipped.` });
+      }
+      // partial: the webview then reads a zoomed range from disk (requestRange) instead of these buckets.
+      await this.deps.post({ type: 'metricColumns', runId: id, columns: o.columns, reset: true, partial: o.columns.steps.length < o.totalRows });
+      await this.postHistograms(id, o.histograms, true);
+    } finally {
+      held = this.live.end(id, token);
+    }
+    if (held?.stale) return this.send(id);
+    if (held?.metrics.length) await this.deps.post({ type: 'metricColumns', runId: id, columns: toMetricColumns(held.metrics) });
+    if (held?.histograms.length) await this.deps.post({ type: 'histograms', runId: id, rows: held.histograms });
+  }
+
+  /**
+   * The reply to a webview's `requestRange` (zoom): one entry per run, in the order asked. Disk runs are
+   * read by the worker (only the range of metrics.f64); more rows than maxPoints come as min/max buckets,
+   * reported as the stride rows-on-disk / rows-sent. TensorBoard runs are picked from memory.
+   */
+  async range(runIds: readonly string[], fromStep: number, toStep: number, maxPoints: number): Promise<RangeColumns[]> {
+    const out: RangeColumns[] = [];
+    for (const runId of runIds) {
+      const entry = { runId, fromStep, toStep };
+      try {
+        const whole = this.deps.external?.has(runId) ? this.deps.external.whole(runId) : undefined;
+        if (whole) {
+          const r = pickRangeOfColumns(whole.columns, fromStep, toStep, maxPoints);
+          out.push({ ...entry, stride: r.stride, columns: r.columns });
+          continue;
+        }
+        const info = this.deps.info(runId);
+        const dir = this.deps.runDir(runId, 'read', true);
+        if (!dir) {
+          out.push({ ...entry, stride: 1, columns: toMetricColumns([]), error: 'no such run' });
+          continue;
+        }
+        const r = await this.deps.loader.range({ dir, fromStep, toStep, maxPoints, minLastStep: info && !info.live ? info.lastStep : undefined });
+        const sent = r.columns.steps.length;
+        out.push({ ...entry, stride: sent && r.totalRows > sent ? Math.ceil(r.totalRows / sent) : 1, columns: r.columns });
+      } catch (e) {
+        out.push({ ...entry, stride: 1, columns: toMetricColumns([]), error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return out;
+  }
+
+  private async sendExternal(id: string): Promise<void> {
+    const whole = this.deps.external?.whole(id);
+    if (!whole) throw new Error('no such TensorBoard run');
+    // Posted without awaiting in between, so no live update can land between the chunks.
+    void this.deps.post({ type: 'metricColumns', runId: id, columns: whole.columns, reset: true });
+    void this.postHistograms(id, whole.histograms, true);
+  }
+
+  /** Histogram slices in chunks of CHUNK_SLICES; with `reset`, at least one (empty) message. */
+  private postHistograms(runId: string, slices: readonly HistogramSlice[], reset: boolean): Promise<unknown> {
+    const posts: Array<Thenable<boolean> | Promise<boolean>> = [];
+    for (let i = 0; i < slices.length || (i === 0 && reset); i += CHUNK_SLICES) {
+      posts.push(this.deps.post({ type: 'histograms', runId, rows: slices.slice(i, i + CHUNK_SLICES), reset: reset && i === 0 }));
+    }
+    return Promise.all(posts);
+  }
+}

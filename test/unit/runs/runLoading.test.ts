@@ -1,0 +1,162 @@
+// Loading runs for the dashboard: min/max buckets, the worker thread that reads off the host's event
+// loop, and the live buffer that holds rows streamed while a record is read.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { METRIC_BIN_COLUMNS, COL, RunWriter, newComparisonId, parseRunId, runIdFor, type MetricRecord, type RunRecord } from '../../../src/runs';
+import { MinMaxBucketer, downsampleRows, evenPick, type RowTable } from '../../../src/panel/minMaxBuckets';
+import { RunLoader } from '../../../src/panel/runLoader';
+import { readOverview } from '../../../src/panel/runRead';
+import { LiveBuffer } from '../../../src/panel/liveBuffer';
+import type { MetricRow } from '../../../src/protocol/webview';
+import { runSpec } from '../engine/specs';
+
+/** A table of `n` rows: step i+1, loss f(i), rectified from step 6, valLoss every 10th step. */
+function table(n: number, loss: (i: number) => number): RowTable {
+  const w = METRIC_BIN_COLUMNS.length;
+  const data = new Float64Array(n * w).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    data[i * w + COL.step] = i + 1;
+    data[i * w + COL.loss] = loss(i);
+    data[i * w + COL.rectified] = i >= 5 ? 1 : 0;
+    if ((i + 1) % 10 === 0) data[i * w + COL.valLoss] = i;
+  }
+  return { data, rows: n, columns: w };
+}
+
+describe('panel: min/max buckets', () => {
+  it('sends short ranges whole, at full resolution', () => {
+    const c = downsampleRows(table(50, (i) => i * 2), 10, 30, 100);
+    assert.deepEqual(Array.from(c.steps), Array.from({ length: 20 }, (_, i) => 11 + i));
+    assert.deepEqual(Array.from(c.loss), Array.from({ length: 20 }, (_, i) => (10 + i) * 2));
+    assert.ok(Number.isNaN(c.rhoT[0]), 'a missing value stays missing');
+    assert.equal(c.rectified[0], 1);
+  });
+
+  it('keeps every spike: each bucket gives its min and its max, within maxPoints rows', () => {
+    const spikeAt = 123_457;
+    const t = table(1_000_000, (i) => (i === spikeAt ? 1e6 : i === 777_777 ? -5 : 1 + (i % 13) * 0.001));
+    const c = downsampleRows(t, 0, t.rows, 4000);
+    assert.equal(c.steps.length, 4000);
+    assert.equal(Math.max(...c.loss), 1e6);
+    assert.equal(Math.min(...c.loss), -5);
+    // The spike's bucket spans its step.
+    const k = c.loss.indexOf(1e6);
+    assert.ok(c.steps[k - 1] <= spikeAt + 1 && spikeAt + 1 <= c.steps[k], `bucket ${c.steps[k - 1]}..${c.steps[k]}`);
+    // Steps never go back; the first and last steps are the run's.
+    for (let i = 1; i < c.steps.length; i++) assert.ok(c.steps[i] >= c.steps[i - 1]);
+    assert.equal(c.steps[0], 1);
+    assert.equal(c.steps[c.steps.length - 1], 1_000_000);
+    // Sparse columns: min/max over the steps that have a value (every bucket of 500 steps has 50).
+    assert.ok(c.valLoss.every((v) => !Number.isNaN(v)));
+    // rectified: the first bucket holds both states.
+    assert.deepEqual([c.rectified[0], c.rectified[1]], [0, 1]);
+  });
+
+  it('gives the same buckets fed in chunks of any size as fed whole', () => {
+    const t = table(100_003, (i) => Math.sin(i / 77) + (i % 1013 === 0 ? 9 : 0));
+    const whole = downsampleRows(t, 0, t.rows, 1000);
+    for (const chunk of [1, 4096, 33_333]) {
+      const b = new MinMaxBucketer(t.rows, 1000, t.columns);
+      for (let r = 0; r < t.rows; r += chunk) {
+        const n = Math.min(chunk, t.rows - r);
+        b.add(t.data.slice(r * t.columns, (r + n) * t.columns), n);
+      }
+      assert.deepEqual(b.finish(), whole, `chunks of ${chunk}`);
+    }
+  });
+
+  it('picks histograms evenly, always with the newest', () => {
+    assert.deepEqual(evenPick(5, 10), [0, 1, 2, 3, 4]);
+    assert.deepEqual(evenPick(10_000, 4), [0, 3333, 6666, 9999]);
+    assert.deepEqual(evenPick(10, 1), [9]);
+    assert.equal(new Set(evenPick(10_000, 1000)).size, 1000);
+  });
+});
+
+function record(): RunRecord {
+  const id = runIdFor(newComparisonId(new Date(), 'a1b2'), 0, 'RAdam');
+  return {
+    format: 1,
+    id,
+    comparisonId: parseRunId(id)!.comparisonId,
+    comparisonKind: 'single',
+    index: 0,
+    label: 'RAdam',
+    spec: runSpec(),
+    status: 'finished',
+    startedAt: new Date().toISOString(),
+    endedAt: null,
+    backend: { name: 'tensorflow', native: true },
+    pid: process.pid,
+    parameters: 10,
+    dataset: { task: 'classification', inputShape: [2], outputSize: 3, trainExamples: 240, validationExamples: 60 },
+    summary: null,
+  };
+}
+
+describe('panel: the run-loading worker thread', () => {
+  let dir: string;
+  let loader: RunLoader;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-loader-'));
+    // The compiled worker beside the compiled loader (out/src/panel/), as dist/runLoadWorker.js beside dist/extension.js.
+    loader = new RunLoader(undefined, 200);
+  });
+  afterEach(() => {
+    loader.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers an overview and a range as read on this thread, with typed arrays, and ends when idle', async () => {
+    const w = RunWriter.create(dir, record());
+    const ms: MetricRecord[] = Array.from({ length: 20_000 }, (_, i) => ({ step: i + 1, loss: 1 / (i + 1), lr: 1e-3, rhoT: null, rT: null, rectified: null, effectiveStepSize: 1e-3, gradNorm: null, updateRatio: null, ms: i }));
+    w.appendMetrics(ms);
+    w.close();
+    const o = await loader.overview({ dir: w.dir, maxPoints: 1000, maxHistograms: 10 });
+    assert.deepEqual(o, readOverview({ dir: w.dir, maxPoints: 1000, maxHistograms: 10 }));
+    assert.ok(o.columns.steps instanceof Float64Array && o.columns.lr instanceof Float32Array);
+    assert.equal(o.totalRows, 20_000);
+    const r = await loader.range({ dir: w.dir, fromStep: 5000, toStep: 5999, maxPoints: 2000 });
+    assert.equal(r.totalRows, 1000);
+    assert.deepEqual(Array.from(r.columns.loss), ms.slice(4999, 5999).map((m) => m.loss));
+    assert.ok(loader.running);
+    await new Promise((res) => setTimeout(res, 600));
+    assert.ok(!loader.running, 'the worker ends after its idle time');
+    // And starts again on the next request.
+    assert.equal((await loader.range({ dir: w.dir, fromStep: 1, toStep: 3, maxPoints: 10 })).totalRows, 3);
+  });
+
+  it('rejects a request whose read fails, and goes on serving', async () => {
+    await assert.rejects(loader.overview({ dir: path.join(dir, 'nope', '\0bad'), maxPoints: 10, maxHistograms: 1 }));
+    assert.equal((await loader.overview({ dir, maxPoints: 10, maxHistograms: 1 })).totalRows, 0);
+  });
+});
+
+describe('panel: live buffer', () => {
+  const row = (step: number): MetricRow => ({ step, loss: 1, lr: 1, rhoT: null, rT: null, rectified: null, effectiveStepSize: 1, gradNorm: null, updateRatio: null });
+
+  it('holds rows only while a read of that run is open, and hands them to that read', () => {
+    const b = new LiveBuffer(100);
+    assert.equal(b.holdMetrics('r', [row(1)]), false);
+    const t = b.begin('r');
+    assert.equal(b.holdMetrics('r', [row(2), row(3)]), true);
+    assert.equal(b.holdMetrics('s', [row(2)]), false);
+    const newer = b.begin('r');
+    assert.equal(b.end('r', t), undefined, 'a newer read took over');
+    b.holdMetrics('r', [row(4)]);
+    assert.deepEqual(b.end('r', newer)?.metrics.map((r) => r.step), [4]);
+    assert.equal(b.holdMetrics('r', [row(5)]), false);
+  });
+
+  it('gives up its rows past its bound and marks the read stale (it is read again)', () => {
+    const b = new LiveBuffer(10);
+    const t = b.begin('r');
+    b.holdMetrics('r', Array.from({ length: 8 }, (_, i) => row(i)));
+    b.holdMetrics('r', Array.from({ length: 8 }, (_, i) => row(8 + i)));
+    const held = b.end('r', t)!;
+    assert.equal(held.stale, true);
+    assert.equal(held.metrics.length, 0);
+  });
+});
