@@ -31,6 +31,8 @@
 //       the Transformer paper preset (issue 17): layers path vs the native step, 1 vs 2 threads, and the
 //       whole preset's wall time
 //   node bench/training-speed.bench.mjs --cnn [--quick] [--rounds N]     the cnn at batch 32 and 128
+//   --native-only (with --transformer / --cnn): without the tfjs-layers path rows
+//   With torch installed (training-speed-torch.mjs), PyTorch rows (1 and 2 threads) join every table.
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -409,7 +411,7 @@ const TRANSFORMER_TARGET = 1.5;
  * the tfjs-layers path (tf.variableGrads) against the native step (NativeTransformer), each with the thread
  * rule and with 2 intra-op threads; then the whole preset (3 runs x `presetSteps` steps) once, timed.
  */
-export async function runTransformerBench({ quick = false, rounds = quick ? 3 : 5, presetSteps = 600, log = (s) => process.stderr.write(s + '\n') } = {}) {
+export async function runTransformerBench({ quick = false, rounds = quick ? 3 : 5, presetSteps = 600, nativeOnly = false, log = (s) => process.stderr.write(s + '\n') } = {}) {
   if (!fs.existsSync(ENGINE)) throw new Error(`${ENGINE} is missing: run node scripts/build.mjs first`);
   const { tfThreadEnv } = threadRule();
   const lib = require(ENGINE);
@@ -426,7 +428,9 @@ export async function runTransformerBench({ quick = false, rounds = quick ? 3 : 
     { name: 'native step, 2 threads', env: two, workload: { ...w, watch: false } },
     { name: 'trainer (native step, thread rule)', env: rule, workload: { ...w, watch: false } },
     { name: 'trainer, watching', env: rule, workload: { ...w, watch: true } },
-  ].map((c) => ({ ...c, optimizer: 'radam', batch: 32, steps }));
+  ]
+    .filter((c) => !nativeOnly || c.workload.nativeModels !== false)
+    .map((c) => ({ ...c, optimizer: 'radam', batch: 32, steps }));
   configs.push(...torchConfigs('transformer', 32, steps));
   results.rows = await measure(configs, { rounds, log });
   if (presetSteps > 0) {
@@ -448,7 +452,7 @@ const PYTORCH_CNN_MS = { 32: 1.9, 128: 7.1 };
 const CNN_TARGET = { 32: 1.5, 128: 1.2 };
 
 /** The cnn (digits, 8/16 filters, RAdam) at batch 32 and 128: the layers path against the native step, 1 and 2 threads. */
-export async function runCnnBench({ quick = false, rounds = quick ? 3 : 5, log = (s) => process.stderr.write(s + '\n') } = {}) {
+export async function runCnnBench({ quick = false, rounds = quick ? 3 : 5, nativeOnly = false, log = (s) => process.stderr.write(s + '\n') } = {}) {
   const { tfThreadEnv } = threadRule();
   const cores = os.cpus().length;
   const two = { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1' };
@@ -463,7 +467,9 @@ export async function runCnnBench({ quick = false, rounds = quick ? 3 : 5, log =
       { name: 'layers path (tf.variableGrads), thread rule', env: rule, workload: { ...w, watch: false, nativeModels: false } },
       { name: 'native step, 2 threads', env: two, workload: { ...w, watch: false } },
       { name: 'trainer (native step, thread rule)', env: rule, workload: { ...w, watch: false } },
-    ].map((c) => ({ ...c, optimizer: 'radam', batch, steps }));
+    ]
+      .filter((c) => !nativeOnly || c.workload.nativeModels !== false)
+      .map((c) => ({ ...c, optimizer: 'radam', batch, steps }));
     configs.push(...torchConfigs('cnn', batch, steps));
     results.rows.push(...(await measure(configs, { rounds, log })));
   }
@@ -625,6 +631,8 @@ if (process.argv.includes('--child')) {
     return i > 0 ? process.argv[i + 1] : undefined;
   };
   const rounds = at('--rounds') ? Number(at('--rounds')) : undefined;
+  // --native-only: leave out the tfjs-layers path rows (slow: minutes per row on a loaded machine).
+  const nativeOnly = process.argv.includes('--native-only');
   const json = at('--json');
   if (process.argv.includes('--sweep')) {
     // --only TEXT: the workloads whose name contains TEXT; --configs NAME,NAME: those configurations.
@@ -636,12 +644,12 @@ if (process.argv.includes('--child')) {
     process.stdout.write(sweepMarkdown(results, configs) + '\n');
     if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   } else if (process.argv.includes('--cnn')) {
-    const results = await runCnnBench({ quick, ...(rounds ? { rounds } : {}) });
+    const results = await runCnnBench({ quick, nativeOnly, ...(rounds ? { rounds } : {}) });
     process.stdout.write(cnnMarkdown(results) + '\n');
     if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   } else if (process.argv.includes('--transformer')) {
     const presetSteps = at('--preset-steps') ? Number(at('--preset-steps')) : undefined;
-    const results = await runTransformerBench({ quick, ...(rounds ? { rounds } : {}), ...(presetSteps !== undefined ? { presetSteps } : {}) });
+    const results = await runTransformerBench({ quick, nativeOnly, ...(rounds ? { rounds } : {}), ...(presetSteps !== undefined ? { presetSteps } : {}) });
     process.stdout.write(transformerMarkdown(results) + '\n');
     if (json) fs.writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   } else {
