@@ -45,6 +45,8 @@ export class TorchChild {
     this.stderr = '';
     this.buffer = '';
     this.waiting = null;
+    /** The `ready` line, which comes when PyTorch has warmed up: possibly before the bench asks for it. */
+    this.ready = new Promise((resolve, reject) => (this.readyWait = { resolve, reject }));
     this.proc.stderr.on('data', (d) => (this.stderr = (this.stderr + d).slice(-4000)));
     this.proc.stdout.on('data', (d) => {
       this.buffer += d;
@@ -52,19 +54,28 @@ export class TorchChild {
       while ((at = this.buffer.indexOf('\n')) >= 0) {
         const line = this.buffer.slice(0, at);
         this.buffer = this.buffer.slice(at + 1);
+        const m = JSON.parse(line);
+        if (m.type === 'ready') {
+          this.readyWait.resolve(m);
+          continue;
+        }
         const w = this.waiting;
         this.waiting = null;
-        w?.resolve(JSON.parse(line));
+        w?.resolve(m);
       }
     });
-    this.proc.once('exit', (code, signal) => this.waiting?.reject(new Error(`${config.name}: python exited (${code ?? signal}): ${this.stderr}`)));
+    this.proc.once('exit', (code, signal) => {
+      const e = new Error(`${config.name}: python exited (${code ?? signal}): ${this.stderr}`);
+      this.readyWait.reject(e);
+      this.waiting?.reject(e);
+    });
   }
 
   /** The bench's protocol: init (waits for `ready`), round, count (PyTorch's ops are not counted), exit. */
   ask(msg) {
     return new Promise((resolve, reject) => {
       if (msg.type === 'init') {
-        this.waiting = { resolve: (m) => resolve({ backend: { name: 'torch', version: m.torch, threads: m.threads } }), reject };
+        this.ready.then((m) => resolve({ backend: { name: 'torch', version: m.torch, threads: m.threads } }), reject);
         return;
       }
       if (msg.type === 'count') return resolve(null);
