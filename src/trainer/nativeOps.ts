@@ -19,7 +19,7 @@ export interface OpAttr {
   value: unknown;
 }
 export interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_ATTR_BOOL: number; TF_FLOAT: number; TF_INT32: number };
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_ATTR_BOOL: number; TF_ATTR_STRING: number; TF_FLOAT: number; TF_INT32: number };
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: Tensor[]): Tensor;
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: Tensor[], numOutputs: number): Tensor[];
 }

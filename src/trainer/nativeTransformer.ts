@@ -10,9 +10,9 @@
 //
 //   views       SplitV of the flat parameters (views) + Reshape of each 2-D kernel
 //   embedding   Cast ids, GatherV2(E, ids), AddV2 P, Mul sqrt(d), Reshape [N, d]
-//   attention   qkv = x Wqkv + b (MatMul, BiasAdd) -> Reshape [b, l, 3, h, dk] -> Transpose [3, b, h, l, dk]
-//               -> Unpack q, k, v; Mul q by 1/sqrt(dk); BatchMatMulV2 q k^T; [causal: AddV2 mask]; Softmax;
-//               BatchMatMulV2 p v; Transpose + Reshape [N, d]; MatMul, BiasAdd
+//   attention   qkv = x Wqkv + b (MatMul, BiasAdd) -> Reshape [b, l, 3, h, dk] -> Unpack q, k, v [b, l, h, dk];
+//               Mul q by 1/sqrt(dk); Einsum q k^T -> [b, h, l, l]; [causal: AddV2 mask]; Softmax;
+//               Einsum p v -> [b, l, h, dk]; Reshape [N, d]; MatMul, BiasAdd (no Transpose anywhere)
 //   layer norm  Mean, Sub, Square, Mean, AddV2 eps, Rsqrt, Mul, Mul gamma, AddV2 beta (as LayerNorm.call)
 //   ffn         MatMul, BiasAdd, Relu, MatMul, BiasAdd
 //   loss        logits MatMul + BiasAdd; SparseSoftmaxCrossEntropyWithLogits (loss per token AND its
@@ -191,9 +191,6 @@ export class NativeTransformer {
       flat: tf.tensor1d([-1], 'int32'),
       axis0: tf.scalar(0, 'int32'),
       lastAxis: tf.tensor1d([-1], 'int32'),
-      perm5: tf.tensor1d([2, 0, 3, 1, 4], 'int32'),
-      perm5back: tf.tensor1d([1, 3, 0, 2, 4], 'int32'),
-      perm4: tf.tensor1d([0, 2, 1, 3], 'int32'),
       scale: tf.scalar(1 / Math.sqrt(dk)),
       sqrtD: tf.scalar(Math.sqrt(plan.dModel)),
       eps: tf.scalar(LAYER_NORM_EPSILON),
@@ -337,16 +334,16 @@ export class NativeTransformer {
   private attention(x: Tensor, p: string, w: Views, s: BatchShapes): { out: Tensor; cache: AttentionCache } {
     const { a } = this;
     const qkv = this.op('BiasAdd', a.float, [this.op('MatMul', a.mm, [x, w.get(`${p}attention/qkv_kernel`)]), w.get(`${p}attention/qkv_bias`)]);
-    const t = this.op('Transpose', a.transpose, [this.op('Reshape', a.reshape, [qkv, s.qkv5]), this.k.perm5]); // [3, b, h, l, dk]
-    const parts = this.b.executeMultipleOutputs('Unpack', a.unpack, [t], 3);
+    // q, k, v stay in the projection's [b, l, h, dk] layout: Einsum contracts over it directly (one op where
+    // Transpose + BatchMatMulV2 took three; the same products, bit for bit, measured).
+    const parts = this.b.executeMultipleOutputs('Unpack', a.unpack, [this.op('Reshape', a.reshape, [qkv, s.qkv5])], 3);
     this.tmp.push(...parts);
     const [q, k, v] = parts as [Tensor, Tensor, Tensor];
     const qs = this.op('Mul', a.float, [q, this.k.scale]);
-    let scores = this.op('BatchMatMulV2', a.bmmAdjY, [qs, k]); // [b, h, l, l]
+    let scores = this.op('Einsum', a.scores, [qs, k]); // [b, h, l, l]
     if (this.plan.causal) scores = this.op('AddV2', a.float, [scores, this.k.mask]);
     const prob = this.op('Softmax', a.float, [scores]);
-    const c = this.op('BatchMatMulV2', a.bmm, [prob, v]); // [b, h, l, dk]
-    const ctx = this.op('Reshape', a.reshape, [this.op('Transpose', a.transpose, [c, this.k.perm4]), s.rowsD]);
+    const ctx = this.op('Reshape', a.reshape, [this.op('Einsum', a.weigh, [prob, v]), s.rowsD]); // [b, l, h, dk] -> [N, d]
     const out = this.op('BiasAdd', a.float, [this.op('MatMul', a.mm, [ctx, w.get(`${p}attention/out_kernel`)]), w.get(`${p}attention/out_bias`)]);
     return { out, cache: { x, qs, k, v, p: prob, ctx } };
   }
@@ -397,16 +394,16 @@ export class NativeTransformer {
     put(`${p}attention/out_kernel`, this.op('MatMul', a.mmTA, [c.ctx, dy]));
     put(`${p}attention/out_bias`, this.op('BiasAddGrad', a.float, [dy]));
     const dctx2 = this.op('MatMul', a.mmTB, [dy, w.get(`${p}attention/out_kernel`)]);
-    const dctx = this.op('Transpose', a.transpose, [this.op('Reshape', a.reshape, [dctx2, s.ctx4]), this.k.perm4]); // [b, h, l, dk]
-    const dp = this.op('BatchMatMulV2', a.bmmAdjY, [dctx, c.v]); // [b, h, l, l]
-    const dv = this.op('BatchMatMulV2', a.bmmAdjX, [c.p, dctx]);
+    const dctx = this.op('Reshape', a.reshape, [dctx2, s.ctx4]); // [b, l, h, dk]
+    const dp = this.op('Einsum', a.scores, [dctx, c.v]); // [b, h, l, l]
+    const dv = this.op('Einsum', a.weighT, [c.p, dctx]); // [b, l, h, dk]
     // softmax: ds = p (dp - sum_j dp p)
     const dot = this.op('Sum', a.sumKeep, [this.op('Mul', a.float, [dp, c.p]), this.k.lastAxis]);
     const ds = this.op('Mul', a.float, [c.p, this.op('Sub', a.float, [dp, dot])]);
-    const dq = this.op('Mul', a.float, [this.op('BatchMatMulV2', a.bmm, [ds, c.k]), this.k.scale]);
-    const dk = this.op('BatchMatMulV2', a.bmmAdjX, [ds, c.qs]);
-    const packed = this.op('Pack', a.pack, [dq, dk, dv]); // [3, b, h, l, dk]
-    const dqkv = this.op('Reshape', a.reshape, [this.op('Transpose', a.transpose, [packed, this.k.perm5back]), s.rows3D]);
+    const dq = this.op('Mul', a.float, [this.op('Einsum', a.weigh, [ds, c.k]), this.k.scale]);
+    const dk = this.op('Einsum', a.weighT, [ds, c.qs]);
+    const packed = this.op('Pack', a.pack, [dq, dk, dv]); // [b, l, 3, h, dk]
+    const dqkv = this.op('Reshape', a.reshape, [packed, s.rows3D]);
     put(`${p}attention/qkv_kernel`, this.op('MatMul', a.mmTA, [c.x, dqkv]));
     put(`${p}attention/qkv_bias`, this.op('BiasAddGrad', a.float, [dqkv]));
     return this.op('MatMul', a.mmTB, [dqkv, w.get(`${p}attention/qkv_kernel`)]);
@@ -472,24 +469,24 @@ function makeAttrs(b: NativeBackend, pieces: number) {
   const int = (name: string, value: number): OpAttr => ({ name, type: TF_ATTR_INT, value });
   const float: OpAttr[] = [type('T', TF_FLOAT)];
   const mm = (x: boolean, y: boolean): OpAttr[] => [...float, bool('transpose_a', x), bool('transpose_b', y)];
-  const bmm = (x: boolean, y: boolean): OpAttr[] => [...float, bool('adj_x', x), bool('adj_y', y)];
+  const einsum = (equation: string): OpAttr[] => [...float, { name: 'equation', type: b.binding.TF_ATTR_STRING, value: equation }, int('N', 2)];
   return {
     float,
     mm: mm(false, false),
     mmTA: mm(true, false),
     mmTB: mm(false, true),
-    bmm: bmm(false, false),
-    bmmAdjX: bmm(true, false),
-    bmmAdjY: bmm(false, true),
     mean: [...float, type('Tidx', TF_INT32), bool('keep_dims', false)],
     meanKeep: [...float, type('Tidx', TF_INT32), bool('keep_dims', true)],
     sum: [...float, type('Tidx', TF_INT32), bool('keep_dims', false)],
     sumKeep: [...float, type('Tidx', TF_INT32), bool('keep_dims', true)],
     reshape: [...float, type('Tshape', TF_INT32)],
     reshapeInt: [type('T', TF_INT32), type('Tshape', TF_INT32)],
-    transpose: [...float, type('Tperm', TF_INT32)],
-    unpack: [...float, int('num', 3), int('axis', 0)],
-    pack: [...float, int('N', 3), int('axis', 0)],
+    unpack: [...float, int('num', 3), int('axis', 2)],
+    pack: [...float, int('N', 3), int('axis', 2)],
+    // attention over [b, l(q or k), h, dk] operands: scores q k^T, p v, and p^T x for the backward pass
+    scores: einsum('bqhd,bkhd->bhqk'),
+    weigh: einsum('bhqk,bkhd->bqhd'),
+    weighT: einsum('bhqk,bqhd->bkhd'),
     castToInt: [type('SrcT', TF_FLOAT), type('DstT', TF_INT32), bool('Truncate', false)],
     gather: [type('Tparams', TF_FLOAT), type('Tindices', TF_INT32), type('Taxis', TF_INT32), int('batch_dims', 0)],
     segmentSum: [...float, type('Tindices', TF_INT32), type('Tnumsegments', TF_INT32)],
