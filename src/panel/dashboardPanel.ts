@@ -18,7 +18,7 @@
 //   panel.showSweep(result: SweepResult | null): void     the learning-rate sweep chart
 //   panel.refreshRuns(): Promise<void>                    re-read .radam/runs (also done by a watcher)
 //   panel.runsDir: string | undefined                     where runs are read (deps.runsDir or the workspace)
-//   exportRuns(runsDir, format, runIds, target?) in ./exports.ts serves "RAdam: Export Run".
+//   exportRuns(runsDir, format, runIds, target?, imported?) in ./exports.ts serves "RAdam: Export Run".
 //   panel.externalRunsChanged(): void                     runs of deps.external (TensorBoard logs) changed
 //   panel.pushExternal(update): void                      live data of an external run (rows or whole, histograms)
 // All of these are cheap no-ops for data when the panel is hidden: the webview reads everything
@@ -65,6 +65,8 @@ import type { BackendReport } from '../protocol/trainer';
 import { dashboardHtml } from './html';
 import { applyStatus, toHistogramSlices, toMetricRows, toRunInfo, unreadableRunInfo, type RunStatusUpdate } from './runAdapter';
 import { exportPng, exportRuns } from './exports';
+import { handleImportedRunMessage, isImportedRunMessage, scalarMessages, type ImportedRunsControl, type ScalarPoints } from './importedRuns';
+import type { ImportedRunExport } from '../tensorboard/exportRun';
 
 export const DASHBOARD_VIEW_TYPE = 'radamLab.dashboard';
 export type { RunStatusUpdate } from './runAdapter';
@@ -80,12 +82,16 @@ export interface DashboardDeps {
   external?: ExternalRuns;
 }
 
-/** Runs from elsewhere than .radam/runs, listed beside ours; read-only (no delete, no export). */
-export interface ExternalRuns {
+/**
+ * Runs from elsewhere than .radam/runs, listed beside ours; read-only (never deleted), exported with
+ * ours; their loss tag, beta2 and on-demand scalar tags are handled by ./importedRuns.ts.
+ */
+export interface ExternalRuns extends ImportedRunsControl {
   list(): RunInfo[];
-  has(id: string): boolean;
   /** The run's whole record; live updates continue from it (pushExternal). */
-  whole(id: string): { columns: MetricColumns; histograms: HistogramSlice[] } | undefined;
+  whole(id: string): { columns: MetricColumns; histograms: HistogramSlice[]; scalars: ScalarPoints[] } | undefined;
+  /** The run as the exports write it (undefined: no such run). */
+  exportRun(id: string): ImportedRunExport | undefined;
 }
 
 /** Live data of an external run: rows to append, or (reset) its whole record. */
@@ -95,6 +101,8 @@ export interface ExternalUpdate {
   reset: boolean;
   histograms: HistogramSlice[];
   histogramsReset: boolean;
+  /** Points of the scalar tags charted on demand. */
+  scalars: ScalarPoints[];
 }
 
 /** Histogram slices per message when a run's record is sent from disk. */
@@ -262,6 +270,7 @@ export class DashboardPanel {
     for (let i = 0; i < u.histograms.length || (i === 0 && u.histogramsReset); i += CHUNK_SLICES) {
       void this.post({ type: 'histograms', runId: u.runId, rows: u.histograms.slice(i, i + CHUNK_SLICES), reset: u.histogramsReset && i === 0 });
     }
+    for (const m of scalarMessages(u.runId, u.scalars)) void this.post(m);
   }
 
   showSweep(result: SweepResult | null): void {
@@ -320,6 +329,7 @@ export class DashboardPanel {
   }
 
   private async handle(msg: WebviewToHost): Promise<void> {
+    if (isImportedRunMessage(msg)) return handleImportedRunMessage(msg, { control: this.deps.external, shown: this.shown, post: (m) => this.post(m) });
     switch (msg.type) {
       case 'ready':
         this.webviewReady = true;
@@ -424,6 +434,7 @@ export class DashboardPanel {
     for (let i = 0; i === 0 || i < whole.histograms.length; i += CHUNK_SLICES) {
       void this.post({ type: 'histograms', runId: id, rows: whole.histograms.slice(i, i + CHUNK_SLICES), reset: i === 0 });
     }
+    for (const m of scalarMessages(id, whole.scalars)) void this.post(m);
   }
 
   private async deleteRun(id: string): Promise<void> {
@@ -495,15 +506,19 @@ export class DashboardPanel {
 
   private async exportData(format: ExportFormat, runIds: readonly string[]): Promise<void> {
     const dir = this.runsDir;
-    const ok = runIds.filter((id) => this.checkedRun(id, 'export'));
-    if (!dir || !ok.length) {
-      await this.post({ type: 'notice', level: 'warn', text: 'Nothing to export: none of these runs is on disk.' });
+    const external = this.deps.external;
+    // Imported runs come from what the host read of their event files; ours from their folders.
+    const imported = runIds.flatMap((id) => (external?.has(id) ? [external.exportRun(id)].filter((r) => r !== undefined) : []));
+    const ok = runIds.filter((id) => !external?.has(id) && this.checkedRun(id, 'export'));
+    const count = ok.length + imported.length;
+    if (!count) {
+      await this.post({ type: 'notice', level: 'warn', text: 'Nothing to export: none of these runs can be read.' });
       return;
     }
-    const r = await exportRuns(dir, format, ok);
+    const r = await exportRuns(dir, format, ok, undefined, imported);
     if (r) {
       const skipped = r.skippedLines ? ` (${r.skippedLines} unreadable line${r.skippedLines > 1 ? 's' : ''} of the run files left out)` : '';
-      await this.post({ type: 'notice', level: r.skippedLines ? 'warn' : 'info', text: `Exported ${ok.length} run${ok.length > 1 ? 's' : ''} to ${r.uri.fsPath}${skipped}` });
+      await this.post({ type: 'notice', level: r.skippedLines ? 'warn' : 'info', text: `Exported ${count} run${count > 1 ? 's' : ''} to ${r.uri.fsPath}${skipped}` });
     }
   }
 

@@ -122,6 +122,31 @@ export interface RunInfo {
   learningRate?: number;
   /** Why the run failed. */
   error?: string;
+  /** Present for a run read from a TensorBoard log directory (src/tensorboard/). */
+  imported?: ImportedRunInfo;
+}
+
+/** Where an imported run's rho_t and r_t come from (src/tensorboard/dashboard.ts rhoOrigin). */
+export type RhoOrigin = 'logged' | 'beta2Logged' | 'beta2User' | 'none';
+export const RHO_ORIGINS: readonly RhoOrigin[] = ['logged', 'beta2Logged', 'beta2User', 'none'];
+/** Scalar tags listed per imported run (a log with more offers the first ones). */
+export const MAX_SCALAR_TAGS = 1000;
+
+/** What the dashboard shows and lets the user choose for a TensorBoard run. */
+export interface ImportedRunInfo {
+  /** The run's folder (absolute). */
+  path: string;
+  /** host.pid when the folder holds several concurrent writers. */
+  writer?: string;
+  /** Scalar tags with at least one value. */
+  scalarTags: string[];
+  /** The tag charted as loss (the user's choice, else the auto-detected one), null: none. */
+  lossTag: string | null;
+  /** The tag auto-detection picks. */
+  autoLossTag: string | null;
+  rhoOrigin: RhoOrigin;
+  /** beta2 the user set for this run (null: none). */
+  userBeta2: number | null;
 }
 
 /** A learning-rate sweep's result: one point per (optimizer, learning rate). */
@@ -196,6 +221,18 @@ export interface NoticeMessage {
   level: 'info' | 'warn' | 'error';
   text: string;
 }
+/**
+ * One scalar tag of an imported run (charted on demand, see WatchScalarTagsMessage): appended points,
+ * or with `reset` every point so far.
+ */
+export interface ScalarSeriesMessage {
+  type: 'scalarSeries';
+  runId: string;
+  tag: string;
+  steps: Float64Array;
+  values: Float64Array;
+  reset: boolean;
+}
 export type HostToWebview =
   | BackendUpdate
   | RunListMessage
@@ -205,7 +242,8 @@ export type HostToWebview =
   | HistogramsMessage
   | RunDataErrorMessage
   | SweepMessage
-  | NoticeMessage;
+  | NoticeMessage
+  | ScalarSeriesMessage;
 
 // ---- webview → host ----
 export interface ReadyMessage {
@@ -253,7 +291,27 @@ export interface WebviewLogMessage {
   level: 'info' | 'warn' | 'error';
   text: string;
 }
+/** Chart the imported run's loss from this scalar tag (null: back to the auto-detected tag). */
+export interface ChooseLossTagMessage {
+  type: 'chooseLossTag';
+  runId: string;
+  tag: string | null;
+}
+/** beta2 of an imported run that logs neither rho_t nor beta2 (null: forget it). Kept by the host. */
+export interface SetRunBeta2Message {
+  type: 'setRunBeta2';
+  runId: string;
+  beta2: number | null;
+}
+/** The scalar tags charted on demand: the host sends them (scalarSeries) for the shown imported runs. */
+export interface WatchScalarTagsMessage {
+  type: 'watchScalarTags';
+  tags: string[];
+}
 export type WebviewToHost =
+  | ChooseLossTagMessage
+  | SetRunBeta2Message
+  | WatchScalarTagsMessage
   | ReadyMessage
   | ShownRunsMessage
   | RequestRunDataMessage
@@ -306,9 +364,32 @@ export function isMetricColumns(c: unknown): c is MetricColumns {
   );
 }
 
+const MAX_TAG = 1024;
+const MAX_WATCHED_TAGS = 16;
+export const isTag = (v: unknown): v is string => isString(v) && v.length > 0 && v.length <= MAX_TAG;
+
+export function isImportedRunInfo(v: unknown): v is ImportedRunInfo {
+  return (
+    isObject(v) &&
+    isString(v.path) &&
+    optStr(v.writer) &&
+    Array.isArray(v.scalarTags) &&
+    v.scalarTags.length <= MAX_SCALAR_TAGS &&
+    v.scalarTags.every(isTag) &&
+    (v.lossTag === null || isTag(v.lossTag)) &&
+    (v.autoLossTag === null || isTag(v.autoLossTag)) &&
+    RHO_ORIGINS.includes(v.rhoOrigin as RhoOrigin) &&
+    (v.userBeta2 === null || isBeta2Value(v.userBeta2))
+  );
+}
+
+/** RAdam's terms are defined for 0 < beta2 < 1. */
+export const isBeta2Value = (v: unknown): v is number => typeof v === 'number' && v > 0 && v < 1;
+
 export function isRunInfo(r: unknown): r is RunInfo {
   return (
     isObject(r) &&
+    (r.imported === undefined || isImportedRunInfo(r.imported)) &&
     isRunId(r.id) &&
     isString(r.label) &&
     RUN_STATUSES.includes(r.status as RunStatus) &&
@@ -332,7 +413,24 @@ function isSweep(s: unknown): s is SweepResult {
   );
 }
 
+const scalarSeriesFields = message<ScalarSeriesMessage>('scalarSeries', {
+  runId: isRunId,
+  tag: isTag,
+  steps: (v) => typeOf(v) === '[object Float64Array]',
+  values: (v) => typeOf(v) === '[object Float64Array]',
+  reset: isBoolean,
+});
+/** A scalarSeries message whose steps and values have one length. */
+function isScalarSeriesMessage(v: unknown): v is ScalarSeriesMessage {
+  return scalarSeriesFields(v) && v.steps.length === v.values.length;
+}
+
 export const isWebviewToHost: Validator<WebviewToHost> = oneOf<WebviewToHost>({
+  chooseLossTag: message<ChooseLossTagMessage>('chooseLossTag', { runId: isRunId, tag: (t) => t === null || isTag(t) }),
+  setRunBeta2: message<SetRunBeta2Message>('setRunBeta2', { runId: isRunId, beta2: (b) => b === null || isBeta2Value(b) }),
+  watchScalarTags: message<WatchScalarTagsMessage>('watchScalarTags', {
+    tags: (v) => Array.isArray(v) && v.length <= MAX_WATCHED_TAGS && v.every(isTag),
+  }),
   ready: message<ReadyMessage>('ready'),
   shownRuns: message<ShownRunsMessage>('shownRuns', { runIds: isRunIdList }),
   requestRunData: message<RequestRunDataMessage>('requestRunData', { runIds: isRunIdList }),
@@ -370,6 +468,7 @@ export const isHostToWebview: Validator<HostToWebview> = oneOf<HostToWebview>({
   runDataError: message<RunDataErrorMessage>('runDataError', { runId: isRunId, error: isString }),
   sweep: message<SweepMessage>('sweep', { sweep: (s) => s === null || isSweep(s) }),
   notice: message<NoticeMessage>('notice', { level: isLevel, text: isString }),
+  scalarSeries: isScalarSeriesMessage,
 });
 
 /** What the webview keeps with setState, so a reloaded window restores the same view. */
@@ -394,4 +493,6 @@ export interface WebviewState {
   /** null = automatic (the worst final smoothed loss among the shown runs). */
   lossTarget: number | null;
   sweep: SweepResult | null;
+  /** Scalar tags of imported runs charted on demand, in the order they were added. */
+  scalarTags?: string[];
 }
