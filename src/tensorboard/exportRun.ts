@@ -33,7 +33,7 @@ export interface ImportedRunExport {
 
 export function importedRunExport(root: string, run: LogRun, choices: RunChoices, info: Pick<RunInfo, 'id' | 'label'>): ImportedRunExport {
   const byStep = new Map<number, MetricRow & Record<string, number | boolean | null>>();
-  for (const r of runRows(run, -Infinity, choices)) byStep.set(r.step, { ...r } as MetricRow & Record<string, number | boolean | null>);
+  for (const r of runRows(run, -Infinity, choices)) byStep.set(r.step, { ...r });
   const scalars: ImportedRunExport['scalars'] = {};
   for (const [tag, s] of run.series.scalars) {
     scalars[tag] = { steps: [...s.steps], values: [...s.values], wallTimes: [...s.wallTimes] };

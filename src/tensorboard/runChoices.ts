@@ -36,7 +36,10 @@ export function sanitizeChoices(raw: unknown): RunChoices {
 export class RunChoicesStore {
   private readonly all = new Map<string, RunChoices>();
 
-  constructor(private readonly memento?: KeyValueStore) {
+  constructor(
+    private readonly memento?: KeyValueStore,
+    private readonly maxRuns = MAX_REMEMBERED_RUNS,
+  ) {
     const saved = memento?.get(RUN_CHOICES_KEY);
     if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
       for (const [k, v] of Object.entries(saved as Record<string, unknown>)) {
@@ -66,7 +69,7 @@ export class RunChoicesStore {
     // Re-inserted last: the Map's order is the age order the size limit drops by.
     this.all.delete(key);
     if (next.lossTag !== undefined || next.beta2 !== undefined) this.all.set(key, next);
-    while (this.all.size > MAX_REMEMBERED_RUNS) this.all.delete(this.all.keys().next().value as string);
+    while (this.all.size > this.maxRuns) this.all.delete(this.all.keys().next().value as string);
     await this.memento?.update(RUN_CHOICES_KEY, Object.fromEntries(this.all));
     return { ...next };
   }

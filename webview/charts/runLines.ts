@@ -2,7 +2,8 @@
 // SeriesFeeds. The loss, rho/r and learning-rate charts are thin subclasses.
 import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import { rgba } from '../data/colors';
-import type { SeriesName } from '../data/runStore';
+import type { XYColumn } from '../data/columns';
+import type { RunData, SeriesName } from '../data/runStore';
 import { canvasPng, chartCard, setDataAttrs, type Card } from './card';
 import { baseOptions, createChart, type Chart, type XY } from './chartjs';
 import { SeriesFeed } from './feed';
@@ -12,6 +13,8 @@ export interface LineSpec {
   /** Short key, unique in the chart ("raw", "smoothed", "val"...). */
   key: string;
   series: SeriesName;
+  /** Another column than `series` (a scalar tag charted on demand); undefined: nothing to draw. */
+  column?(data: RunData): XYColumn | undefined;
   label(run: RunView): string;
   yAxisID?: string;
   /** Only points with y > 0 (for a logarithmic axis). */
@@ -104,7 +107,15 @@ export abstract class RunLinesChart implements ChartView {
         }
         continue;
       }
-      if (b.feed.fill(data.series[b.spec.series], b.spec.positiveOnly?.() ?? false, this.denseHead())) changed = true;
+      const column = b.spec.column ? b.spec.column(data) : data.series[b.spec.series];
+      if (!column) {
+        if (b.feed.points.length) {
+          b.feed.clear();
+          changed = true;
+        }
+        continue;
+      }
+      if (b.feed.fill(column, b.spec.positiveOnly?.() ?? false, this.denseHead())) changed = true;
     }
     changed = this.refreshExtras() || changed;
     if (!changed) return;
