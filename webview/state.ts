@@ -2,6 +2,7 @@
 // window reload; the runs' data then comes back from disk). Anything malformed falls back to defaults.
 import { isRunId, isTag, type WebviewState } from '../src/protocol/webview';
 import { MAX_CHARTED_TAGS } from './data/importedRuns';
+import { sanitizeRange } from './data/viewRange';
 
 export function defaultState(): WebviewState {
   return {
@@ -18,6 +19,7 @@ export function defaultState(): WebviewState {
     lossTarget: null,
     sweep: null,
     scalarTags: [],
+    viewRange: null,
   };
 }
 
@@ -44,6 +46,7 @@ export function sanitizeState(raw: unknown): WebviewState {
     lossTarget: typeof s.lossTarget === 'number' && Number.isFinite(s.lossTarget) ? s.lossTarget : null,
     sweep: s.sweep && typeof s.sweep === 'object' && Array.isArray((s.sweep as { points?: unknown }).points) ? s.sweep : null,
     scalarTags: Array.isArray(s.scalarTags) ? [...new Set(s.scalarTags.filter(isTag))].slice(-MAX_CHARTED_TAGS) : [],
+    viewRange: sanitizeRange(s.viewRange),
   };
 }
 

@@ -1,7 +1,7 @@
 // The content of a metrics or histograms export (./exports.ts writes it): our runs as read from disk,
 // then imported (TensorBoard) runs as src/tensorboard/exportRun.ts shapes them. Pure: no vscode.
 import type { RunData } from '../runs';
-import { metricsCsv } from '../../webview/data/csv';
+import { metricsCsv } from './metricsCsv';
 import type { ExportFormat } from '../protocol/webview';
 import type { ImportedRunExport } from '../tensorboard/exportRun';
 

@@ -3,11 +3,15 @@
 import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import { rgba } from '../data/colors';
 import type { XYColumn } from '../data/columns';
+import { rangePoints, valueAt } from '../data/rangeDetail';
 import type { RunData, SeriesName } from '../data/runStore';
+import { fmt } from '../data/summary';
+import { indexRange, nearestIndex } from '../data/viewRange';
 import { canvasPng, chartCard, setDataAttrs, type Card } from './card';
 import { baseOptions, createChart, type Chart, type XY } from './chartjs';
 import { SeriesFeed } from './feed';
-import type { ChartTestData, ChartView, RunView, ViewContext } from './view';
+import { StepOverlay } from './stepOverlay';
+import type { ChartTestData, ChartView, HoverData, RunView, ViewContext } from './view';
 
 export interface LineSpec {
   /** Short key, unique in the chart ("raw", "smoothed", "val"...). */
@@ -43,6 +47,9 @@ export abstract class RunLinesChart implements ChartView {
   /** Runs hidden in this chart by a click on the legend. */
   private readonly hiddenRuns = new Set<string>();
   private readonly legend: HTMLElement;
+  private readonly overlay: StepOverlay;
+  private hover: HoverData | null = null;
+  private hoverStep: number | null = null;
 
   constructor(
     readonly name: string,
@@ -56,6 +63,17 @@ export abstract class RunLinesChart implements ChartView {
     this.legend.className = 'legend';
     this.card.root.insertBefore(this.legend, this.card.body);
     this.chart = createChart(this.card.canvas, { type: 'line', data: { datasets: [] }, options: this.options(), plugins: this.plugins() });
+    this.overlay = new StepOverlay(
+      this.card.body,
+      this.card.canvas,
+      {
+        geometry: () => (this.chart.chartArea && this.chart.scales.x ? { scale: this.chart.scales.x, area: this.chart.chartArea } : null),
+        onSelect: (range) => ctx.setViewRange(range),
+        onReset: () => ctx.setViewRange(null),
+        onHover: (step) => ctx.hover(step),
+      },
+      name,
+    );
   }
 
   /** The chart's scales (and anything else that depends on the view state). */
@@ -84,6 +102,10 @@ export abstract class RunLinesChart implements ChartView {
     o.scales = this.scales();
     // The legend is HTML (built when the runs change, not on every update).
     o.plugins!.legend = { display: false };
+    // Hover and drag are handled by the step overlay (values at the step for every run, shared by
+    // all charts): chart.js's own tooltip and event handling are off.
+    o.plugins!.tooltip = { enabled: false };
+    o.events = [];
     return o;
   }
 
@@ -97,6 +119,16 @@ export abstract class RunLinesChart implements ChartView {
       changed = true;
     }
     const byId = new Map(runs.map((r) => [r.id, r]));
+    // Zoomed: the axis shows the shared range whatever streams in, drawn from every point in it.
+    const range = this.ctx.state().viewRange;
+    const x = this.chart.options.scales!.x as { min?: number; max?: number; type?: string };
+    const min = range ? (x.type === 'logarithmic' ? Math.max(range.from, 1) : range.from) : undefined;
+    const max = range?.to;
+    if (x.min !== min || x.max !== max) {
+      x.min = min;
+      x.max = max;
+      changed = true;
+    }
     for (const b of this.bindings) {
       b.run = byId.get(b.run.id) ?? b.run;
       const data = b.run.data;
@@ -115,7 +147,10 @@ export abstract class RunLinesChart implements ChartView {
         }
         continue;
       }
-      if (b.feed.fill(column, b.spec.positiveOnly?.() ?? false, this.denseHead())) changed = true;
+      const positive = b.spec.positiveOnly?.() ?? false;
+      // A spec's own column (a scalar tag of an imported run) has no full-resolution detail: its held points.
+      const inRange = range && (b.spec.column ? columnRange(column, range) : rangePoints(data, b.spec.series, range));
+      if (inRange ? b.feed.fillRange(inRange, positive) : b.feed.fill(column, positive, this.denseHead())) changed = true;
     }
     changed = this.refreshExtras() || changed;
     if (!changed) return;
@@ -132,7 +167,32 @@ export abstract class RunLinesChart implements ChartView {
         lastStep = Math.max(lastStep, b.feed.points[n - 1].x);
       }
     }
-    setDataAttrs(this.card.root, { points, lastStep: series ? lastStep : null, series });
+    setDataAttrs(this.card.root, { points, lastStep: series ? lastStep : null, series, xMin: this.chart.scales.x?.min ?? null, xMax: this.chart.scales.x?.max ?? null });
+    // The axis may have moved under the crosshair.
+    if (this.hoverStep !== null) this.showHover(this.hoverStep);
+  }
+
+  /** The crosshair at `step` and each shown series' recorded value nearest it (from full-resolution data). */
+  showHover(step: number | null): void {
+    this.hoverStep = step;
+    if (step === null) {
+      this.hover = null;
+      this.overlay.show(null);
+      return;
+    }
+    const rows: HoverData['rows'] = [];
+    const lines: Array<{ color: string; text: string }> = [];
+    for (const b of this.bindings) {
+      const data = b.run.data;
+      if (!data || this.hiddenRuns.has(b.run.id)) continue;
+      const own = b.spec.column?.(data);
+      const v = b.spec.column ? (own ? columnValueAt(own, step) : null) : valueAt(data, b.spec.series, step);
+      if (!v) continue;
+      rows.push({ runId: b.run.id, kind: b.spec.key, label: String(b.dataset.label), step: v.step, value: v.value });
+      lines.push({ color: rgba(b.run.color), text: `${String(b.dataset.label)}: ${fmt(v.value, 5)}${v.step !== step ? ` (step ${v.step})` : ''}` });
+    }
+    this.hover = { step, rows };
+    this.overlay.show(step, `step ${step}`, lines);
   }
 
   private buildLegend(runs: RunView[]): void {
@@ -211,7 +271,8 @@ export abstract class RunLinesChart implements ChartView {
       if (lastX !== null && (lastStep === null || lastX > lastStep)) lastStep = lastX;
       return { label: String(b.dataset.label), runId: b.run.id, kind: b.spec.key, points: pts.length, firstX: pts.length ? pts[0].x : null, lastX };
     });
-    return { name: this.name, points, lastStep, series };
+    const x = this.chart.scales.x;
+    return { name: this.name, points, lastStep, series, xMin: x ? x.min : null, xMax: x ? x.max : null, hover: this.hover };
   }
 
   /** The last step drawn per run (for latency measurements). */
@@ -223,4 +284,22 @@ export abstract class RunLinesChart implements ChartView {
     }
     return m;
   }
+}
+
+/** An id per column object: a tag's column is replaced on reset, and the feed's key must change then. */
+const columnIds = new WeakMap<XYColumn, number>();
+let nextColumnId = 0;
+
+/** A spec's own column in a step range, as the feed takes it. */
+function columnRange(col: XYColumn, range: { from: number; to: number }): { xs: Float32Array; ys: Float32Array; lo: number; hi: number; key: string } {
+  const [lo, hi] = indexRange(col.xs, col.length, range);
+  let id = columnIds.get(col);
+  if (id === undefined) columnIds.set(col, (id = nextColumnId++));
+  return { xs: col.xs, ys: col.ys, lo, hi, key: `c${id}.${col.generation}:${lo}:${hi}` };
+}
+
+/** The point of a spec's own column nearest `step`. */
+function columnValueAt(col: XYColumn, step: number): { step: number; value: number } | null {
+  const i = nearestIndex(col.xs, col.length, step);
+  return i < 0 ? null : { step: col.xs[i], value: col.ys[i] };
 }
