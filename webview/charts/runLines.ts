@@ -4,7 +4,7 @@ import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import { rgba } from '../data/colors';
 import type { XYColumn } from '../data/columns';
 import { rangePoints, valueAt } from '../data/rangeDetail';
-import type { RunData, SeriesName } from '../data/runStore';
+import type { RunSeries, SeriesName } from '../data/runStore';
 import { fmt } from '../data/summary';
 import { indexRange, nearestIndex } from '../data/viewRange';
 import { canvasPng, chartCard, setDataAttrs, type Card } from './card';
@@ -18,7 +18,7 @@ export interface LineSpec {
   key: string;
   series: SeriesName;
   /** Another column than `series` (a scalar tag charted on demand); undefined: nothing to draw. */
-  column?(data: RunData): XYColumn | undefined;
+  column?(data: RunSeries): XYColumn | undefined;
   label(run: RunView): string;
   yAxisID?: string;
   /** Only points with y > 0 (for a logarithmic axis). */
@@ -50,6 +50,8 @@ export abstract class RunLinesChart implements ChartView {
   private readonly overlay: StepOverlay;
   private hover: HoverData | null = null;
   private hoverStep: number | null = null;
+  /** The step axis held still during a drag (a streaming run would otherwise stretch it under the pointer). */
+  private heldAxis: { min: number; max: number } | null = null;
 
   constructor(
     readonly name: string,
@@ -68,6 +70,10 @@ export abstract class RunLinesChart implements ChartView {
       this.card.canvas,
       {
         geometry: () => (this.chart.chartArea && this.chart.scales.x ? { scale: this.chart.scales.x, area: this.chart.chartArea } : null),
+        onDrag: (dragging) => {
+          const x = this.chart.scales.x;
+          this.heldAxis = dragging && x ? { min: x.min, max: x.max } : null;
+        },
         onSelect: (range) => ctx.setViewRange(range),
         onReset: () => ctx.setViewRange(null),
         onHover: (step) => ctx.hover(step),
@@ -122,8 +128,8 @@ export abstract class RunLinesChart implements ChartView {
     // Zoomed: the axis shows the shared range whatever streams in, drawn from every point in it.
     const range = this.ctx.state().viewRange;
     const x = this.chart.options.scales!.x as { min?: number; max?: number; type?: string };
-    const min = range ? (x.type === 'logarithmic' ? Math.max(range.from, 1) : range.from) : undefined;
-    const max = range?.to;
+    const min = range ? (x.type === 'logarithmic' ? Math.max(range.from, 1) : range.from) : this.heldAxis?.min;
+    const max = range ? range.to : this.heldAxis?.max;
     if (x.min !== min || x.max !== max) {
       x.min = min;
       x.max = max;
@@ -272,7 +278,10 @@ export abstract class RunLinesChart implements ChartView {
       return { label: String(b.dataset.label), runId: b.run.id, kind: b.spec.key, points: pts.length, firstX: pts.length ? pts[0].x : null, lastX };
     });
     const x = this.chart.scales.x;
-    return { name: this.name, points, lastStep, series, xMin: x ? x.min : null, xMax: x ? x.max : null, hover: this.hover };
+    const a = this.chart.chartArea;
+    // The plot area in canvas CSS pixels: where a test drags and hovers.
+    const area = a ? { left: a.left, right: a.right, top: a.top, bottom: a.bottom } : null;
+    return { name: this.name, points, lastStep, series, xMin: x ? x.min : null, xMax: x ? x.max : null, hover: this.hover, area, xScale: x?.type ?? null };
   }
 
   /** The last step drawn per run (for latency measurements). */
