@@ -14,6 +14,7 @@ import { probeBackend } from './host/trainerProcess';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE, type DashboardDeps } from './panel/dashboardPanel';
 import type { BackendReport } from './protocol/trainer';
 import { pollIntervalMs, TensorBoardSource } from './tensorboard/source';
+import { RunChoicesStore } from './tensorboard/runChoices';
 
 /** What the extension exports: used by the integration tests, and by anyone scripting RAdam Lab. */
 export interface RadamLabApi {
@@ -62,7 +63,8 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
 
   // TensorBoard log directories (radam.logDirectories, plus folders opened this session), read live.
   const pollSetting = () => pollIntervalMs(vscode.workspace.getConfiguration('radam').get<unknown>('tensorboard.pollInterval'));
-  const tensorboard = new TensorBoardSource({ log, intervalMs: pollSetting() });
+  // The loss tag and beta2 the user chose per imported run live in the workspace state, never in the logs.
+  const tensorboard = new TensorBoardSource({ log, intervalMs: pollSetting(), choices: new RunChoicesStore(context.workspaceState) });
   const openedLogDirs = new Set<string>();
   const updateLogDirs = () => tensorboard.setRoots([...logDirectoriesFromSettings(), ...openedLogDirs]);
   tensorboard.onRunsChanged((change) => DashboardPanel.instance?.externalRunsChanged(change));

@@ -16,6 +16,8 @@ import { readTheme, runColor, watchTheme, type Theme } from './charts/theme';
 import type { ChartView, RunView, ViewContext } from './charts/view';
 import { RunList } from './components/runList';
 import { SummaryTable } from './components/summaryTable';
+import { ImportedRunsPanel } from './components/importedRuns';
+import { ScalarTagsPanel } from './charts/scalarTags';
 import { button } from './components/toolkit';
 import { FrameScheduler, type Renderable } from './scheduler';
 import { assignSlots } from './state';
@@ -38,6 +40,10 @@ export class Dashboard {
   readonly charts: ChartView[];
   readonly runList: RunList;
   readonly summary: SummaryTable;
+  /** Scalar tags of imported runs charted on demand. */
+  readonly scalarTags: ScalarTagsPanel;
+  /** Loss tag, rho_t source and beta2 of the shown imported runs. */
+  readonly importedRuns: ImportedRunsPanel;
   readonly scheduler: FrameScheduler;
   private theme: Theme;
   private listReceived = false;
@@ -96,6 +102,13 @@ export class Dashboard {
       target: this.state.lossTarget,
       setTarget: (v) => this.update({ lossTarget: v }),
     }));
+    this.scalarTags = new ScalarTagsPanel(ctx);
+    this.importedRuns = new ImportedRunsPanel(() => ({
+      runs: this.runViews(),
+      chooseLossTag: (runId, tag) => this.io.post({ type: 'chooseLossTag', runId, tag }),
+      setBeta2: (runId, beta2) => this.io.post({ type: 'setRunBeta2', runId, beta2 }),
+      notice: (level, text) => this.io.notice(level, text),
+    }));
     this.scheduler = new FrameScheduler(
       () => this.renderables(),
       (e) => this.io.post({ type: 'log', level: 'error', text: `render failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}` }),
@@ -105,12 +118,13 @@ export class Dashboard {
       applyThemeDefaults(this.theme);
       this.runViewsCache = null;
       for (const c of this.charts) c.themeChanged();
+      this.scalarTags.themeChanged();
       this.scheduler.markDirty();
     });
   }
 
   renderables(): Renderable[] {
-    return [...this.charts, this.runList, this.summary];
+    return [...this.charts, this.scalarTags, this.runList, this.summary, this.importedRuns];
   }
 
   get currentState(): Readonly<WebviewState> {
@@ -144,6 +158,8 @@ export class Dashboard {
         if (keep.length !== this.state.shownRunIds.length) this.setShown(keep);
         if (!this.listReceived) {
           this.listReceived = true;
+          // Before the runs' records: the host sends the charted tags' points with each record.
+          this.io.post({ type: 'watchScalarTags', tags: this.state.scalarTags ?? [] });
           this.requestMissing();
           this.io.post({ type: 'shownRuns', runIds: this.state.shownRunIds });
         }
@@ -175,6 +191,13 @@ export class Dashboard {
         if (!this.store.get(msg.runId)) this.runViewsCache = null;
         this.store.ingestHistograms(msg.runId, msg.rows, msg.reset);
         this.scheduler.markDirty(this.charts.filter((c) => c.name === 'histograms'));
+        break;
+      }
+      case 'scalarSeries': {
+        if (!this.state.shownRunIds.includes(msg.runId) || !(this.state.scalarTags ?? []).includes(msg.tag)) return;
+        if (!this.store.get(msg.runId)) this.runViewsCache = null;
+        this.store.ingestScalar(msg.runId, msg.tag, msg.steps, msg.values, msg.reset);
+        this.scheduler.markDirty([this.scalarTags]);
         break;
       }
       case 'sweep':
@@ -311,6 +334,11 @@ export class Dashboard {
       return;
     }
     this.io.saveState(this.state);
+    if (patch.scalarTags && JSON.stringify(patch.scalarTags) !== JSON.stringify(prev.scalarTags ?? [])) {
+      const keep = new Set(patch.scalarTags);
+      for (const run of this.store.runs.values()) run.dropScalars(keep);
+      this.io.post({ type: 'watchScalarTags', tags: [...patch.scalarTags] });
+    }
     this.scheduler.markDirty(undefined, true);
   }
 

@@ -59,7 +59,7 @@ const main = el('main', { class: 'main' });
 const grid = el('div', { class: 'chart-grid' });
 for (const c of dashboard.charts) grid.append(c.element);
 // The charts first (they fill the first screen), then the exports and the summary table.
-main.append(grid, exportBar, dashboard.summary.element);
+main.append(grid, dashboard.scalarTags.element, exportBar, dashboard.summary.element, dashboard.importedRuns.element);
 layout.append(side, main);
 app.append(layout);
 

@@ -1,6 +1,7 @@
 // The view state kept with setState (VS Code stores it with the panel and hands it back after a
 // window reload; the runs' data then comes back from disk). Anything malformed falls back to defaults.
-import { isRunId, type WebviewState } from '../src/protocol/webview';
+import { isRunId, isTag, type WebviewState } from '../src/protocol/webview';
+import { MAX_CHARTED_TAGS } from './data/importedRuns';
 import { sanitizeRange } from './data/viewRange';
 
 export function defaultState(): WebviewState {
@@ -17,6 +18,7 @@ export function defaultState(): WebviewState {
     histogramStep: null,
     lossTarget: null,
     sweep: null,
+    scalarTags: [],
     viewRange: null,
   };
 }
@@ -43,6 +45,7 @@ export function sanitizeState(raw: unknown): WebviewState {
     histogramStep: typeof s.histogramStep === 'number' && Number.isFinite(s.histogramStep) ? s.histogramStep : null,
     lossTarget: typeof s.lossTarget === 'number' && Number.isFinite(s.lossTarget) ? s.lossTarget : null,
     sweep: s.sweep && typeof s.sweep === 'object' && Array.isArray((s.sweep as { points?: unknown }).points) ? s.sweep : null,
+    scalarTags: Array.isArray(s.scalarTags) ? [...new Set(s.scalarTags.filter(isTag))].slice(-MAX_CHARTED_TAGS) : [],
     viewRange: sanitizeRange(s.viewRange),
   };
 }

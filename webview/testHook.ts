@@ -1,6 +1,7 @@
 // A read-only hook for end-to-end tests and the bench: `window.__radamDashboard`.
 //   chartData(name)  what a chart was given: points per series (after downsampling), last step...
-//                    names: 'loss', 'rho-r', 'lr', 'histograms', 'sweep'
+//                    names: 'loss', 'rho-r', 'lr', 'histograms', 'sweep'; 'scalar-tags' (every charted
+//                    scalar tag of imported runs), or a charted tag itself (its chart's data, with `tag`)
 //   charts()         chart names;  shownRuns(), runs(), state()
 //   onFrame(cb)      called after every rendered frame with { t, renderMs, lastSteps: {runId: step} }
 //   stats()          frames rendered, total/max render time
@@ -38,7 +39,7 @@ export function installTestHook(d: Dashboard): void {
   window.__radamDashboard = {
     version: 1,
     charts: () => d.charts.map((c) => c.name),
-    chartData: (name) => d.charts.find((c) => c.name === name)?.testData() ?? null,
+    chartData: (name) => d.charts.find((c) => c.name === name)?.testData() ?? (name === d.scalarTags.name ? d.scalarTags.testData() : d.scalarTags.chartData(name)),
     shownRuns: () => [...d.currentState.shownRunIds],
     runs: () => [...d.runInfos.values()],
     state: () => JSON.parse(JSON.stringify(d.currentState)) as WebviewState,

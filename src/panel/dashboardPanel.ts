@@ -18,7 +18,7 @@
 //   panel.showSweep(result: SweepResult | null): void     the learning-rate sweep chart
 //   panel.refreshRuns(): Promise<void>                    re-read .radam/runs (also done by a watcher)
 //   panel.runsDir: string | undefined                     where runs are read (deps.runsDir or the workspace)
-//   exportRuns(runsDir, format, runIds, target?) in ./exports.ts serves "RAdam: Export Run".
+//   exportRuns(runsDir, format, runIds, target?, imported?) in ./exports.ts serves "RAdam: Export Run".
 //   panel.externalRunsChanged(): void                     runs of deps.external (TensorBoard logs) changed
 //   panel.pushExternal(update): void                      live data of an external run (rows or whole, histograms)
 // All of these are cheap no-ops for data when the panel is hidden: the webview reads everything
@@ -64,6 +64,7 @@ import { exportPng, exportRuns } from './exports';
 import type { ExternalRuns, ExternalUpdate } from './externalRuns';
 import { RunData } from './runData';
 import { RunLoader } from './runLoader';
+import { handleImportedRunMessage, isImportedRunMessage } from './importedRuns';
 
 export const DASHBOARD_VIEW_TYPE = 'radamLab.dashboard';
 export type { RunStatusUpdate } from './runAdapter';
@@ -306,6 +307,13 @@ export class DashboardPanel {
   }
 
   private async notified(msg: Exclude<WebviewToHost, WebviewRequest>): Promise<void> {
+    if (isImportedRunMessage(msg)) {
+      // A notification: a refused choice (a tag the run lost, a run gone) is told back as a notice.
+      await handleImportedRunMessage(msg, { control: this.deps.external, shown: this.shown, post: (m) => this.post(m) }).catch((e: unknown) =>
+        this.post({ type: 'notice', level: 'warn', text: e instanceof Error ? e.message : String(e) }),
+      );
+      return;
+    }
     switch (msg.type) {
       case 'ready':
         this.webviewReady = true;
@@ -451,12 +459,16 @@ export class DashboardPanel {
   /** Exports through a save dialog; returns the file written, null when cancelled. */
   private async exportData(format: ExportFormat, runIds: readonly string[]): Promise<string | null> {
     const dir = this.runsDir;
-    const ok = runIds.filter((id) => this.checkedRun(id, 'export'));
-    if (!dir || !ok.length) throw new Error('nothing to export: none of these runs is on disk');
-    const r = await exportRuns(dir, format, ok);
+    const external = this.deps.external;
+    // Imported runs come from what the host read of their event files; ours from their folders.
+    const imported = runIds.flatMap((id) => (external?.has(id) ? [external.exportRun(id)].filter((r) => r !== undefined) : []));
+    const ok = runIds.filter((id) => !external?.has(id) && this.checkedRun(id, 'export'));
+    const count = ok.length + imported.length;
+    if (!count) throw new Error('nothing to export: none of these runs can be read');
+    const r = await exportRuns(dir, format, ok, undefined, imported);
     if (!r) return null;
     const skipped = r.skippedLines ? ` (${r.skippedLines} unreadable line${r.skippedLines > 1 ? 's' : ''} of the run files left out)` : '';
-    await this.post({ type: 'notice', level: r.skippedLines ? 'warn' : 'info', text: `Exported ${ok.length} run${ok.length > 1 ? 's' : ''} to ${r.uri.fsPath}${skipped}` });
+    await this.post({ type: 'notice', level: r.skippedLines ? 'warn' : 'info', text: `Exported ${count} run${count > 1 ? 's' : ''} to ${r.uri.fsPath}${skipped}` });
     return r.uri.fsPath;
   }
 

@@ -1,20 +1,26 @@
 // Exports from the dashboard (and for the "RAdam: Export Run" command): metrics as CSV or JSON,
 // histograms as JSON, a chart as PNG. The data is read from the run folders on disk (never from the
-// webview) and written where the user picks in VS Code's save dialog.
+// webview) and written where the user picks in VS Code's save dialog. Imported (TensorBoard) runs are
+// exported beside ours, from what the host read of their event files (src/tensorboard/exportRun.ts):
+// in the CSV their rows have our columns plus one `tag:<name>` column per scalar tag.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readRun, type RunData } from '../runs';
-import { metricsCsv } from './metricsCsv';
 import type { ExportFormat } from '../protocol/webview';
+import type { ImportedRunExport } from '../tensorboard/exportRun';
+import { exportContent } from './exportContent';
+
+export { exportContent } from './exportContent';
 
 /** VS Code's save dialog; the end-to-end tests answer it in the workbench as a user does (test/e2e/run.e2e.mjs). */
 async function pickTarget(defaultUri: vscode.Uri, filters: Record<string, string[]>, title: string): Promise<vscode.Uri | undefined> {
   return vscode.window.showSaveDialog({ defaultUri, filters, title, saveLabel: 'Export' });
 }
 
-function defaultFolder(runsDir: string): vscode.Uri {
+function defaultFolder(runsDir: string | undefined): vscode.Uri {
   // <workspace>/.radam/runs -> <workspace>
-  return vscode.Uri.file(path.resolve(runsDir, '..', '..'));
+  if (runsDir) return vscode.Uri.file(path.resolve(runsDir, '..', '..'));
+  return vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd());
 }
 
 function baseName(runIds: readonly string[]): string {
@@ -30,38 +36,20 @@ export interface ExportResult {
   bytes: number;
 }
 
-/** Builds the file content of an export from runs read from disk. */
-export function exportContent(format: ExportFormat, runs: readonly RunData[]): string {
-  switch (format) {
-    case 'metrics-csv':
-      return metricsCsv(runs.map((r) => ({ runId: r.record.id, rows: r.metrics })));
-    case 'metrics-json':
-      return (
-        JSON.stringify(
-          { format: 1, kind: 'radam-lab-metrics', runs: runs.map((r) => ({ id: r.record.id, label: r.record.label, run: r.record, metrics: r.metrics })) },
-          null,
-          1,
-        ) + '\n'
-      );
-    case 'histograms-json':
-      return (
-        JSON.stringify(
-          { format: 1, kind: 'radam-lab-histograms', runs: runs.map((r) => ({ id: r.record.id, label: r.record.label, histograms: r.histograms })) },
-          null,
-          1,
-        ) + '\n'
-      );
-  }
-}
-
 /**
- * Exports runs (ids already checked against the runs on disk) through a save dialog, or to `target`.
- * Returns undefined when the user cancelled.
+ * Exports runs (ids already checked against the runs on disk) and imported runs through a save
+ * dialog, or to `target`. Returns undefined when the user cancelled.
  */
-export async function exportRuns(runsDir: string, format: ExportFormat, runIds: readonly string[], target?: vscode.Uri): Promise<ExportResult | undefined> {
+export async function exportRuns(
+  runsDir: string | undefined,
+  format: ExportFormat,
+  runIds: readonly string[],
+  target?: vscode.Uri,
+  imported: readonly ImportedRunExport[] = [],
+): Promise<ExportResult | undefined> {
   const runs: RunData[] = [];
   for (const id of runIds) {
-    const r = readRun(runsDir, id);
+    const r = runsDir ? readRun(runsDir, id) : undefined;
     if (!r) throw new Error(`run ${id} cannot be read`);
     runs.push(r);
   }
@@ -70,12 +58,12 @@ export async function exportRuns(runsDir: string, format: ExportFormat, runIds: 
   const uri =
     target ??
     (await pickTarget(
-      vscode.Uri.joinPath(defaultFolder(runsDir), `${baseName(runIds)}-${what}.${ext}`),
+      vscode.Uri.joinPath(defaultFolder(runsDir), `${baseName([...runIds, ...imported.map((r) => r.id)])}-${what}.${ext}`),
       ext === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
       `Export ${what} (${ext.toUpperCase()})`,
     ));
   if (!uri) return undefined;
-  const bytes = Buffer.from(exportContent(format, runs), 'utf8');
+  const bytes = Buffer.from(exportContent(format, runs, imported), 'utf8');
   await vscode.workspace.fs.writeFile(uri, bytes);
   return { uri, file: uri.fsPath, bytes: bytes.length, skippedLines: runs.reduce((a, r) => a + r.skippedLines, 0) };
 }
@@ -93,7 +81,7 @@ export function decodePng(dataUrl: string): Buffer {
 
 export async function exportPng(runsDir: string | undefined, chart: string, dataUrl: string): Promise<ExportResult | undefined> {
   const png = decodePng(dataUrl);
-  const folder = runsDir ? defaultFolder(runsDir) : (vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()));
+  const folder = defaultFolder(runsDir);
   const uri = await pickTarget(vscode.Uri.joinPath(folder, `radam-${chart}.png`), { 'PNG image': ['png'] }, `Save the ${chart} chart as PNG`);
   if (!uri) return undefined;
   await vscode.workspace.fs.writeFile(uri, png);

@@ -1,12 +1,17 @@
 // Runs the dashboard shows that are not in .radam/runs (TensorBoard log directories,
-// src/tensorboard/source.ts): listed beside ours, read-only (no delete, no export, no range reads).
+// src/tensorboard/source.ts): listed beside ours, read-only (never deleted), exported with ours; their
+// loss tag, beta2 and on-demand scalar tags are handled by ./importedRuns.ts.
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
+import type { ImportedRunExport } from '../tensorboard/exportRun';
+import type { ImportedRunsControl, ScalarPoints } from './importedRuns';
 
-export interface ExternalRuns {
+export interface ExternalRuns extends ImportedRunsControl {
   list(): RunInfo[];
   has(id: string): boolean;
   /** The run's whole record; live updates continue from it (pushExternal). */
-  whole(id: string): { columns: MetricColumns; histograms: HistogramSlice[] } | undefined;
+  whole(id: string): { columns: MetricColumns; histograms: HistogramSlice[]; scalars: ScalarPoints[] } | undefined;
+  /** The run as the exports write it (undefined: no such run). */
+  exportRun(id: string): ImportedRunExport | undefined;
 }
 
 /** Live data of an external run: rows to append, or (reset) its whole record. */
@@ -16,4 +21,6 @@ export interface ExternalUpdate {
   reset: boolean;
   histograms: HistogramSlice[];
   histogramsReset: boolean;
+  /** Points of the scalar tags charted on demand. */
+  scalars: ScalarPoints[];
 }

@@ -17,6 +17,7 @@ import { pickRangeOfColumns } from './rangeRead';
 import type { RunLoader } from './runLoader';
 import { toHistogramSlices, toMetricRows } from './runAdapter';
 import type { ExternalRuns, ExternalUpdate } from './externalRuns';
+import { scalarMessages } from './importedRuns';
 
 /** Histogram slices per message. */
 const CHUNK_SLICES = 500;
@@ -68,6 +69,7 @@ export class RunData {
     if (!this.deps.forwarded(u.runId)) return;
     if (u.columns.steps.length || u.reset) void this.deps.post({ type: 'metricColumns', runId: u.runId, columns: u.columns, reset: u.reset });
     void this.postHistograms(u.runId, u.histograms, u.histogramsReset);
+    for (const m of scalarMessages(u.runId, u.scalars)) void this.deps.post(m);
   }
 
   /**
@@ -150,6 +152,7 @@ export class RunData {
     // Posted without awaiting in between, so no live update can land between the chunks.
     void this.deps.post({ type: 'metricColumns', runId: id, columns: whole.columns, reset: true });
     void this.postHistograms(id, whole.histograms, true);
+    for (const m of scalarMessages(id, whole.scalars)) void this.deps.post(m);
   }
 
   /** Histogram slices in chunks of CHUNK_SLICES; with `reset`, at least one (empty) message. */

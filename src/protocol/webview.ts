@@ -102,6 +102,38 @@ export const isHistogramSlice = guard(HistogramSliceSchema);
 export const RunInfoStatusSchema = v.picklist(['running', 'finished', 'stopped', 'failed', 'diverged', 'unknown']);
 export type RunInfoStatus = v.InferOutput<typeof RunInfoStatusSchema>;
 
+/** A TensorBoard scalar tag as the dashboard takes it. */
+export const TagSchema = v.pipe(v.string(), v.minLength(1, 'expected a tag'), v.maxLength(1024));
+export const isTag = guard(TagSchema);
+/** RAdam's terms are defined for 0 < beta2 < 1. */
+export const Beta2Schema = v.pipe(v.number(), v.gtValue(0), v.ltValue(1));
+export const isBeta2Value = guard(Beta2Schema);
+/** Where an imported run's rho_t and r_t come from (src/tensorboard/dashboard.ts rhoOrigin). */
+export const RhoOriginSchema = v.picklist(['logged', 'beta2Logged', 'beta2User', 'none']);
+export type RhoOrigin = v.InferOutput<typeof RhoOriginSchema>;
+/** Scalar tags listed per imported run (a log with more offers the first ones). */
+export const MAX_SCALAR_TAGS = 1000;
+/** Scalar tags charted on demand at most. */
+export const MAX_WATCHED_TAGS = 16;
+
+/** What the dashboard shows and lets the user choose for a TensorBoard run. */
+export const ImportedRunInfoSchema = v.strictObject({
+  /** The run's folder (absolute). */
+  path: v.string(),
+  /** host.pid when the folder holds several concurrent writers. */
+  writer: v.optional(v.string()),
+  /** Scalar tags with at least one value. */
+  scalarTags: v.pipe(v.array(TagSchema), v.maxLength(MAX_SCALAR_TAGS)),
+  /** The tag charted as loss (the user's choice, else the auto-detected one), null: none. */
+  lossTag: v.nullable(TagSchema),
+  /** The tag auto-detection picks. */
+  autoLossTag: v.nullable(TagSchema),
+  rhoOrigin: RhoOriginSchema,
+  /** beta2 the user set for this run (null: none). */
+  userBeta2: v.nullable(Beta2Schema),
+});
+export type ImportedRunInfo = v.InferOutput<typeof ImportedRunInfoSchema>;
+
 /** What the dashboard knows about a run (from run.json, or from the live stream). */
 export const RunInfoSchema = v.strictObject({
   id: RunIdSchema,
@@ -128,6 +160,8 @@ export const RunInfoSchema = v.strictObject({
   learningRate: v.optional(v.number()),
   /** Why the run failed. */
   error: v.optional(v.string()),
+  /** Present for a run read from a TensorBoard log directory (src/tensorboard/). */
+  imported: v.optional(ImportedRunInfoSchema),
 });
 export type RunInfo = v.InferOutput<typeof RunInfoSchema>;
 export const isRunInfo = guard(RunInfoSchema);
@@ -180,12 +214,18 @@ const hostMessages = {
   sweep: v.strictObject({ type: v.literal('sweep'), sweep: v.nullable(SweepResultSchema) }),
   /** A short line for the status area (export saved, delete refused, ...). */
   notice: v.strictObject({ type: v.literal('notice'), level: LevelSchema, text: v.string() }),
+  /** One scalar tag of an imported run (charted on demand, see watchScalarTags): appended points, or with `reset` every point so far. */
+  scalarSeries: v.pipe(
+    v.strictObject({ type: v.literal('scalarSeries'), runId: RunIdSchema, tag: TagSchema, steps: f64(), values: f64(), reset: v.boolean() }),
+    v.check((m) => m.steps.length === m.values.length, 'expected steps and values of one length'),
+  ),
 };
 export const HostToWebviewSchema = v.variant('type', [...Object.values(hostMessages), ReplySchema]);
 export type HostToWebview = v.InferOutput<typeof HostToWebviewSchema>;
 export type BackendUpdate = v.InferOutput<typeof hostMessages.backend>;
 export type MetricColumnsMessage = v.InferOutput<typeof hostMessages.metricColumns>;
 export type HistogramsMessage = v.InferOutput<typeof hostMessages.histograms>;
+export type ScalarSeriesMessage = v.InferOutput<typeof hostMessages.scalarSeries>;
 export const isHostToWebview = guard(HostToWebviewSchema);
 
 // ---- webview → host ----
@@ -270,7 +310,16 @@ const webviewNotifications = {
   shownRuns: v.strictObject({ type: v.literal('shownRuns'), runIds: RunIdListSchema }),
   /** Errors and warnings from the webview, for the RAdam Lab output channel. */
   log: v.strictObject({ type: v.literal('log'), level: LevelSchema, text: v.pipe(v.string(), v.maxLength(10_000)) }),
+  /** Chart the imported run's loss from this scalar tag (null: back to the auto-detected tag); the host re-sends the run. */
+  chooseLossTag: v.strictObject({ type: v.literal('chooseLossTag'), runId: RunIdSchema, tag: v.nullable(TagSchema) }),
+  /** beta2 of an imported run that logs neither rho_t nor beta2 (null: forget it); kept by the host, which re-sends the run. */
+  setRunBeta2: v.strictObject({ type: v.literal('setRunBeta2'), runId: RunIdSchema, beta2: v.nullable(Beta2Schema) }),
+  /** The scalar tags charted on demand: the host sends them (scalarSeries) for the shown imported runs. */
+  watchScalarTags: v.strictObject({ type: v.literal('watchScalarTags'), tags: v.pipe(v.array(TagSchema), v.maxLength(MAX_WATCHED_TAGS)) }),
 };
+export type ChooseLossTagMessage = v.InferOutput<typeof webviewNotifications.chooseLossTag>;
+export type SetRunBeta2Message = v.InferOutput<typeof webviewNotifications.setRunBeta2>;
+export type WatchScalarTagsMessage = v.InferOutput<typeof webviewNotifications.watchScalarTags>;
 
 export const WebviewRequestSchema = v.variant('type', Object.values(webviewRequests));
 export type WebviewRequest = v.InferOutput<typeof WebviewRequestSchema>;
@@ -336,6 +385,8 @@ export interface WebviewState {
   sweep: SweepResult | null;
   /** The step range every step-axis chart shows (drag to zoom); null = all steps. */
   viewRange: ViewRange | null;
+  /** Scalar tags of imported runs charted on demand, in the order they were added. */
+  scalarTags?: string[];
 }
 
 /** An inclusive range of optimizer steps, from <= to. */

@@ -10,14 +10,16 @@
 //   gradNorm   `grad_norm`, `gradient_norm`, `grad_2.0_norm_total` (Lightning)
 //   beta2      `beta2`, `beta_2`, `betas/1`: with it (and no rho_t tag) rho_t and r_t are derived from the
 //              step, as RAdam computes them (src/shared/rectification.ts), and drawn on the rho/r chart.
-// Every other scalar tag is not charted: the dashboard's charts have fixed series.
+// The user may pick another loss tag, and give beta2 for a run that logs neither rho_t nor beta2
+// (RunChoices, kept per run by runChoices.ts); any scalar tag can be charted on its own (scalarColumn).
 // Histograms: one tag is the run's main histogram (the first whose name says grad, else the first);
 // every other histogram tag is offered as a "layer" of the histogram view. Like our own runs' gradient
 // histograms they are shown as ln|value| in the dashboard's bins (logMagnitudeHistogram).
+import * as path from 'node:path';
 import { rhoT as rhoTAt, rectification } from '../shared/rectification';
 import { tensorBoardRunId } from '../shared/runId';
 import { histogramEdges } from '../runs/format';
-import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
+import { isBeta2Value, MAX_SCALAR_TAGS, type HistogramSlice, type ImportedRunInfo, type MetricColumns, type RhoOrigin, type RunInfo } from '../protocol/webview';
 import type { MetricRow } from '../protocol/webview';
 import type { LogRun } from './logdir';
 import type { HistogramSeries, ScalarSeries } from './series';
@@ -29,9 +31,19 @@ const norm = (tag: string) => tag.toLowerCase().replace(/[/.\- ]+/g, '_');
 const words = (tag: string) => norm(tag).split('_').filter(Boolean);
 const isEval = (w: string[]) => w.some((x) => ['val', 'valid', 'validation', 'eval', 'evaluation', 'test', 'dev'].includes(x));
 
+/** What the user chose for an imported run (kept per run path by runOptions.ts, never in the log). */
+export interface RunChoices {
+  /** The scalar tag charted as the training loss instead of the auto-detected one. */
+  lossTag?: string;
+  /** beta2 of the optimizer, for a run that logs neither rho_t nor beta2. */
+  beta2?: number;
+}
+
 /** The role each tag plays, for the tags that play one (each role given to one tag at most). */
-export function assignRoles(tags: readonly string[]): Map<Role, string> {
+export function assignRoles(tags: readonly string[], choices: RunChoices = {}): Map<Role, string> {
   const out = new Map<Role, string>();
+  // A chosen loss tag the run (still) has comes first; the other roles are matched around it.
+  if (choices.lossTag !== undefined && tags.includes(choices.lossTag)) out.set('loss', choices.lossTag);
   const give = (role: Role, pick: (t: string) => boolean) => {
     if (out.has(role)) return;
     const t = tags.find((x) => ![...out.values()].includes(x) && pick(x));
@@ -69,8 +81,8 @@ const COLUMN_OF: [Role, keyof MetricColumns][] = [
  * (exclusive) on; NaN where a tag has no value at that step. Built straight into typed arrays, with
  * no object per row.
  */
-export function runColumns(run: LogRun, fromStep = -Infinity): MetricColumns {
-  const roles = assignRoles([...run.series.scalars.keys()]);
+export function runColumns(run: LogRun, fromStep = -Infinity, choices: RunChoices = {}): MetricColumns {
+  const roles = assignRoles([...run.series.scalars.keys()], choices);
   const used: [keyof MetricColumns, ScalarSeries, number][] = [];
   for (const [role, key] of COLUMN_OF) {
     const tag = roles.get(role);
@@ -105,34 +117,31 @@ export function runColumns(run: LogRun, fromStep = -Infinity): MetricColumns {
       col[j] = s.values[i];
     }
   }
-  // RAdam's terms from beta2 when the writer logged beta2 but not rho_t.
-  const beta2Tag = roles.get('beta2');
-  const beta2Series = beta2Tag === undefined ? undefined : run.series.scalars.get(beta2Tag);
-  if (!roles.has('rhoT') && beta2Series?.length) {
-    const beta2 = beta2Series.values[beta2Series.length - 1];
-    if (beta2 > 0 && beta2 < 1) {
-      let first = Infinity;
-      for (const s of run.series.scalars.values()) if (s.length && s.steps[0] < first) first = s.steps[0];
-      for (let i = 0; i < n; i++) {
-        const t = optimizerStep(steps[i], first);
-        if (!Number.isInteger(t) || t < 1) continue;
-        const r = rectification(t, beta2);
-        c.rhoT[i] = rhoTAt(t, beta2);
-        c.rT[i] = r.rT ?? NaN;
-        c.rectified[i] = r.rectified ? 1 : 0;
-        const lr = c.lr[i];
-        if (!Number.isNaN(lr)) c.effectiveStepSize[i] = r.rT === null ? lr : lr * r.rT;
-      }
+  // RAdam's terms from beta2 when the writer logged beta2 (or the user gave it) but not rho_t.
+  const rho = rhoOrigin(run, choices);
+  if (rho.beta2 !== undefined) {
+    const beta2 = rho.beta2;
+    let first = Infinity;
+    for (const s of run.series.scalars.values()) if (s.length && s.steps[0] < first) first = s.steps[0];
+    for (let i = 0; i < n; i++) {
+      const t = optimizerStep(steps[i], first);
+      if (!Number.isInteger(t) || t < 1) continue;
+      const r = rectification(t, beta2);
+      c.rhoT[i] = rhoTAt(t, beta2);
+      c.rT[i] = r.rT ?? NaN;
+      c.rectified[i] = r.rectified ? 1 : 0;
+      const lr = c.lr[i];
+      if (!Number.isNaN(lr)) c.effectiveStepSize[i] = r.rT === null ? lr : lr * r.rT;
     }
-  } else if (roles.has('rhoT')) {
+  } else if (rho.origin === 'logged') {
     for (let i = 0; i < n; i++) if (!Number.isNaN(c.rhoT[i])) c.rectified[i] = c.rhoT[i] > 5 ? 1 : 0;
   }
   return c;
 }
 
 /** runColumns as rows (for tests and small runs); a value absent at a step is left out of its row. */
-export function runRows(run: LogRun, fromStep = -Infinity): MetricRow[] {
-  const c = runColumns(run, fromStep);
+export function runRows(run: LogRun, fromStep = -Infinity, choices: RunChoices = {}): MetricRow[] {
+  const c = runColumns(run, fromStep, choices);
   const rows: MetricRow[] = [];
   for (let i = 0; i < c.steps.length; i++) {
     const row: MetricRow = { step: c.steps[i] };
@@ -177,6 +186,26 @@ export function runBeta2(run: LogRun): number | undefined {
   const tag = assignRoles([...run.series.scalars.keys()]).get('beta2');
   const s = tag === undefined ? undefined : run.series.scalars.get(tag);
   return s?.length ? s.values[s.length - 1] : undefined;
+}
+
+/**
+ * Where the run's rho_t and r_t come from: logged tags; else derived from a logged beta2 (the run's
+ * own record wins over anything the user typed); else from the beta2 the user gave; else nowhere.
+ */
+export function rhoOrigin(run: LogRun, choices: RunChoices = {}): { origin: RhoOrigin; beta2?: number } {
+  const roles = assignRoles([...run.series.scalars.keys()], choices);
+  if (roles.has('rhoT')) return { origin: 'logged' };
+  const logged = runBeta2(run);
+  if (isBeta2Value(logged)) return { origin: 'beta2Logged', beta2: logged };
+  if (isBeta2Value(choices.beta2)) return { origin: 'beta2User', beta2: choices.beta2 };
+  return { origin: 'none' };
+}
+
+/** One scalar tag of a run as columns, from index `from` (for the dashboard's on-demand tag charts). */
+export function scalarColumn(run: LogRun, tag: string, from = 0): { steps: Float64Array<ArrayBuffer>; values: Float64Array<ArrayBuffer> } | undefined {
+  const s = run.series.scalars.get(tag);
+  if (!s) return undefined;
+  return { steps: Float64Array.from(s.steps.slice(from)), values: Float64Array.from(s.values.slice(from)) };
 }
 
 /** The histogram tag shown as the run's main histogram (no layer). */
@@ -261,8 +290,9 @@ export function runHistograms(run: LogRun, from: ReadonlyMap<string, number> = n
   return out.sort((a, b) => a.step - b.step);
 }
 
-export function tensorBoardRunInfo(root: string, run: LogRun, live: boolean): RunInfo {
-  const roles = assignRoles([...run.series.scalars.keys()]);
+export function tensorBoardRunInfo(root: string, run: LogRun, live: boolean, choices: RunChoices = {}): RunInfo {
+  const tags = [...run.series.scalars.keys()];
+  const roles = assignRoles(tags, choices);
   const info: RunInfo = {
     id: tensorBoardRunId(root, run.key),
     label: `TensorBoard: ${run.label}`,
@@ -274,9 +304,21 @@ export function tensorBoardRunInfo(root: string, run: LogRun, live: boolean): Ru
   if (!live && run.series.lastWallTime !== undefined) info.endedAt = new Date(run.series.lastWallTime * 1000).toISOString();
   const last = run.series.lastStep;
   if (last !== undefined) info.lastStep = last;
-  const beta2 = runBeta2(run);
+  const rho = rhoOrigin(run, choices);
+  const beta2 = rho.beta2 ?? runBeta2(run);
   if (beta2 !== undefined) info.beta2 = beta2;
-  if (roles.has('rhoT') || beta2 !== undefined) info.rectificationThreshold = 5;
+  if (rho.origin !== 'none') info.rectificationThreshold = 5;
   if (run.errors.length) info.error = run.errors.join('; ');
+  const autoLoss = assignRoles(tags).get('loss');
+  const imported: ImportedRunInfo = {
+    path: path.resolve(root, run.dir),
+    scalarTags: tags.filter((t) => (run.series.scalars.get(t)?.length ?? 0) > 0).slice(0, MAX_SCALAR_TAGS),
+    lossTag: roles.get('loss') ?? null,
+    autoLossTag: autoLoss ?? null,
+    rhoOrigin: rho.origin,
+    userBeta2: isBeta2Value(choices.beta2) ? choices.beta2 : null,
+  };
+  if (run.writer !== undefined) imported.writer = run.writer;
+  info.imported = imported;
   return info;
 }

@@ -11,9 +11,19 @@
 import * as path from 'node:path';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
 import { tensorBoardRunId } from '../shared/runId';
-import { runColumns, runHistograms, tensorBoardRunInfo } from './dashboard';
+import { runColumns, runHistograms, scalarColumn, tensorBoardRunInfo, type RunChoices } from './dashboard';
+import { importedRunExport, type ImportedRunExport } from './exportRun';
 import { LogdirReader, type LogRun } from './logdir';
+import { RunChoicesStore, runChoiceKey } from './runChoices';
 import type { RunSeries } from './series';
+
+/** Points of one scalar tag charted on demand: appended, or (reset) all of them. */
+export interface ScalarUpdate {
+  tag: string;
+  steps: Float64Array;
+  values: Float64Array;
+  reset: boolean;
+}
 
 export interface RunUpdate {
   runId: string;
@@ -22,6 +32,8 @@ export interface RunUpdate {
   reset: boolean;
   histograms: HistogramSlice[];
   histogramsReset: boolean;
+  /** The watched scalar tags this run has (setWatchedTags). */
+  scalars: ScalarUpdate[];
 }
 
 /** What changed in the run list: runs added or removed (`listChanged`), and runs whose info changed. */
@@ -46,6 +58,8 @@ export interface SourceOptions {
   liveWindowMs?: number;
   log?: (line: string) => void;
   now?: () => number;
+  /** The user's loss tag and beta2 per run (default: kept in memory only). */
+  choices?: RunChoicesStore;
 }
 
 interface Sent {
@@ -69,9 +83,13 @@ export class TensorBoardSource {
   private readonly dataListeners: ((u: RunUpdate) => void)[] = [];
 
   private intervalMs: number;
+  private readonly choices: RunChoicesStore;
+  /** Scalar tags the dashboard charts on demand (sent for every run that has them). */
+  private watched: string[] = [];
 
   constructor(private readonly opts: SourceOptions = {}) {
     this.intervalMs = opts.intervalMs ?? POLL_INTERVAL.default;
+    this.choices = opts.choices ?? new RunChoicesStore();
   }
 
   get pollInterval(): number {
@@ -128,11 +146,86 @@ export class TensorBoardSource {
   }
 
   /** A run's whole record (and from now on, live updates continue from it). */
-  whole(runId: string): { columns: MetricColumns; histograms: HistogramSlice[] } | undefined {
+  whole(runId: string): { columns: MetricColumns; histograms: HistogramSlice[]; scalars: ScalarUpdate[] } | undefined {
     const run = this.lookup(runId);
     if (!run) return undefined;
     this.markSent(runId, run);
-    return { columns: runColumns(run), histograms: runHistograms(run) };
+    return { columns: runColumns(run, -Infinity, this.choicesOf(runId)), histograms: runHistograms(run), scalars: this.scalarUpdates(run) };
+  }
+
+  /** The run as the dashboard's exports write it (undefined: no such run). */
+  exportRun(runId: string): ImportedRunExport | undefined {
+    const at = this.runIndex.get(runId);
+    const run = this.lookup(runId);
+    const info = this.infos.get(runId);
+    return at && run && info ? importedRunExport(at.root, run, this.choicesOf(runId), info) : undefined;
+  }
+
+  /** The user's choices for a run (empty for an unknown run). */
+  choicesOf(runId: string): RunChoices {
+    const at = this.runIndex.get(runId);
+    const run = this.lookup(runId);
+    return at && run ? this.choices.get(runChoiceKey(at.root, run)) : {};
+  }
+
+  /**
+   * Sets (or with null clears) the run's loss tag or beta2, keeps it, and applies it at once: the run's
+   * info goes to the run-list listeners and, if the run's record was sent, the whole record again.
+   */
+  async choose(runId: string, patch: { lossTag?: string | null; beta2?: number | null }): Promise<RunInfo> {
+    const at = this.runIndex.get(runId);
+    const run = this.lookup(runId);
+    if (!at || !run) throw new Error(`no such TensorBoard run: ${runId}`);
+    if (typeof patch.lossTag === 'string' && !run.series.scalars.has(patch.lossTag)) throw new Error(`the run has no scalar tag '${patch.lossTag}'`);
+    const choices = await this.choices.set(runChoiceKey(at.root, run), patch);
+    const prev = this.infos.get(runId);
+    const info = tensorBoardRunInfo(at.root, run, prev?.live ?? false, choices);
+    this.infos.set(runId, info);
+    for (const cb of this.runsListeners) cb({ listChanged: false, changed: [info] });
+    const sent = this.sent.get(runId);
+    if (sent) {
+      // The columns again, whole; histograms and watched tags only past what was sent (a poll may have
+      // read more while the choice was saved).
+      const replaced = sent.series !== run.series || sent.resets !== run.series.resets;
+      const update: RunUpdate = {
+        runId,
+        columns: runColumns(run, -Infinity, choices),
+        reset: true,
+        histograms: runHistograms(run, replaced ? undefined : sent.histogramLengths),
+        histogramsReset: replaced,
+        scalars: this.scalarUpdates(run, replaced ? undefined : sent.scalarLengths),
+      };
+      this.markSent(runId, run);
+      for (const cb of this.dataListeners) cb(update);
+    }
+    return info;
+  }
+
+  /** The scalar tags charted on demand; returns them as sent (deduplicated, in order). */
+  setWatchedTags(tags: readonly string[]): string[] {
+    this.watched = [...new Set(tags)];
+    return [...this.watched];
+  }
+
+  get watchedTags(): string[] {
+    return [...this.watched];
+  }
+
+  /** Every point of the watched tags the run has (for a tag just added to the charts). */
+  scalarSeries(runId: string, tags: readonly string[] = this.watched): ScalarUpdate[] {
+    const run = this.lookup(runId);
+    return run ? this.scalarUpdates(run, undefined, tags) : [];
+  }
+
+  /** Watched tags of a run: all points, or those past what `sent` says was sent. */
+  private scalarUpdates(run: LogRun, sent?: ReadonlyMap<string, number>, tags: readonly string[] = this.watched): ScalarUpdate[] {
+    const out: ScalarUpdate[] = [];
+    for (const tag of tags) {
+      const from = sent?.get(tag) ?? 0;
+      const col = scalarColumn(run, tag, from);
+      if (col && (col.steps.length || !sent)) out.push({ tag, steps: col.steps, values: col.values, reset: !sent });
+    }
+    return out;
   }
 
   /** Polls every log directory once now (and resolves when done). */
@@ -174,11 +267,18 @@ export class TensorBoardSource {
         const id = tensorBoardRunId(root, run.key);
         nextIndex.set(id, { root, key: run.key });
         const isLive = run.series.lastWallTime !== undefined && now - run.series.lastWallTime * 1000 < live;
-        const info = tensorBoardRunInfo(root, run, isLive);
+        const info = tensorBoardRunInfo(root, run, isLive, this.choices.get(runChoiceKey(root, run)));
         nextInfos.set(id, info);
         const prev = this.infos.get(id);
         if (!prev) listChanged = true;
-        else if (prev.status !== info.status || prev.live !== info.live || prev.lastStep !== info.lastStep || prev.label !== info.label || prev.error !== info.error)
+        else if (
+          prev.status !== info.status ||
+          prev.live !== info.live ||
+          prev.lastStep !== info.lastStep ||
+          prev.label !== info.label ||
+          prev.error !== info.error ||
+          JSON.stringify(prev.imported) !== JSON.stringify(info.imported)
+        )
           changedInfos.push(info);
         if (changed.has(run.key) && this.sent.has(id)) this.emitUpdate(id, run);
       }
@@ -214,11 +314,19 @@ export class TensorBoardSource {
         if (from < s.length && s.steps[from] <= prev.lastStep) reset = true;
       }
     }
+    const choices = this.choicesOf(runId);
     const update: RunUpdate = reset
-      ? { runId, columns: runColumns(run), reset: true, histograms: runHistograms(run), histogramsReset: true }
-      : { runId, columns: runColumns(run, prev.lastStep), reset: false, histograms: runHistograms(run, prev.histogramLengths), histogramsReset: false };
+      ? { runId, columns: runColumns(run, -Infinity, choices), reset: true, histograms: runHistograms(run), histogramsReset: true, scalars: this.scalarUpdates(run) }
+      : {
+          runId,
+          columns: runColumns(run, prev.lastStep, choices),
+          reset: false,
+          histograms: runHistograms(run, prev.histogramLengths),
+          histogramsReset: false,
+          scalars: this.scalarUpdates(run, prev.scalarLengths),
+        };
     this.markSent(runId, run);
-    if (update.columns.steps.length === 0 && update.histograms.length === 0 && !reset) return;
+    if (update.columns.steps.length === 0 && update.histograms.length === 0 && update.scalars.length === 0 && !reset) return;
     for (const cb of this.dataListeners) cb(update);
   }
 }

@@ -118,3 +118,90 @@ test('"RAdam: Open TensorBoard Logs…" in the palette opens a folder picker; ca
   await page.keyboard.press('Escape');
   await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 5000 });
 });
+
+// A run that logs its loss under an unusual tag, an accuracy, and neither rho_t nor beta2: the user picks
+// the loss tag, charts another tag (which keeps growing live), and gives beta2 to get rho_t and r_t.
+const choiceWorkspace = mkdtempSync(join(tmpdir(), 'radam-tb-choice-e2e-'));
+mkdirSync(join(choiceWorkspace, '.vscode'));
+writeFileSync(join(choiceWorkspace, '.vscode', 'settings.json'), JSON.stringify({ 'radam.logDirectories': ['logs'], 'git.enabled': false }));
+const choiceDir = join(choiceWorkspace, 'logs', 'mine');
+mkdirSync(choiceDir, { recursive: true });
+const choiceFile = join(choiceDir, `events.out.tfevents.${Math.floor(Date.now() / 1000)}.e2e.2.0`);
+const choiceEvent = (step) =>
+  frameRecord(
+    encodeEvent({
+      wallTime: Date.now() / 1000,
+      step,
+      summary: {
+        value: [
+          { tag: 'train/loss', simpleValue: 1 / step },
+          { tag: 'objective/total', simpleValue: 100 + step },
+          { tag: 'metrics/accuracy', simpleValue: step / 100 },
+        ],
+      },
+    }),
+  );
+
+test(
+  'a TensorBoard run: pick another loss tag, chart another scalar tag (live), set beta2 for rho_t and r_t',
+  async ({ page, runCommand, webview, screenshot, log }) => {
+    writeFileSync(choiceFile, frameRecord(encodeEvent({ wallTime: Date.now() / 1000, fileVersion: 'brain.Event:2' })));
+    for (let s = 1; s <= 40; s++) appendFileSync(choiceFile, choiceEvent(s));
+    await runCommand('RAdam: Open Dashboard');
+    const body = webview().locator('body');
+    await body.waitFor({ state: 'attached', timeout: 60_000 });
+    const hook = (fn, arg) => body.evaluate(fn, arg).catch(() => null);
+    const until = async (what, probe, ms = 60_000) => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const v = await probe();
+        if (v) return v;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await page.waitForTimeout(400);
+      }
+    };
+    const info = () => hook(() => (window.__radamDashboard?.runs() ?? []).find((r) => r.label === 'TensorBoard: logs/mine') ?? null);
+    const run = await until('the run in the run list', info);
+    assert.equal(run.imported.autoLossTag, 'train/loss');
+    assert.equal(run.imported.rhoOrigin, 'none');
+    await webview().locator(`li[data-run-id="${run.id}"] [data-testid="run-toggle"]`).click();
+    const row = webview().locator(`[data-testid="imported-run"][data-run-id="${run.id}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    const finalLoss = () => webview().locator(`[data-testid="summary-table"] tr[data-run-id="${run.id}"] td.num`).nth(1).textContent();
+    await until('the auto-detected loss (train/loss, last 1/40) in the summary', async () => (await finalLoss())?.trim() === '0.025');
+
+    // 1. Another loss tag: the loss chart and the summary now show objective/total (last value 140).
+    await row.locator('[data-testid="loss-tag"]').selectOption('objective/total');
+    await until('objective/total as the loss in the summary', async () => (await finalLoss())?.trim() === '140');
+    const chosen = await until('the choice in the run info', async () => ((await info())?.imported.lossTag === 'objective/total' ? await info() : null));
+    log(`loss tag chosen: ${chosen.imported.lossTag} (auto: ${chosen.imported.autoLossTag})`);
+
+    // 2. rho_t / r_t: none until beta2 is given; the dashboard says so and how to supply it.
+    const origin = row.locator('[data-testid="rho-origin"]');
+    assert.match((await origin.textContent()) ?? '', /cannot be derived/);
+    const rhoOf = async () => (await hook(() => window.__radamDashboard?.chartData('rho-r') ?? null))?.series?.find((s) => s.runId === run.id && s.kind === 'rho') ?? null;
+    assert.equal((await rhoOf())?.points ?? 0, 0);
+    await row.locator('[data-testid="beta2-input"]').fill('0.999');
+    await row.locator('[data-testid="beta2-set"]').click();
+    const rho = await until('rho_t computed from beta2 on the rho/r chart', async () => {
+      const s = await rhoOf();
+      return s && s.points > 0 && s.lastX === 40 ? s : null;
+    });
+    log(`rho_t from the beta2 set: ${JSON.stringify(rho)}`);
+    await until('the rho origin to read "you set"', async () => ((await row.locator('[data-testid="rho-origin"]').textContent()) ?? '').includes('you set (0.999)'));
+
+    // 3. Another scalar tag on demand, which keeps growing live.
+    await webview().locator('[data-testid="scalar-tag-picker"]').selectOption('metrics/accuracy');
+    await webview().locator('[data-testid="scalar-tag-add"]').click();
+    const tagOf = async () => (await hook(() => window.__radamDashboard?.chartData('metrics/accuracy') ?? null))?.series?.find((s) => s.runId === run.id) ?? null;
+    await until('metrics/accuracy charted', async () => (await tagOf())?.lastX === 40);
+    for (let s = 41; s <= 50; s++) appendFileSync(choiceFile, choiceEvent(s));
+    const grown = await until('appended points on the tag chart', async () => ((await tagOf())?.lastX === 50 ? await tagOf() : null), 30_000);
+    log(`metrics/accuracy after appending: ${JSON.stringify(grown)}`);
+    await until('the chosen loss tag to follow live too (last 150)', async () => (await finalLoss())?.trim() === '150', 30_000);
+    const state = await hook(() => window.__radamDashboard?.state() ?? null);
+    assert.deepEqual(state.scalarTags, ['metrics/accuracy']);
+    await screenshot('tensorboard-choices.png');
+  },
+  { workspace: choiceWorkspace, timeoutMs: 240_000 },
+);

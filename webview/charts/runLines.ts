@@ -2,9 +2,11 @@
 // SeriesFeeds. The loss, rho/r and learning-rate charts are thin subclasses.
 import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import { rgba } from '../data/colors';
-import { rangePoints, valueAt } from '../data/rangeDetail';
-import type { SeriesName } from '../data/runStore';
+import type { XYColumn } from '../data/columns';
+import { rangePoints, valueAt, type RangePoints } from '../data/rangeDetail';
+import type { RunSeries, SeriesName } from '../data/runStore';
 import { fmt } from '../data/summary';
+import { indexRange, nearestIndex } from '../data/viewRange';
 import { canvasPng, chartCard, setDataAttrs, type Card } from './card';
 import { baseOptions, createChart, type Chart, type XY } from './chartjs';
 import { SeriesFeed } from './feed';
@@ -15,6 +17,8 @@ export interface LineSpec {
   /** Short key, unique in the chart ("raw", "smoothed", "val"...). */
   key: string;
   series: SeriesName;
+  /** Another column than `series` (a scalar tag charted on demand); undefined: nothing to draw. */
+  column?(data: RunSeries): XYColumn | undefined;
   label(run: RunView): string;
   yAxisID?: string;
   /** Only points with y > 0 (for a logarithmic axis). */
@@ -141,8 +145,18 @@ export abstract class RunLinesChart implements ChartView {
         }
         continue;
       }
+      const column = b.spec.column ? b.spec.column(data) : data.series[b.spec.series];
+      if (!column) {
+        if (b.feed.points.length) {
+          b.feed.clear();
+          changed = true;
+        }
+        continue;
+      }
       const positive = b.spec.positiveOnly?.() ?? false;
-      if (range ? b.feed.fillRange(rangePoints(data, b.spec.series, range), positive) : b.feed.fill(data.series[b.spec.series], positive, this.denseHead())) changed = true;
+      // A spec's own column (a scalar tag of an imported run) has no full-resolution detail: its held points.
+      const inRange = range && (b.spec.column ? columnRange(column, range) : rangePoints(data, b.spec.series, range));
+      if (inRange ? b.feed.fillRange(inRange, positive) : b.feed.fill(column, positive, this.denseHead())) changed = true;
     }
     changed = this.refreshExtras() || changed;
     if (!changed) return;
@@ -177,7 +191,8 @@ export abstract class RunLinesChart implements ChartView {
     for (const b of this.bindings) {
       const data = b.run.data;
       if (!data || this.hiddenRuns.has(b.run.id)) continue;
-      const v = valueAt(data, b.spec.series, step);
+      const own = b.spec.column?.(data);
+      const v = b.spec.column ? (own ? columnValueAt(own, step) : null) : valueAt(data, b.spec.series, step);
       if (!v) continue;
       rows.push({ runId: b.run.id, kind: b.spec.key, label: String(b.dataset.label), step: v.step, value: v.value });
       lines.push({ color: rgba(b.run.color), text: `${String(b.dataset.label)}: ${fmt(v.value, 5)}${v.step !== step ? ` (step ${v.step})` : ''}` });
@@ -278,4 +293,22 @@ export abstract class RunLinesChart implements ChartView {
     }
     return m;
   }
+}
+
+/** An id per column object: a tag's column is replaced on reset, and the feed's key must change then. */
+const columnIds = new WeakMap<XYColumn, number>();
+let nextColumnId = 0;
+
+/** A spec's own column in a step range, as the feed takes it. */
+function columnRange(col: XYColumn, range: { from: number; to: number }): RangePoints {
+  const [lo, hi] = indexRange(col.xs, col.length, range);
+  let id = columnIds.get(col);
+  if (id === undefined) columnIds.set(col, (id = nextColumnId++));
+  return { xs: col.xs, ys: col.ys, lo, hi, key: `c${id}.${col.generation}:${lo}:${hi}`, base: `c${id}.${col.generation}:${lo}` };
+}
+
+/** The point of a spec's own column nearest `step`. */
+function columnValueAt(col: XYColumn, step: number): { step: number; value: number } | null {
+  const i = nearestIndex(col.xs, col.length, step);
+  return i < 0 ? null : { step: col.xs[i], value: col.ys[i] };
 }

@@ -41,3 +41,34 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   if (text !== undefined) node.textContent = text;
   return node;
 }
+
+/** A plain <select>; setOptions replaces the choices and keeps `value` selected when offered. */
+export function select(
+  choices: ReadonlyArray<{ value: string; label: string }>,
+  value: string,
+  onChange: (value: string) => void,
+  opts: { testId?: string; label: string },
+): HTMLSelectElement & { setOptions(choices: ReadonlyArray<{ value: string; label: string }>, value: string): void } {
+  const node = document.createElement('select') as HTMLSelectElement & { setOptions(choices: ReadonlyArray<{ value: string; label: string }>, value: string): void };
+  node.className = 'plain-select';
+  if (opts.testId) node.dataset.testid = opts.testId;
+  node.setAttribute('aria-label', opts.label);
+  node.title = opts.label;
+  let sig = '';
+  node.setOptions = (list, v) => {
+    const next = JSON.stringify(list) + '\u0000' + v;
+    if (next === sig) return;
+    sig = next;
+    node.textContent = '';
+    for (const c of list) {
+      const o = document.createElement('option');
+      o.value = c.value;
+      o.textContent = c.label;
+      node.append(o);
+    }
+    node.value = v;
+  };
+  node.addEventListener('change', () => onChange(node.value));
+  node.setOptions(choices, value);
+  return node;
+}

@@ -29,6 +29,8 @@ export class RunSeries {
   /** First step whose loss was not finite. */
   divergedAt: number | null = null;
   readonly histograms = new Map<string, HistogramSeries>();
+  /** Scalar tags of an imported run charted on demand, by tag. */
+  readonly scalars = new Map<string, XYColumn>();
   /** Bumped when metric data changes. */
   metricsVersion = 0;
   /**
@@ -39,11 +41,12 @@ export class RunSeries {
   /** Full-resolution rows of the zoomed range, read from disk (null: none, or the view is not zoomed). */
   detail: RangeDetail | null = null;
   histogramsVersion = 0;
+  scalarsVersion = 0;
 
   constructor(
     readonly id: string,
     smoothing: number,
-    maxPoints?: number,
+    private readonly maxPoints?: number,
   ) {
     this.series = Object.fromEntries(SERIES.map((s) => [s, new XYColumn(maxPoints)])) as Record<SeriesName, XYColumn>;
     this.ema = new DebiasedEma(smoothing);
@@ -200,6 +203,21 @@ export class RunSeries {
     this.histogramsVersion++;
   }
 
+  /** Points of one scalar tag: appended (steps past the last held), or (reset) replacing the tag's. */
+  ingestScalar(tag: string, steps: ArrayLike<number>, values: ArrayLike<number>, reset: boolean): number {
+    let col = this.scalars.get(tag);
+    if (!col || reset) this.scalars.set(tag, (col = new XYColumn(this.maxPoints, Math.max(2, steps.length))));
+    let added = 0;
+    for (let i = 0; i < steps.length; i++) if (col.push(steps[i], values[i])) added++;
+    if (added || reset) this.scalarsVersion++;
+    return added;
+  }
+
+  /** Forgets tags no longer charted. */
+  dropScalars(keep: ReadonlySet<string>): void {
+    for (const tag of [...this.scalars.keys()]) if (!keep.has(tag)) this.scalars.delete(tag);
+  }
+
   /** Layers with histograms, the all-parameters one ('') first. */
   layers(): string[] {
     return [...this.histograms.keys()].sort((a, b) => (a === ALL_LAYERS ? -1 : b === ALL_LAYERS ? 1 : a.localeCompare(b)));
@@ -274,6 +292,12 @@ export class RunStore {
     const run = this.ensure(id);
     if (reset) run.resetHistograms(rows);
     else run.appendHistograms(rows);
+    return run;
+  }
+
+  ingestScalar(id: string, tag: string, steps: ArrayLike<number>, values: ArrayLike<number>, reset = false): RunSeries {
+    const run = this.ensure(id);
+    run.ingestScalar(tag, steps, values, reset);
     return run;
   }
 
