@@ -132,6 +132,8 @@ export interface SweepPoint {
   value: number | null;
   runId?: string;
   diverged?: boolean;
+  /** The run's seed, when a sweep repeats each (optimizer, lr) over several seeds (the chart shows mean and spread). */
+  seed?: number;
 }
 export interface SweepResult {
   title?: string;
@@ -328,7 +330,7 @@ function isSweep(s: unknown): s is SweepResult {
     isObject(s) &&
     (s.metric === 'loss' || s.metric === 'accuracy') &&
     Array.isArray(s.points) &&
-    s.points.every((p) => isObject(p) && isString(p.optimizer) && isNumber(p.lr) && optNum(p.value))
+    s.points.every((p) => isObject(p) && isString(p.optimizer) && isNumber(p.lr) && optNum(p.value) && optNum(p.seed))
   );
 }
 
