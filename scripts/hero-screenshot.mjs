@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // README's hero screenshot (media/screenshot-dashboard.png): the preset "Paper: Transformer without
 // warmup" run to the end in the real VS Code (the e2e harness's VS Code server in headless Chromium,
-// 1400 x 900), the dashboard's one-screen layout with the gradient histograms as heatmaps, un-warmed
-// Adam's collapse (its mass at e^-20 for the first ~200 steps) beside RAdam's and warmed-up Adam's.
+// 1400 x 900), the dashboard's one-screen layout with the gradient histograms as ridgelines, un-warmed
+// Adam's collapse (its mass at e^-20 for the first ~200 steps) beside RAdam's.
 // The preset is 3 runs x 600 steps: ~2-4 minutes on 2 cores, longer when the machine is busy.
 //
 //   npm run build && node scripts/hero-screenshot.mjs [--target current|oldest] [--out FILE]
-//        [--view heatmap|ridgeline]  the histogram view (default heatmap)
+//        [--view ridgeline|heatmap]  the histogram view (default ridgeline: the paper's Figure 2)
 //        [--also-themes DIR]     also save one-screen-light.png and one-screen-dark.png (with the explorer
 //                                open, as the one-screen e2e test) into DIR
 //        [--workspace DIR]       train in DIR and keep it; when DIR already holds the preset's finished runs,
@@ -32,7 +32,7 @@ const out = resolve(flag('--out') ?? join(ROOT, 'media', 'screenshot-dashboard.p
 const themesDir = flag('--also-themes');
 const log = (...a) => console.log('[hero]', ...a);
 
-const view = flag('--view') ?? 'heatmap';
+const view = flag('--view') ?? 'ridgeline';
 const kept = flag('--workspace');
 const workspace = kept ? resolve(kept) : mkdtempSync(join(tmpdir(), 'radam-hero-'));
 const runsDir = join(workspace, '.radam', 'runs');

@@ -264,6 +264,11 @@ export class DashboardPanel {
     }
   }
 
+  /** The sweep the chart shows (null: none); for tests. */
+  shownSweep(): SweepResult | null {
+    return this.sweep;
+  }
+
   showSweep(result: SweepResult | null): void {
     this.sweep = result;
     void this.post({ type: 'sweep', sweep: result });
