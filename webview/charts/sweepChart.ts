@@ -79,10 +79,12 @@ export class SweepChart implements ChartView {
         // Only 1, 2 and 5 times a power of ten: a log axis labels every tick otherwise.
         ticks: {
           color: theme.muted,
+          // and the swept rates themselves (0.003, 0.03 of the paper's grid).
           callback: (v: number | string) => {
             const n = Number(v);
             const m = n / Math.pow(10, Math.floor(Math.log10(n)));
-            return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) ? fmt(n) : '';
+            const swept = cells.some((c) => Math.abs(c.lr - n) <= 1e-9 * n);
+            return swept || [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) ? fmt(n) : '';
           },
         },
       },
@@ -103,6 +105,8 @@ export class SweepChart implements ChartView {
       (several ? `Line: mean of ${seeds ?? 'the'} seeds; bar: their min..max. ` : '') +
       (spreads.length ? `Mean varies across lr by ${spreads.map((x) => `${unit(x.spread as number)} (${x.opt})`).join(', ')}. ` : '') +
       (diverged.length ? `Diverged (not plotted): ${diverged.map((p) => `${p.optimizer} at lr ${fmt(p.lr)}${p.seed !== undefined ? ` seed ${p.seed}` : ''}`).join(', ')}.` : '');
+    // The footer is this chart's verdict: wrap it rather than cut it off (other cards' footers stay one line).
+    this.card.footer.style.whiteSpace = 'normal';
     setDataAttrs(this.element, { points: this.testData().points });
   }
 
