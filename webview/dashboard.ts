@@ -1,8 +1,10 @@
 // The dashboard's controller: host messages -> run store -> dirty views -> one render per frame.
 // Holds no truth the disk does not also hold: shown runs and view options live in setState, run data
 // is read back from disk (through the host) after a reload.
-import type { HostToWebview, RunInfo, WebviewState, WebviewToHost } from '../src/protocol/webview';
+import type { HostToWebview, RangeColumnsMessage, RunInfo, ViewRange, WebviewState, WebviewToHost } from '../src/protocol/webview';
 import { RunStore } from './data/runStore';
+import { detailFrom, needsDetail } from './data/rangeDetail';
+import { rangeLabel, sameRange } from './data/viewRange';
 import { applyThemeDefaults } from './charts/chartjs';
 import { HistogramPanel } from './charts/histogramPanel';
 import { LearningRateChart } from './charts/lrChart';
@@ -13,8 +15,12 @@ import { readTheme, runColor, watchTheme, type Theme } from './charts/theme';
 import type { ChartView, RunView, ViewContext } from './charts/view';
 import { RunList } from './components/runList';
 import { SummaryTable } from './components/summaryTable';
+import { button } from './components/toolkit';
 import { FrameScheduler, type Renderable } from './scheduler';
 import { assignSlots } from './state';
+
+/** Rows per run a zoomed range may bring from disk (more than enough for a full-resolution picture). */
+export const RANGE_MAX_POINTS = 100_000;
 
 export interface DashboardIO {
   post(msg: WebviewToHost): void;
@@ -34,6 +40,18 @@ export class Dashboard {
   /** Runs whose record was asked for in this page's lifetime. */
   private readonly requested = new Set<string>();
   private runViewsCache: RunView[] | null = null;
+  /** "Zoomed: steps a–b · Reset zoom", shown while the step-axis charts are zoomed. */
+  readonly zoomChip: HTMLElement;
+  private readonly zoomText: HTMLElement;
+  /**
+   * Called whenever the shared step range changes (null: zoom reset), after the charts were told.
+   * The one hook for code that follows the zoom (e.g. fetching the range at full resolution).
+   */
+  readonly viewRangeListeners = new Set<(range: ViewRange | null) => void>();
+  private rangeRequestId = 0;
+  /** Per run, the range last asked for (so a run is not asked twice for the same range). */
+  private readonly rangeAsked = new Map<string, string>();
+  private hoverStep: number | null = null;
 
   constructor(
     private state: WebviewState,
@@ -48,7 +66,16 @@ export class Dashboard {
       state: () => this.state,
       update: (patch) => this.update(patch),
       exportPng: (chart, dataUrl) => this.io.post({ type: 'exportImage', chart, dataUrl }),
+      setViewRange: (range) => this.setViewRange(range),
+      hover: (step) => this.setHover(step),
     };
+    this.zoomText = document.createElement('span');
+    this.zoomChip = document.createElement('div');
+    this.zoomChip.className = 'zoom-chip';
+    this.zoomChip.dataset.testid = 'zoom-chip';
+    this.zoomChip.setAttribute('role', 'status');
+    this.zoomChip.append(this.zoomText, button('Reset zoom', () => this.setViewRange(null), { secondary: true, testId: 'zoom-reset', title: 'Show all steps again (double-click a chart, or Escape)' }));
+    this.showZoomChip();
     this.charts = [new LossChart(ctx), new RectificationChart(ctx), new LearningRateChart(ctx), new HistogramPanel(ctx), new SweepChart(ctx)];
     this.runList = new RunList(() => ({
       runs: [...this.runInfos.values()],
@@ -147,9 +174,78 @@ export class Dashboard {
       case 'notice':
         this.io.notice(msg.level, msg.text);
         break;
+      case 'rangeColumns':
+        this.receiveRange(msg);
+        break;
       case 'backend':
         break; // shown by main.ts
     }
+    // A run's record arrived while zoomed (e.g. after a window reload): it may need the range from disk.
+    if ((msg.type === 'metricColumns' && msg.reset) || msg.type === 'showRuns') this.requestRange();
+  }
+
+  get viewRange(): ViewRange | null {
+    return this.state.viewRange;
+  }
+
+  /** Zooms every step-axis chart to `range` (null: all steps); kept with setState. */
+  setViewRange(range: ViewRange | null): void {
+    if (sameRange(range, this.state.viewRange)) return;
+    this.state = { ...this.state, viewRange: range };
+    this.io.saveState(this.state);
+    if (!range) for (const run of this.store.runs.values()) run.detail = null;
+    this.showZoomChip();
+    this.scheduler.markDirty(this.charts, true);
+    this.onViewRangeChange(range);
+  }
+
+  /** The one event for "the step range changed": listeners first, then whatever the store lacks is asked for. */
+  onViewRangeChange(range: ViewRange | null): void {
+    for (const l of this.viewRangeListeners) l(range);
+    this.requestRange();
+  }
+
+  /**
+   * Asks the host for the zoomed range of the shown runs whose data there is not at full resolution
+   * (./data/rangeDetail.ts); the replies (`rangeColumns`) replace the charts' points in the range.
+   */
+  private requestRange(): void {
+    const range = this.state.viewRange;
+    if (!range) return;
+    const key = `${range.from}:${range.to}`;
+    const runIds = this.state.shownRunIds.filter((id) => {
+      const run = this.store.get(id);
+      return run && needsDetail(run, range) && this.rangeAsked.get(id) !== key;
+    });
+    if (!runIds.length) return;
+    for (const id of runIds) this.rangeAsked.set(id, key);
+    this.io.post({ type: 'requestRange', requestId: ++this.rangeRequestId, runIds, fromStep: range.from, toStep: range.to, maxPoints: RANGE_MAX_POINTS });
+  }
+
+  private receiveRange(msg: RangeColumnsMessage): void {
+    const run = this.store.get(msg.runId);
+    const range = this.state.viewRange;
+    // Stale (a newer request went out, the zoom changed, or the run is no longer shown): dropped.
+    if (msg.requestId !== this.rangeRequestId || !run || !range || msg.fromStep !== range.from || msg.toStep !== range.to) return;
+    if (msg.error) {
+      this.io.notice('warn', `Run ${msg.runId}: the zoomed steps could not be read (${msg.error}); drawn from the data held.`);
+      return;
+    }
+    run.detail = detailFrom(run, msg);
+    this.scheduler.markDirty(this.charts, true);
+  }
+
+  private showZoomChip(): void {
+    const range = this.state.viewRange;
+    this.zoomChip.hidden = !range;
+    this.zoomText.textContent = range ? `Zoomed: ${rangeLabel(range)}` : '';
+  }
+
+  /** The shared hover step: each step-axis chart draws its crosshair and values there. */
+  setHover(step: number | null): void {
+    if (step === this.hoverStep) return;
+    this.hoverStep = step;
+    for (const c of this.charts) c.showHover?.(step);
   }
 
   toggleRun(id: string, show: boolean): void {
@@ -166,6 +262,7 @@ export class Dashboard {
       if (!unique.includes(id)) {
         this.store.drop(id);
         this.requested.delete(id);
+        this.rangeAsked.delete(id);
       }
     }
     this.state = { ...this.state, shownRunIds: unique, colors };
@@ -185,7 +282,12 @@ export class Dashboard {
   update(patch: Partial<WebviewState>): void {
     const prev = this.state;
     this.state = { ...this.state, ...patch };
-    if (patch.smoothing !== undefined && patch.smoothing !== prev.smoothing) this.store.setSmoothing(patch.smoothing);
+    if (patch.smoothing !== undefined && patch.smoothing !== prev.smoothing) {
+      // The store drops zoomed details (their smoothing continued the old average): ask again.
+      this.store.setSmoothing(patch.smoothing);
+      this.rangeAsked.clear();
+      this.requestRange();
+    }
     if (patch.shownRunIds) {
       this.state = prev;
       this.setShown(patch.shownRunIds);

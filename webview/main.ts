@@ -29,6 +29,12 @@ function notice(level: 'info' | 'warn' | 'error', text: string): void {
 }
 
 const dashboard = new Dashboard(sanitizeState(loadState()), { post, saveState, notice });
+header.append(dashboard.zoomChip);
+// Escape resets the zoom (as a double-click on a chart or the chip's button do), unless a control
+// such as a dropdown is using the key.
+window.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && !e.defaultPrevented && dashboard.viewRange) dashboard.setViewRange(null);
+});
 
 // Exports act on the shown runs; the host reads the files from disk and asks where to save.
 const exportBar = el('div', { class: 'export-bar', 'data-testid': 'export-bar' });

@@ -1,6 +1,7 @@
 // The view state kept with setState (VS Code stores it with the panel and hands it back after a
 // window reload; the runs' data then comes back from disk). Anything malformed falls back to defaults.
 import { isRunId, type WebviewState } from '../src/protocol/webview';
+import { sanitizeRange } from './data/viewRange';
 
 export function defaultState(): WebviewState {
   return {
@@ -16,6 +17,7 @@ export function defaultState(): WebviewState {
     histogramStep: null,
     lossTarget: null,
     sweep: null,
+    viewRange: null,
   };
 }
 
@@ -41,6 +43,7 @@ export function sanitizeState(raw: unknown): WebviewState {
     histogramStep: typeof s.histogramStep === 'number' && Number.isFinite(s.histogramStep) ? s.histogramStep : null,
     lossTarget: typeof s.lossTarget === 'number' && Number.isFinite(s.lossTarget) ? s.lossTarget : null,
     sweep: s.sweep && typeof s.sweep === 'object' && Array.isArray((s.sweep as { points?: unknown }).points) ? s.sweep : null,
+    viewRange: sanitizeRange(s.viewRange),
   };
 }
 

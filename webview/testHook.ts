@@ -4,6 +4,9 @@
 //   charts()         chart names;  shownRuns(), runs(), state()
 //   onFrame(cb)      called after every rendered frame with { t, renderMs, lastSteps: {runId: step} }
 //   stats()          frames rendered, total/max render time
+//   detail(runId)    the zoomed range read from disk for a run ({ from, to, stride, points }), or null
+//   simulatePartialRuns()  e2e only: marks the shown runs as held downsampled (as the host will send long
+//                    runs), so zooming asks the host for the range at full resolution
 // The same facts are on the DOM as data-* attributes of [data-chart] elements (data-points,
 // data-last-step, data-series; the histogram panel adds data-view and data-slices).
 import type { RunInfo, WebviewState } from '../src/protocol/webview';
@@ -20,6 +23,8 @@ export interface DashboardTestHook {
   state(): WebviewState;
   onFrame(cb: (info: { t: number; renderMs: number; lastSteps: Record<string, number> }) => void): () => void;
   stats(): { frames: number; totalRenderMs: number; maxRenderMs: number; pendingViews: number };
+  detail(runId: string): { from: number; to: number; stride: number; points: number; requestId: number } | null;
+  simulatePartialRuns(): void;
 }
 
 declare global {
@@ -44,5 +49,13 @@ export function installTestHook(d: Dashboard): void {
         cb({ t: info.t, renderMs: info.renderMs, lastSteps });
       }),
     stats: () => ({ frames: d.scheduler.frames, totalRenderMs: d.scheduler.totalRenderMs, maxRenderMs: d.scheduler.maxRenderMs, pendingViews: d.scheduler.pendingViews }),
+    detail: (runId) => {
+      const det = d.store.get(runId)?.detail;
+      return det ? { from: det.range.from, to: det.range.to, stride: det.stride, points: det.data.series.loss.length, requestId: det.requestId } : null;
+    },
+    simulatePartialRuns: () => {
+      for (const run of d.store.runs.values()) run.partial = true;
+      d.onViewRangeChange(d.viewRange);
+    },
   };
 }

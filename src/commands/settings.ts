@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { runSpecFromSettings, type SpecResult } from '../spec/fromSettings';
 import type { SettingProblem, SettingSchema } from '../spec/settingsSchema';
-import { resolveInWorkspace } from '../trainer/datasets/workspacePath';
+import { resolveInWorkspace } from '../shared/workspacePath';
 import * as fs from 'node:fs';
 
 /** The schema VS Code shows in its settings editor: package.json's contributes.configuration. */

@@ -39,11 +39,7 @@
 // (one more thread per further crossover's worth of work), not a measurement; radam.training.threads or
 // --threads overrides the rule.
 import type { ComparisonSpec, RunSpec } from '../spec/runSpec';
-import { datasetInfoWithoutLoading, type DatasetInfo } from '../trainer/datasets';
-
-// Sequence sets take their sizes from the dataset spec; older versions take the name alone (the spec is
-// then ignored), hence the loose call.
-const datasetInfo = datasetInfoWithoutLoading as (name: RunSpec['dataset']['name'], spec?: RunSpec['dataset']) => DatasetInfo | undefined;
+import { datasetInfoWithoutLoading } from '../shared/datasetShapes';
 
 /** `auto` (the rule) or a fixed number of intra-op threads (1..64), from radam.training.threads or --threads. */
 export type ThreadOverride = 'auto' | number;
@@ -57,7 +53,7 @@ export const FLOPS_PER_THREAD = 1.2e10;
 
 /** Multiply-adds per example of a model's forward pass, from its spec and the dataset's shape. */
 export function macsPerExample(run: RunSpec): number {
-  const info = datasetInfo(run.dataset.name, run.dataset);
+  const info = datasetInfoWithoutLoading(run.dataset.name, run.dataset);
   // csv: the shape is only known from the file; tabular files are narrow (a few dozen columns).
   const inputs = info ? info.inputShape.reduce((a, b) => a * b, 1) : 32;
   const outputs = info ? info.outputSize : 8;

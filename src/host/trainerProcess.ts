@@ -13,7 +13,7 @@ import {
   type StartComparison,
   type TrainerToHost,
 } from '../protocol/trainer';
-import { newComparisonId, runIdFor } from '../runs/runId';
+import { newComparisonId, runIdFor } from '../shared/runId';
 import type { ComparisonSpec } from '../spec/runSpec';
 import { comparisonProblems } from '../spec/validateComparison';
 import { reportTrainerExit, type ActiveComparison } from './trainerExit';

@@ -16,7 +16,7 @@ import { tf } from '../tf';
 import { SlotOptimizer, bool, num, type BaseOptions, type Slot } from './base';
 import { adaptiveStep, l2Gradient } from './kernels';
 import { checkBetas, checkNonNegative } from './radam';
-import { oneMinusPow } from './rectification';
+import { oneMinusPow } from '../shared/rectification';
 import type { StepScalars } from './scalars';
 import type { StepInfo } from './types';
 

@@ -16,7 +16,7 @@ export { SlotOptimizer, type Slot } from './base';
 export { ScheduledOptimizer, withSchedule, setLearningRate } from './scheduled';
 export { createOptimizer } from './factory';
 export { resolveOptimizerSpec, validateOptimizerSpec, OPTIMIZER_DEFAULTS, type ResolvedOptimizerSpec } from './spec';
-export { rectification, rhoInf, rhoT, firstRectifiedStep, oneMinusPow, type Rectification } from './rectification';
+export { rectification, rhoInf, rhoT, firstRectifiedStep, oneMinusPow, type Rectification } from '../shared/rectification';
 export {
   linearWarmup,
   exponentialWarmup,

@@ -3,7 +3,7 @@
 //
 //   g   <- g + wd * theta                      (weightDecay, not decoupled: L2)
 //   m_t  = beta1 m + (1 - beta1) g ;  v_t = beta2 v + (1 - beta2) g^2
-//   rho_t, r_t as in rectification.ts (float64 JS numbers)
+//   rho_t, r_t as in src/shared/rectification.ts (float64 JS numbers)
 //   theta <- theta (1 - lr wd)                 (decoupled weight decay, whenever theta moves)
 //   rectified (rho_t > threshold):  theta -= lr r_t sqrt(1 - beta2^t) / (1 - beta1^t) * m_t / (sqrt(v_t) + eps)
 //   else, degeneratedToSgd:         theta -= lr / (1 - beta1^t) * m_t
@@ -16,7 +16,7 @@ import type { serialization, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import { SlotOptimizer, bool, num, type BaseOptions, type Slot } from './base';
 import { adaptiveStep, l2Gradient, momentumStep } from './kernels';
-import { oneMinusPow, rectification } from './rectification';
+import { oneMinusPow, rectification } from '../shared/rectification';
 import type { StepScalars } from './scalars';
 import type { StepInfo } from './types';
 

@@ -65,6 +65,7 @@ import type { BackendReport } from '../protocol/trainer';
 import { dashboardHtml } from './html';
 import { applyStatus, toHistogramSlices, toMetricRows, toRunInfo, unreadableRunInfo, type RunStatusUpdate } from './runAdapter';
 import { exportPng, exportRuns } from './exports';
+import { pickRangeOfColumns, readRangeRows } from './rangeRead';
 
 export const DASHBOARD_VIEW_TYPE = 'radamLab.dashboard';
 export type { RunStatusUpdate } from './runAdapter';
@@ -362,6 +363,28 @@ export class DashboardPanel {
       case 'log':
         this.deps.log(`[dashboard webview] ${msg.level}: ${msg.text}`);
         break;
+      case 'requestRange':
+        await this.sendRange(msg.requestId, msg.runIds, msg.fromStep, msg.toStep, msg.maxPoints);
+        break;
+    }
+  }
+
+  /** A zoomed step range at full resolution, one `rangeColumns` reply per run (./rangeRead.ts). */
+  private async sendRange(requestId: number, runIds: readonly string[], fromStep: number, toStep: number, maxPoints: number): Promise<void> {
+    for (const runId of runIds) {
+      const reply = { type: 'rangeColumns' as const, requestId, runId, fromStep, toStep };
+      const whole = this.deps.external?.has(runId) ? this.deps.external.whole(runId) : undefined;
+      const dir = whole ? undefined : this.checkedRun(runId, 'read');
+      if (!whole && !dir) {
+        await this.post({ ...reply, stride: 1, columns: toMetricColumns([]), error: 'no such run' });
+        continue;
+      }
+      try {
+        const r = whole ? pickRangeOfColumns(whole.columns, fromStep, toStep, maxPoints) : await readRangeRows(dir!, fromStep, toStep, maxPoints);
+        await this.post({ ...reply, stride: r.stride, columns: r.columns });
+      } catch (e) {
+        await this.post({ ...reply, stride: 1, columns: toMetricColumns([]), error: e instanceof Error ? e.message : String(e) });
+      }
     }
   }
 

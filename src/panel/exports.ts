@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readRun, type RunData } from '../runs';
-import { metricsCsv } from '../../webview/data/csv';
+import { metricsCsv } from './metricsCsv';
 import type { ExportFormat } from '../protocol/webview';
 
 /** For tests: replaces the save dialog (return undefined to cancel). */

@@ -16,6 +16,7 @@
 import type { HistogramRecord, MetricRecord, RunRecord, RunSummary } from '../runs/format';
 import type { ComparisonSpec } from '../spec/runSpec';
 import { comparisonProblems } from '../spec/validateComparison';
+import { isComparisonId, isRunId } from '../shared/runId';
 import { isBoolean, isNumber, isObject, isString, message, oneOf, type Validator } from './validate';
 
 export interface BackendReport {
@@ -63,8 +64,6 @@ export interface ShutdownRequest {
 }
 export type HostToTrainer = ProbeRequest | StartComparison | StopRequest | PauseRequest | ResumeRequest | ShutdownRequest;
 
-const SAFE_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
-const isSafeId = (v: unknown): v is string => isString(v) && SAFE_ID.test(v);
 const optional =
   (check: (v: unknown) => boolean) =>
   (v: unknown): boolean =>
@@ -72,7 +71,7 @@ const optional =
 
 export const isStartComparison: Validator<StartComparison> = (v: unknown): v is StartComparison =>
   message<StartComparison>('start', {
-    comparisonId: isSafeId,
+    comparisonId: (id) => isString(id) && isComparisonId(id),
     runsDir: (d) => isString(d) && d.length > 0,
     workspaceRoot: optional(isString),
     watch: optional(isBoolean),
@@ -80,7 +79,7 @@ export const isStartComparison: Validator<StartComparison> = (v: unknown): v is 
     comparison: (c) => comparisonProblems(c).length === 0,
   })(v) &&
   Array.isArray(v.runIds) &&
-  v.runIds.every(isSafeId) &&
+  v.runIds.every((id) => isString(id) && isRunId(id)) &&
   new Set(v.runIds).size === v.runIds.length &&
   v.runIds.length === v.comparison.runs.length;
 

@@ -4,6 +4,7 @@
 // Every message is validated on receipt at both ends (isHostToWebview in the webview, isWebviewToHost
 // on the host); an unknown or malformed message is ignored and logged. Add new message types rather
 // than changing existing ones: both ends of a reloaded window may briefly run different builds.
+import { SHOWN_RUN_ID_PATTERN, isShownRunId } from '../shared/runId';
 import { isBoolean, isNumber, isObject, isString, message, oneOf, type Validator } from './validate';
 import type { BackendReport } from './trainer';
 
@@ -198,6 +199,22 @@ export interface NoticeMessage {
   level: 'info' | 'warn' | 'error';
   text: string;
 }
+/**
+ * The reply to one `requestRange`, one message per run: that run's metric rows with fromStep <= step <=
+ * toStep, read from disk at full resolution, or every `stride`-th row when the range holds more than
+ * the request's maxPoints. `error` when the run could not be read (columns then empty).
+ */
+export interface RangeColumnsMessage {
+  type: 'rangeColumns';
+  requestId: number;
+  runId: string;
+  fromStep: number;
+  toStep: number;
+  /** 1: every recorded step of the range; k: one row in k. */
+  stride: number;
+  columns: MetricColumns;
+  error?: string;
+}
 export type HostToWebview =
   | BackendUpdate
   | RunListMessage
@@ -207,7 +224,8 @@ export type HostToWebview =
   | HistogramsMessage
   | RunDataErrorMessage
   | SweepMessage
-  | NoticeMessage;
+  | NoticeMessage
+  | RangeColumnsMessage;
 
 // ---- webview → host ----
 export interface ReadyMessage {
@@ -255,6 +273,19 @@ export interface WebviewLogMessage {
   level: 'info' | 'warn' | 'error';
   text: string;
 }
+/**
+ * The dashboard zoomed to steps fromStep..toStep and does not hold these runs there at full resolution:
+ * send their metric rows in that range (one `rangeColumns` reply per run, same requestId), at most
+ * `maxPoints` rows per run. A newer request supersedes older ones (the webview drops stale replies).
+ */
+export interface RequestRangeMessage {
+  type: 'requestRange';
+  requestId: number;
+  runIds: string[];
+  fromStep: number;
+  toStep: number;
+  maxPoints: number;
+}
 export type WebviewToHost =
   | ReadyMessage
   | ShownRunsMessage
@@ -264,13 +295,15 @@ export type WebviewToHost =
   | DeleteRunsMessage
   | ExportDataMessage
   | ExportImageMessage
-  | WebviewLogMessage;
+  | WebviewLogMessage
+  | RequestRangeMessage;
 
 // ---- validators ----
 
 /** Run ids are folder names under .radam/runs: no separators, no dot-dot, bounded length. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-export const isRunId = (v: unknown): v is string => isString(v) && RUN_ID_PATTERN.test(v) && !v.includes('..');
+/** The dashboard's run-id rule is src/shared/runId.ts's: one rule for every side. */
+export const RUN_ID_PATTERN = SHOWN_RUN_ID_PATTERN;
+export const isRunId = isShownRunId;
 const MAX_IDS = 256;
 const isRunIdList = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_IDS && v.every(isRunId);
 const optNum = (v: unknown) => v === undefined || v === null || typeof v === 'number';
@@ -280,6 +313,11 @@ const EXPORT_FORMATS: readonly ExportFormat[] = ['metrics-csv', 'metrics-json', 
 const RUN_STATUSES: readonly RunStatus[] = ['running', 'finished', 'stopped', 'failed', 'diverged', 'unknown'];
 /** A PNG data URL of at most ~24 MB. */
 const MAX_DATA_URL = 32 * 1024 * 1024;
+
+/** Rows per run a range request may ask for (a 1,000-pixel chart needs far fewer). */
+export const MAX_RANGE_POINTS = 1_000_000;
+const isRequestId = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isStep = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
 const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
 
@@ -350,6 +388,14 @@ export const isWebviewToHost: Validator<WebviewToHost> = oneOf<WebviewToHost>({
     dataUrl: (d) => isString(d) && d.length <= MAX_DATA_URL && d.startsWith('data:image/png;base64,'),
   }),
   log: message<WebviewLogMessage>('log', { level: isLevel, text: (t) => isString(t) && t.length <= 10_000 }),
+  requestRange: (v: unknown): v is RequestRangeMessage =>
+    message<RequestRangeMessage>('requestRange', {
+      requestId: isRequestId,
+      runIds: (ids) => isRunIdList(ids) && ids.length > 0,
+      fromStep: isStep,
+      toStep: isStep,
+      maxPoints: (n) => Number.isInteger(n) && (n as number) >= 2 && (n as number) <= MAX_RANGE_POINTS,
+    })(v) && v.fromStep <= v.toStep,
 });
 
 export const isHostToWebview: Validator<HostToWebview> = oneOf<HostToWebview>({
@@ -372,6 +418,15 @@ export const isHostToWebview: Validator<HostToWebview> = oneOf<HostToWebview>({
   runDataError: message<RunDataErrorMessage>('runDataError', { runId: isRunId, error: isString }),
   sweep: message<SweepMessage>('sweep', { sweep: (s) => s === null || isSweep(s) }),
   notice: message<NoticeMessage>('notice', { level: isLevel, text: isString }),
+  rangeColumns: message<RangeColumnsMessage>('rangeColumns', {
+    requestId: isRequestId,
+    runId: isRunId,
+    fromStep: isStep,
+    toStep: isStep,
+    stride: (n) => Number.isInteger(n) && (n as number) >= 1,
+    columns: isMetricColumns,
+    error: (e) => e === undefined || isString(e),
+  }),
 });
 
 /** What the webview keeps with setState, so a reloaded window restores the same view. */
@@ -396,4 +451,12 @@ export interface WebviewState {
   /** null = automatic (the worst final smoothed loss among the shown runs). */
   lossTarget: number | null;
   sweep: SweepResult | null;
+  /** The step range every step-axis chart shows (drag to zoom); null = all steps. */
+  viewRange: ViewRange | null;
+}
+
+/** An inclusive range of optimizer steps, from <= to. */
+export interface ViewRange {
+  from: number;
+  to: number;
 }

@@ -1,6 +1,6 @@
 // The run store's public surface (pure Node: safe in the extension host, the trainer and the CLI).
 export * from './format';
-export * from './runId';
+export * from '../shared/runId';
 export { RunWriter, RunWriteError, RESERVE_BYTES, describeWriteCode, writeJsonAtomic, toJsonLines } from './writer';
 export {
   parseJsonl,

@@ -14,7 +14,7 @@ import {
   type MetricRecord,
   type RunRecord,
 } from './format';
-import { isRunId } from './runId';
+import { isRunId } from '../shared/runId';
 
 export interface JsonlContent<T> {
   records: T[];

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, type MetricRecord, type RunRecord } from './format';
 import { isPidAlive, processLiveness, type Liveness } from './liveness';
 import { readJsonl, readRunRecordChecked, runFolderNames } from './reader';
-import { isRunId } from './runId';
+import { isRunId } from '../shared/runId';
 import { summarize } from './summary';
 import { writeJsonAtomic } from './writer';
 

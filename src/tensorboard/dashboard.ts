@@ -9,12 +9,13 @@
 //   rhoT, rT   `rho_t` / `rho`, `r_t` (an optimizer that logs RAdam's terms)
 //   gradNorm   `grad_norm`, `gradient_norm`, `grad_2.0_norm_total` (Lightning)
 //   beta2      `beta2`, `beta_2`, `betas/1`: with it (and no rho_t tag) rho_t and r_t are derived from the
-//              step, as RAdam computes them (src/optim/rectification.ts), and drawn on the rho/r chart.
+//              step, as RAdam computes them (src/shared/rectification.ts), and drawn on the rho/r chart.
 // Every other scalar tag is not charted: the dashboard's charts have fixed series.
 // Histograms: one tag is the run's main histogram (the first whose name says grad, else the first);
 // every other histogram tag is offered as a "layer" of the histogram view. Like our own runs' gradient
 // histograms they are shown as ln|value| in the dashboard's bins (logMagnitudeHistogram).
-import { rhoT as rhoTAt, rectification } from '../optim/rectification';
+import { rhoT as rhoTAt, rectification } from '../shared/rectification';
+import { tensorBoardRunId } from '../shared/runId';
 import { histogramEdges } from '../runs/format';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
 import type { MetricRow } from '../protocol/webview';
@@ -258,21 +259,6 @@ export function runHistograms(run: LogRun, from: ReadonlyMap<string, number> = n
     }
   }
   return out.sort((a, b) => a.step - b.step);
-}
-
-/** A dashboard run id for a TensorBoard run: "tb-" + a hash of the log directory and run + a readable tail. */
-export function tensorBoardRunId(root: string, key: string): string {
-  let h = 0x811c9dc5;
-  for (const ch of `${root}\u0000${key}`) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  const tail = key.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/\.\.+/g, '_').slice(-80);
-  return `tb-${h.toString(16).padStart(8, '0')}-${tail}`.replace(/-$/, '');
-}
-
-export function isTensorBoardRunId(id: string): boolean {
-  return /^tb-[0-9a-f]{8}(-|$)/.test(id);
 }
 
 export function tensorBoardRunInfo(root: string, run: LogRun, live: boolean): RunInfo {

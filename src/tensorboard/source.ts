@@ -10,7 +10,8 @@
 // radam.tensorboard.pollInterval (default 1 s: a value a writer flushed shows within about 1 s).
 import * as path from 'node:path';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
-import { runColumns, runHistograms, tensorBoardRunId, tensorBoardRunInfo } from './dashboard';
+import { tensorBoardRunId } from '../shared/runId';
+import { runColumns, runHistograms, tensorBoardRunInfo } from './dashboard';
 import { LogdirReader, type LogRun } from './logdir';
 import type { RunSeries } from './series';
 

@@ -13,7 +13,7 @@
 // regression) has no plan and trains through tf.variableGrads.
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
-import type { Task } from './datasets/types';
+import type { Task } from '../shared/datasetInfo';
 import { ACTIVATIONS, type NativeActivation } from './nativeMlp';
 import { flatParameterVariable, nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
 

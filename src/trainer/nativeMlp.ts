@@ -28,7 +28,7 @@
 // weights (copyTo writes the trained ones back when a caller needs the model).
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
-import type { Task } from './datasets/types';
+import type { Task } from '../shared/datasetInfo';
 import { flatParameterVariable, nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
 
 export type NativeActivation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';

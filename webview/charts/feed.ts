@@ -2,6 +2,8 @@
 // into a reused array of reused {x, y} objects (no garbage per frame).
 import type { XYColumn } from '../data/columns';
 import { ProgressiveLttb } from '../data/downsample';
+import type { RangePoints } from '../data/rangeDetail';
+import { rangeIndices } from '../data/viewRange';
 import type { XY } from './chartjs';
 
 export const POINTS_PER_SERIES = 1500;
@@ -16,6 +18,8 @@ export class SeriesFeed {
   private lastGeneration = -1;
   private lastPositiveOnly = false;
   private lastHead = 0;
+  /** Key of the zoomed range's points last drawn ('' while the whole series is drawn). */
+  private rangeKey = '';
 
   constructor(readonly target = POINTS_PER_SERIES) {
     this.lttb = new ProgressiveLttb(target);
@@ -39,22 +43,49 @@ export class SeriesFeed {
     this.lastLength = col.length;
     this.lastGeneration = col.generation;
     this.lastPositiveOnly = positiveOnly;
-    const pts = this.points;
+    this.rangeKey = '';
     let n = 0;
-    const take = (i: number) => {
-      const y = col.ys[i];
-      if (positiveOnly && !(y > 0)) return;
-      let p = this.pool[n];
-      if (!p) this.pool.push((p = { x: 0, y: 0 }));
-      p.x = col.xs[i];
-      p.y = y;
-      pts[n++] = p;
-    };
     const h = Math.min(head, col.length);
-    for (let i = 0; i < h; i++) take(i);
+    for (let i = 0; i < h; i++) n = this.take(col.xs, col.ys, i, n, positiveOnly);
     const rest = col.length - h;
     const { indices, count } = rest > 0 ? this.lttb.update(h ? col.xs.subarray(h) : col.xs, h ? col.ys.subarray(h) : col.ys, rest, col.generation) : { indices: new Int32Array(0), count: 0 };
-    for (let k = 0; k < count; k++) take(h + indices[k]);
+    for (let k = 0; k < count; k++) n = this.take(col.xs, col.ys, h + indices[k], n, positiveOnly);
+    this.finish(n);
+    return true;
+  }
+
+  /**
+   * Refreshes `points` from a zoomed range: every point in it while they fit the budget, else LTTB
+   * over the range's points only (../data/viewRange.ts). Returns false when nothing changed.
+   */
+  fillRange(p: RangePoints, positiveOnly = false): boolean {
+    const key = p.key + (positiveOnly ? '+' : '');
+    if (key === this.rangeKey) return false;
+    this.rangeKey = key;
+    // The whole-series cache no longer describes `points`: fill() starts over when the zoom ends.
+    this.lastLength = -1;
+    const { indices, count } = rangeIndices(p.xs, p.ys, p.lo, p.hi, this.target);
+    let n = 0;
+    for (let k = 0; k < count; k++) n = this.take(p.xs, p.ys, indices[k], n, positiveOnly);
+    this.finish(n);
+    return true;
+  }
+
+  /** Writes point i into points[n] (reusing pooled objects); returns the new count. */
+  private take(xs: ArrayLike<number>, ys: ArrayLike<number>, i: number, n: number, positiveOnly: boolean): number {
+    const y = ys[i];
+    if (positiveOnly && !(y > 0)) return n;
+    let p = this.pool[n];
+    if (!p) this.pool.push((p = { x: 0, y: 0 }));
+    p.x = xs[i];
+    p.y = y;
+    this.points[n] = p;
+    return n + 1;
+  }
+
+  /** Ends a fill of n points. */
+  private finish(n: number): void {
+    const pts = this.points;
     // A run of equal values draws as one segment: keep its two ends only (a constant learning rate
     // becomes 2 points instead of 1,500 -- less to stroke, the same picture).
     let m = 0;
@@ -63,12 +94,12 @@ export class SeriesFeed {
       pts[m++] = pts[i];
     }
     pts.length = m;
-    return true;
   }
 
   clear(): void {
     this.points.length = 0;
     this.lastLength = -1;
+    this.rangeKey = '';
   }
 
   get lastX(): number | null {

@@ -72,6 +72,10 @@ export class HeatmapLayer {
         const top = y.getPixelForValue(g.edges[g.edges.length - 1]);
         const bottom = y.getPixelForValue(g.edges[0]);
         ctx.save();
+        // Zoomed, the first and last columns reach half a column past the axis: clip to the plot.
+        ctx.beginPath();
+        ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+        ctx.clip();
         ctx.imageSmoothingEnabled = false;
         ctx.drawImage(this.canvas, left, top, right - left, bottom - top);
         if (this.markStep !== null) {
@@ -143,10 +147,11 @@ export function heatmapOptions(theme: Theme, layerLabel: string): ChartOptions<'
   return o;
 }
 
-export function updateHeatmapAxes(chart: Chart<'line'>, layer: HeatmapLayer, layerLabel: string): void {
+/** `range`: the shared zoomed step range (the axis shows exactly it), or null for all slices. */
+export function updateHeatmapAxes(chart: Chart<'line'>, layer: HeatmapLayer, layerLabel: string, range: { from: number; to: number } | null = null): void {
   const scales = chart.options.scales as Record<string, { min?: number; max?: number; title?: { text?: string } }>;
   const g = layer.grid;
-  const [x0, x1] = layer.xRange();
+  const [x0, x1] = range ? [range.from, range.to] : layer.xRange();
   scales.x.min = x0;
   scales.x.max = x1;
   scales.y.min = g && g.edges.length ? g.edges[0] : -20;

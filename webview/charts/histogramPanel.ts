@@ -3,7 +3,8 @@
 // step slider (the ridgeline shows the slices up to that step; the heatmap marks it) and a layer
 // choice when the trainer recorded per-layer histograms.
 import { ALL_LAYERS } from '../data/runStore';
-import { heatmapGrid, ridgeline, type HistogramSeries, type RidgelineShape } from '../data/histograms';
+import { heatmapGrid, ridgeline, slicesInRange, type HistogramSeries, type RidgelineShape } from '../data/histograms';
+import type { ViewRange } from '../../src/protocol/webview';
 import { rgba } from '../data/colors';
 import { fmt } from '../data/summary';
 import { button, dropdown, radioGroup, type Choice } from '../components/toolkit';
@@ -12,6 +13,7 @@ import { canvasPng, setDataAttrs } from './card';
 import { createChart, type Chart } from './chartjs';
 import { HeatmapLayer, heatmapOptions, updateHeatmapAxes } from './heatmap';
 import { RidgelineLayer, ridgelineOptions, updateRidgelineAxes } from './ridgeline';
+import { StepOverlay } from './stepOverlay';
 import type { ChartTestData, ChartView, RunView, ViewContext } from './view';
 
 /** Slices drawn in the ridgeline view. */
@@ -25,6 +27,7 @@ class HistogramCard {
   private readonly canvas: HTMLCanvasElement;
   private readonly body: HTMLElement;
   private readonly readout: HTMLElement;
+  readonly overlay: StepOverlay;
   private chart: Chart<'line'> | null = null;
   private mode: Mode | null = null;
   private themeKey = '';
@@ -58,6 +61,24 @@ class HistogramCard {
     this.root.append(header, body, this.readout);
     this.canvas.addEventListener('mousemove', (e) => this.showCell(e));
     this.canvas.addEventListener('mouseleave', () => (this.readout.textContent = ''));
+    // The heatmap's x axis is the step: it zooms like the line charts (the ridgeline's is ln|g|).
+    this.overlay = new StepOverlay(
+      body,
+      this.canvas,
+      {
+        geometry: () => (this.chart && this.mode === 'heatmap' && this.chart.chartArea ? { scale: this.chart.scales.x, area: this.chart.chartArea } : null),
+        active: () => this.mode === 'heatmap',
+        onSelect: (range) => ctx.setViewRange(range),
+        onReset: () => ctx.setViewRange(null),
+        onHover: (step) => ctx.hover(step),
+      },
+      `histogram-${run.id}`,
+    );
+  }
+
+  /** The step axis as drawn (heatmap view only). */
+  xAxis(): { min: number; max: number } | null {
+    return this.chart && this.mode === 'heatmap' && this.chart.scales.x ? { min: this.chart.scales.x.min, max: this.chart.scales.x.max } : null;
   }
 
   private showCell(e: MouseEvent): void {
@@ -75,26 +96,27 @@ class HistogramCard {
       : '';
   }
 
-  private keyOf(run: RunView, mode: Mode, layer: string, upTo: number | null): string {
+  private keyOf(run: RunView, mode: Mode, layer: string, upTo: number | null, range: ViewRange | null): string {
     const theme = this.ctx.theme();
     const series = run.data?.histograms.get(layer);
-    return [mode, layer, upTo, series?.version ?? -1, run.label, theme.background.join(), theme.foreground, theme.grid, run.slot].join('|');
+    return [mode, layer, upTo, range ? `${range.from}-${range.to}` : '', series?.version ?? -1, run.label, theme.background.join(), theme.foreground, theme.grid, run.slot].join('|');
   }
 
-  needsRender(run: RunView, mode: Mode, layer: string, upTo: number | null): boolean {
-    return !this.chart || this.keyOf(run, mode, layer, upTo) !== this.key;
+  needsRender(run: RunView, mode: Mode, layer: string, upTo: number | null, range: ViewRange | null): boolean {
+    return !this.chart || this.keyOf(run, mode, layer, upTo, range) !== this.key;
   }
 
-  /** Redraws if anything it shows changed; returns whether it did. */
-  render(run: RunView, mode: Mode, layer: string, upTo: number | null): boolean {
+  /** Redraws if anything it shows changed; returns whether it did. `range`: the zoomed steps, or null. */
+  render(run: RunView, mode: Mode, layer: string, upTo: number | null, range: ViewRange | null): boolean {
     this.run = run;
     const series: HistogramSeries | undefined = run.data?.histograms.get(layer);
     const theme = this.ctx.theme();
     const themeKey = [theme.background.join(), theme.foreground, theme.grid, run.slot].join('|');
-    const key = this.keyOf(run, mode, layer, upTo);
+    const key = this.keyOf(run, mode, layer, upTo, range);
     if (key === this.key && this.chart) return false;
     this.key = key;
-    const slices = series?.slices ?? [];
+    // Zoomed: only the range's slices, so the heatmap's columns (up to 1,000) and the ridges are its own.
+    const slices = slicesInRange(series?.slices ?? [], range);
     this.slices = slices.length;
     this.lastStep = slices.length ? slices[slices.length - 1].step : null;
     const swatch = el('span', { class: 'swatch' });
@@ -125,7 +147,7 @@ class HistogramCard {
       this.heat.setColors(run.color, theme);
       this.heat.paint(heatmapGrid(slices, 1000));
       this.heat.markStep = upTo;
-      updateHeatmapAxes(chart, this.heat, layerLabel);
+      updateHeatmapAxes(chart, this.heat, layerLabel, range);
     }
     chart.update('none');
     setDataAttrs(this.root, { slices: this.slices, lastStep: this.lastStep, view: mode });
@@ -230,10 +252,10 @@ export class HistogramPanel implements ChartView {
     for (let k = 0; k < runs.length; k++) {
       const r = runs[(start + k) % runs.length];
       if (drawn) {
-        more = this.cards.get(r.id)!.needsRender(r, s.histogramView, layer, upTo) || more;
+        more = this.cards.get(r.id)!.needsRender(r, s.histogramView, layer, upTo, s.viewRange) || more;
         continue;
       }
-      if (this.cards.get(r.id)!.render(r, s.histogramView, layer, upTo)) {
+      if (this.cards.get(r.id)!.render(r, s.histogramView, layer, upTo, s.viewRange)) {
         drawn++;
         this.next = (start + k + 1) % runs.length;
       }
@@ -244,6 +266,11 @@ export class HistogramPanel implements ChartView {
   }
 
   private next = 0;
+
+  /** The shared hover step as a crosshair on each heatmap (its cells are read in the card's footer). */
+  showHover(step: number | null): void {
+    for (const card of this.cards.values()) card.overlay.show(step);
+  }
 
   themeChanged(): void {
     // Cards notice the new theme in their keys and redraw on the next frames.
@@ -273,7 +300,8 @@ export class HistogramPanel implements ChartView {
       points += n;
       series.push({ label: id, runId: id, kind: s.histogramView, points: n, firstX, lastX });
     }
-    return { name: this.name, points, lastStep, series, view: s.histogramView, slices, layer: s.histogramLayer };
+    const axes = [...this.cards].map(([runId, card]) => ({ runId, ...(card.xAxis() ?? { min: null, max: null }) }));
+    return { name: this.name, points, lastStep, series, view: s.histogramView, slices, layer: s.histogramLayer, axes };
   }
 
   /** Time of the last heatmap paint per card (ms). */

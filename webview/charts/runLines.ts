@@ -2,11 +2,14 @@
 // SeriesFeeds. The loss, rho/r and learning-rate charts are thin subclasses.
 import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import { rgba } from '../data/colors';
+import { rangePoints, valueAt } from '../data/rangeDetail';
 import type { SeriesName } from '../data/runStore';
+import { fmt } from '../data/summary';
 import { canvasPng, chartCard, setDataAttrs, type Card } from './card';
 import { baseOptions, createChart, type Chart, type XY } from './chartjs';
 import { SeriesFeed } from './feed';
-import type { ChartTestData, ChartView, RunView, ViewContext } from './view';
+import { StepOverlay } from './stepOverlay';
+import type { ChartTestData, ChartView, HoverData, RunView, ViewContext } from './view';
 
 export interface LineSpec {
   /** Short key, unique in the chart ("raw", "smoothed", "val"...). */
@@ -40,6 +43,9 @@ export abstract class RunLinesChart implements ChartView {
   /** Runs hidden in this chart by a click on the legend. */
   private readonly hiddenRuns = new Set<string>();
   private readonly legend: HTMLElement;
+  private readonly overlay: StepOverlay;
+  private hover: HoverData | null = null;
+  private hoverStep: number | null = null;
 
   constructor(
     readonly name: string,
@@ -53,6 +59,17 @@ export abstract class RunLinesChart implements ChartView {
     this.legend.className = 'legend';
     this.card.root.insertBefore(this.legend, this.card.body);
     this.chart = createChart(this.card.canvas, { type: 'line', data: { datasets: [] }, options: this.options(), plugins: this.plugins() });
+    this.overlay = new StepOverlay(
+      this.card.body,
+      this.card.canvas,
+      {
+        geometry: () => (this.chart.chartArea && this.chart.scales.x ? { scale: this.chart.scales.x, area: this.chart.chartArea } : null),
+        onSelect: (range) => ctx.setViewRange(range),
+        onReset: () => ctx.setViewRange(null),
+        onHover: (step) => ctx.hover(step),
+      },
+      name,
+    );
   }
 
   /** The chart's scales (and anything else that depends on the view state). */
@@ -81,6 +98,10 @@ export abstract class RunLinesChart implements ChartView {
     o.scales = this.scales();
     // The legend is HTML (built when the runs change, not on every update).
     o.plugins!.legend = { display: false };
+    // Hover and drag are handled by the step overlay (values at the step for every run, shared by
+    // all charts): chart.js's own tooltip and event handling are off.
+    o.plugins!.tooltip = { enabled: false };
+    o.events = [];
     return o;
   }
 
@@ -94,6 +115,16 @@ export abstract class RunLinesChart implements ChartView {
       changed = true;
     }
     const byId = new Map(runs.map((r) => [r.id, r]));
+    // Zoomed: the axis shows the shared range whatever streams in, drawn from every point in it.
+    const range = this.ctx.state().viewRange;
+    const x = this.chart.options.scales!.x as { min?: number; max?: number; type?: string };
+    const min = range ? (x.type === 'logarithmic' ? Math.max(range.from, 1) : range.from) : undefined;
+    const max = range?.to;
+    if (x.min !== min || x.max !== max) {
+      x.min = min;
+      x.max = max;
+      changed = true;
+    }
     for (const b of this.bindings) {
       b.run = byId.get(b.run.id) ?? b.run;
       const data = b.run.data;
@@ -104,7 +135,8 @@ export abstract class RunLinesChart implements ChartView {
         }
         continue;
       }
-      if (b.feed.fill(data.series[b.spec.series], b.spec.positiveOnly?.() ?? false, this.denseHead())) changed = true;
+      const positive = b.spec.positiveOnly?.() ?? false;
+      if (range ? b.feed.fillRange(rangePoints(data, b.spec.series, range), positive) : b.feed.fill(data.series[b.spec.series], positive, this.denseHead())) changed = true;
     }
     changed = this.refreshExtras() || changed;
     if (!changed) return;
@@ -121,7 +153,31 @@ export abstract class RunLinesChart implements ChartView {
         lastStep = Math.max(lastStep, b.feed.points[n - 1].x);
       }
     }
-    setDataAttrs(this.card.root, { points, lastStep: series ? lastStep : null, series });
+    setDataAttrs(this.card.root, { points, lastStep: series ? lastStep : null, series, xMin: this.chart.scales.x?.min ?? null, xMax: this.chart.scales.x?.max ?? null });
+    // The axis may have moved under the crosshair.
+    if (this.hoverStep !== null) this.showHover(this.hoverStep);
+  }
+
+  /** The crosshair at `step` and each shown series' recorded value nearest it (from full-resolution data). */
+  showHover(step: number | null): void {
+    this.hoverStep = step;
+    if (step === null) {
+      this.hover = null;
+      this.overlay.show(null);
+      return;
+    }
+    const rows: HoverData['rows'] = [];
+    const lines: Array<{ color: string; text: string }> = [];
+    for (const b of this.bindings) {
+      const data = b.run.data;
+      if (!data || this.hiddenRuns.has(b.run.id)) continue;
+      const v = valueAt(data, b.spec.series, step);
+      if (!v) continue;
+      rows.push({ runId: b.run.id, kind: b.spec.key, label: String(b.dataset.label), step: v.step, value: v.value });
+      lines.push({ color: rgba(b.run.color), text: `${String(b.dataset.label)}: ${fmt(v.value, 5)}${v.step !== step ? ` (step ${v.step})` : ''}` });
+    }
+    this.hover = { step, rows };
+    this.overlay.show(step, `step ${step}`, lines);
   }
 
   private buildLegend(runs: RunView[]): void {
@@ -200,7 +256,8 @@ export abstract class RunLinesChart implements ChartView {
       if (lastX !== null && (lastStep === null || lastX > lastStep)) lastStep = lastX;
       return { label: String(b.dataset.label), runId: b.run.id, kind: b.spec.key, points: pts.length, firstX: pts.length ? pts[0].x : null, lastX };
     });
-    return { name: this.name, points, lastStep, series };
+    const x = this.chart.scales.x;
+    return { name: this.name, points, lastStep, series, xMin: x ? x.min : null, xMax: x ? x.max : null, hover: this.hover };
   }
 
   /** The last step drawn per run (for latency measurements). */

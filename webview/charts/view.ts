@@ -1,6 +1,6 @@
 // What every chart module implements, and what it is given. A chart view renders only when the
 // scheduler calls render() inside an animation frame (../scheduler.ts).
-import type { RunInfo, WebviewState } from '../../src/protocol/webview';
+import type { RunInfo, ViewRange, WebviewState } from '../../src/protocol/webview';
 import type { RGBA } from '../data/histograms';
 import type { RunData } from '../data/runStore';
 import type { Theme } from './theme';
@@ -22,6 +22,16 @@ export interface ViewContext {
   state(): Readonly<WebviewState>;
   update(patch: Partial<WebviewState>): void;
   exportPng(chart: string, dataUrl: string): void;
+  /** Zooms every step-axis chart to `range` (null: all steps). */
+  setViewRange(range: ViewRange | null): void;
+  /** The pointer is over `step` of a step-axis chart (null: it left); every such chart shows it. */
+  hover(step: number | null): void;
+}
+
+/** What a chart's tooltip shows at the hover step, for the test hook. */
+export interface HoverData {
+  step: number;
+  rows: Array<{ runId: string; kind: string; label: string; step: number; value: number }>;
 }
 
 /** What the e2e test hook reads about a chart. */
@@ -32,6 +42,10 @@ export interface ChartTestData {
   /** The largest step drawn. */
   lastStep: number | null;
   series: Array<{ label: string; runId: string; kind: string; points: number; firstX: number | null; lastX: number | null }>;
+  /** The step axis as drawn (null when the chart has none or has not been laid out). */
+  xMin?: number | null;
+  xMax?: number | null;
+  hover?: HoverData | null;
   [extra: string]: unknown;
 }
 
@@ -44,4 +58,6 @@ export interface ChartView {
   render(): void | boolean;
   themeChanged(): void;
   testData(): ChartTestData;
+  /** Shows the shared hover step (crosshair, values); charts without a step axis leave it out. */
+  showHover?(step: number | null): void;
 }

@@ -49,6 +49,22 @@ export class HistogramSeries {
   }
 }
 
+/** The slices with from <= step <= to (all of them without a range); a view of the array, not a copy when whole. */
+export function slicesInRange(slices: readonly HistogramSlice[], range: { from: number; to: number } | null): readonly HistogramSlice[] {
+  if (!range) return slices;
+  const first = (v: number, strict: boolean) => {
+    let lo = 0;
+    let hi = slices.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (strict ? slices[mid].step <= v : slices[mid].step < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return slices.slice(first(range.from, false), first(range.to, true));
+}
+
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -7,6 +7,7 @@
 //   past the record's last step are kept after it.
 import type { HistogramSlice, MetricColumns, MetricRow } from '../../src/protocol/webview';
 import { XYColumn } from './columns';
+import type { RangeDetail } from './rangeDetail';
 import { HistogramSeries } from './histograms';
 import { DebiasedEma } from './smoothing';
 
@@ -29,6 +30,13 @@ export class RunData {
   readonly histograms = new Map<string, HistogramSeries>();
   /** Bumped when metric data changes. */
   metricsVersion = 0;
+  /**
+   * True when the host sent fewer rows than were recorded (a downsampled series of a long run): a
+   * zoomed range is then read from disk at full resolution (./rangeDetail.ts).
+   */
+  partial = false;
+  /** Full-resolution rows of the zoomed range, read from disk (null: none, or the view is not zoomed). */
+  detail: RangeDetail | null = null;
   histogramsVersion = 0;
 
   constructor(
@@ -148,9 +156,16 @@ export class RunData {
     this.metricsVersion++;
   }
 
+  /** Continues the smoothed loss from an average of earlier points (a range read apart, see rangeDetail.ts). */
+  resumeSmoothing(ema: DebiasedEma): void {
+    this.ema = ema;
+  }
+
   /** Recomputes the smoothed series for a new weight (from the raw loss held). */
   setSmoothing(weight: number): void {
     if (weight === this.ema.weight) return;
+    // The detail's smoothed loss continued the old average: it is read again for the new one.
+    this.detail = null;
     this.ema = new DebiasedEma(weight);
     const { loss, smoothed } = this.series;
     smoothed.clear();

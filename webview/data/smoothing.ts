@@ -16,6 +16,20 @@ export class DebiasedEma {
     if (!(weight >= 0 && weight < 1)) throw new RangeError(`smoothing weight must be in [0, 1), got ${weight}`);
   }
 
+  /**
+   * An average that continues from `value`, the smoothed value after `count` points (to smooth a
+   * slice of a series -- a zoomed range read from disk -- as if the points before it had been seen).
+   */
+  static resume(weight: number, value: number, count: number): DebiasedEma {
+    const ema = new DebiasedEma(weight);
+    if (count > 0 && Number.isFinite(value)) {
+      ema.k = count;
+      ema.wk = Math.pow(weight, count);
+      ema.m = value * (1 - ema.wk);
+    }
+    return ema;
+  }
+
   /** Adds y and returns the smoothed value at this point (NaN if y is not finite). */
   push(y: number): number {
     if (!Number.isFinite(y)) return NaN;

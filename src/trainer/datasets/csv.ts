@@ -11,8 +11,8 @@ import * as fs from 'node:fs';
 import type { DatasetSpec } from '../../spec/runSpec';
 import { parseCsv, parseNumber, type CsvField } from './csvParse';
 import { splitExamples, standardizeFeatures, standardizeTargets, type Examples } from './split';
-import { DatasetError, type Dataset } from './types';
-import { resolveInWorkspace } from './workspacePath';
+import { DatasetError, type Dataset } from '../../shared/datasetInfo';
+import { resolveInWorkspace } from '../../shared/workspacePath';
 
 /** Larger files would stall the trainer's start and belong in a real ML stack. */
 export const MAX_CSV_BYTES = 64 * 1024 * 1024;

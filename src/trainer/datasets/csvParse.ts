@@ -5,7 +5,7 @@
 // Accepted: comma separator; fields quoted with "..." and "" for a literal quote; commas and newlines
 // inside quotes; LF, CRLF or lone CR line ends; a UTF-8 byte-order mark; blank or all-space lines (skipped
 // anywhere, so trailing blank lines are fine). A quote inside an unquoted field is kept as an ordinary character.
-import { DatasetError } from './types';
+import { DatasetError } from '../../shared/datasetInfo';
 
 export interface CsvField {
   text: string;

@@ -6,23 +6,12 @@
 // Requiring the package parses ~21 MB of JSON (~0.6 s); it is done lazily, once per process.
 import { Random } from '../random';
 import { sampleCount, splitExamples, type Examples } from './split';
-import { DatasetError, type Dataset, type DatasetInfo } from './types';
+import { DatasetError, type Dataset } from '../../shared/datasetInfo';
+import { DIGIT_SIZE, digitsInfo } from '../../shared/datasetShapes';
 
-export const DIGIT_SIZE = 28;
 const PIXELS = DIGIT_SIZE * DIGIT_SIZE;
 /** A few thousand: enough for ~95% accuracy, small enough to upload and evaluate quickly. */
 export const DIGITS_DEFAULT_SAMPLES = 3000;
-
-/** The shape of the set, known without loading it. */
-export function digitsInfo(): DatasetInfo {
-  return {
-    name: 'digits',
-    task: 'classification',
-    inputShape: [DIGIT_SIZE, DIGIT_SIZE, 1],
-    outputSize: 10,
-    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-  };
-}
 
 interface MnistDigit {
   id: number;

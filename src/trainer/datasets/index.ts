@@ -1,5 +1,6 @@
 // Datasets: plain JavaScript arrays (no tensors), deterministic for (spec, seed). The engine uploads
-// them once per run; the extension host may import this module too (it never loads tfjs).
+// them once per run. What a set looks like without its data is src/shared/datasetShapes.ts (the
+// extension host uses that, never this module).
 //
 //   spiral, moons, xor  2-D points, classification      features standardised (train statistics)
 //   sine                1-D regression, y = sin x + noise feature standardised
@@ -7,22 +8,24 @@
 //   csv                 a workspace file (see csv.ts)    features (and regression targets) standardised
 //   reverse, sort,      token sequences (sequences.ts)   per-token classification, not scaled
 //   copy-shift
+import { DatasetError, type Dataset, type DatasetInfo } from '../../shared/datasetInfo';
+import { isSequenceDataset, syntheticInfo } from '../../shared/datasetShapes';
 import type { DatasetName, DatasetSpec } from '../../spec/runSpec';
 import { Random } from '../random';
 import { loadCsv } from './csv';
-import { digitsInfo, loadDigits } from './digits';
+import { loadDigits } from './digits';
 import { moons } from './moons';
-import { isSequenceDataset, loadSequences, sequenceInfo } from './sequences';
+import { loadSequences } from './sequences';
 import { sine } from './sine';
 import { spiral } from './spiral';
 import { checkValidationSplit, sampleCount, splitExamples, standardizeFeatures } from './split';
 import type { SyntheticSet } from './synthetic';
-import { DatasetError, type Dataset, type DatasetInfo } from './types';
 import { xor } from './xor';
 
-export { DatasetError } from './types';
-export type { Dataset, DatasetInfo, Split, Task, Scaling } from './types';
-export { isSequenceDataset, sequenceInfo, sequenceSizes, sequenceTarget, SEQUENCE_DEFAULTS, SEQUENCE_LIMITS } from './sequences';
+export { DatasetError } from '../../shared/datasetInfo';
+export type { Dataset, DatasetInfo, Split, Task, Scaling } from '../../shared/datasetInfo';
+export { datasetInfoWithoutLoading, isSequenceDataset, sequenceInfo, sequenceSizes, SEQUENCE_DEFAULTS, SEQUENCE_LIMITS } from '../../shared/datasetShapes';
+export { sequenceTarget } from './sequences';
 
 const SYNTHETIC: Partial<Record<DatasetName, SyntheticSet>> = { spiral, moons, xor, sine };
 /** Bounds on `samples` for generated sets: below, splits get degenerate; above, uploads get slow. */
@@ -47,30 +50,7 @@ export function loadDataset(spec: DatasetSpec, seed: number, opts: LoadOptions =
   const ex = set.generate(n, new Random(seed, `data/${set.name}`));
   const { train, validation } = splitExamples(ex, spec.validationSplit, seed);
   const featureScaling = standardizeFeatures(train, validation, set.featureSize);
-  return { info: { ...describeBuiltin(set), featureScaling }, train, validation };
-}
-
-function describeBuiltin(set: SyntheticSet): DatasetInfo {
-  return {
-    name: set.name,
-    task: set.task,
-    inputShape: [set.featureSize],
-    outputSize: set.outputSize,
-    featureNames: [...set.featureNames],
-    classNames: set.classNames ? [...set.classNames] : undefined,
-  };
-}
-
-/**
- * What a dataset looks like without loading it (task, input shape, outputs), for settings validation
- * in the extension host. Undefined for csv, whose shape is only known from its file. Sequence sets take
- * their sizes from `spec` (defaults when not given).
- */
-export function datasetInfoWithoutLoading(name: DatasetName, spec: Partial<DatasetSpec> = {}): DatasetInfo | undefined {
-  if (name === 'digits') return digitsInfo();
-  if (isSequenceDataset(name)) return sequenceInfo({ ...spec, name });
-  const set = SYNTHETIC[name];
-  return set ? describeBuiltin(set) : undefined;
+  return { info: { ...syntheticInfo(set), featureScaling }, train, validation };
 }
 
 /** Number of values in one example: the product of inputShape. */

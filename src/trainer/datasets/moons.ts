@@ -1,4 +1,5 @@
 // Two interleaving half circles (as scikit-learn's make_moons): a curved boundary, quick to learn.
+import { SYNTHETIC_SHAPES } from '../../shared/datasetShapes';
 import type { Random } from '../random';
 import type { SyntheticSet } from './synthetic';
 
@@ -6,13 +7,8 @@ import type { SyntheticSet } from './synthetic';
 export const MOONS_NOISE = 0.1;
 
 export const moons: SyntheticSet = {
-  name: 'moons',
-  task: 'classification',
-  featureSize: 2,
-  outputSize: 2,
+  ...SYNTHETIC_SHAPES.moons,
   defaultSamples: 600,
-  featureNames: ['x', 'y'],
-  classNames: ['upper moon', 'lower moon'],
   generate(n: number, rng: Random) {
     const x = new Float32Array(n * 2);
     const y = new Float32Array(n);

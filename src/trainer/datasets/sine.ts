@@ -1,5 +1,6 @@
 // 1-D regression: y = sin(x) + noise over two periods. The one regression task among the built-ins,
 // so the loss is mean squared error; the noise floor (std 0.1 -> MSE ~0.01) shows when fitting is done.
+import { SYNTHETIC_SHAPES } from '../../shared/datasetShapes';
 import type { Random } from '../random';
 import type { SyntheticSet } from './synthetic';
 
@@ -9,12 +10,8 @@ export const SINE_NOISE = 0.1;
 export const SINE_RANGE = 2 * Math.PI;
 
 export const sine: SyntheticSet = {
-  name: 'sine',
-  task: 'regression',
-  featureSize: 1,
-  outputSize: 1,
+  ...SYNTHETIC_SHAPES.sine,
   defaultSamples: 400,
-  featureNames: ['x'],
   generate(n: number, rng: Random) {
     const x = new Float32Array(n);
     const y = new Float32Array(n);

@@ -1,22 +1,18 @@
 // Three interleaved spiral arms (the CS231n toy problem): not linearly separable, so a linear model
 // fails and a small MLP needs a few hundred steps, which makes optimizer differences visible.
+import { SPIRAL_ARMS, SYNTHETIC_SHAPES } from '../../shared/datasetShapes';
 import type { Random } from '../random';
 import type { SyntheticSet } from './synthetic';
 
-export const SPIRAL_ARMS = 3;
+export { SPIRAL_ARMS };
 /** Std of the Gaussian jitter added to each point's angle (radians). */
 export const SPIRAL_NOISE = 0.2;
 /** Radians an arm turns from the centre to its tip. */
 const TURN = 4;
 
 export const spiral: SyntheticSet = {
-  name: 'spiral',
-  task: 'classification',
-  featureSize: 2,
-  outputSize: SPIRAL_ARMS,
+  ...SYNTHETIC_SHAPES.spiral,
   defaultSamples: 600,
-  featureNames: ['x', 'y'],
-  classNames: Array.from({ length: SPIRAL_ARMS }, (_, k) => `arm ${k}`),
   generate(n: number, rng: Random) {
     const x = new Float32Array(n * 2);
     const y = new Float32Array(n);

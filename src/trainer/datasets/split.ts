@@ -1,6 +1,6 @@
 // Shared plumbing for every dataset: the train/validation split and feature standardisation.
 import { Random } from '../random';
-import { DatasetError, type Scaling, type Split } from './types';
+import { DatasetError, type Scaling, type Split } from '../../shared/datasetInfo';
 
 /** All examples of a dataset before the split, row-major. */
 export interface Examples {

@@ -1,20 +1,12 @@
-// The shape every generated (synthetic) dataset module exports; index.ts does the split and scaling.
-import type { DatasetName } from '../../spec/runSpec';
+// What every generated (synthetic) dataset module exports: its shape (src/shared/datasetShapes.ts, known
+// to the host without the data) and its generator; index.ts does the split and scaling.
+import type { SyntheticShape } from '../../shared/datasetShapes';
 import type { Random } from '../random';
 import type { Examples } from './split';
-import type { Task } from './types';
 
-export interface SyntheticSet {
-  name: DatasetName;
-  task: Task;
-  /** Features per example (all synthetic sets are flat vectors). */
-  featureSize: number;
-  /** Classes (classification) or targets (regression). */
-  outputSize: number;
+export interface SyntheticSet extends SyntheticShape {
   /** Examples when the spec does not say. */
   defaultSamples: number;
-  featureNames: string[];
-  classNames?: string[];
   /** All n examples, drawn from `rng` only (so a seed fixes them). */
   generate(n: number, rng: Random): Examples;
 }

@@ -1,5 +1,6 @@
 // Noisy XOR: points in the square [-1, 1]^2, class 1 where the two coordinates have opposite signs.
 // The classic problem a single linear layer cannot solve.
+import { SYNTHETIC_SHAPES } from '../../shared/datasetShapes';
 import type { Random } from '../random';
 import type { SyntheticSet } from './synthetic';
 
@@ -10,13 +11,8 @@ import type { SyntheticSet } from './synthetic';
 export const XOR_NOISE = 0.1;
 
 export const xor: SyntheticSet = {
-  name: 'xor',
-  task: 'classification',
-  featureSize: 2,
-  outputSize: 2,
+  ...SYNTHETIC_SHAPES.xor,
   defaultSamples: 600,
-  featureNames: ['x', 'y'],
-  classNames: ['same sign', 'opposite signs'],
   generate(n: number, rng: Random) {
     const x = new Float32Array(n * 2);
     const y = new Float32Array(n);

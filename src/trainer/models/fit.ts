@@ -1,7 +1,7 @@
 // Does a model fit a dataset? Pure (no tfjs), so the extension host can validate settings before it
 // forks a trainer. Messages name the setting the user has to change.
 import type { ModelSpec } from '../../spec/runSpec';
-import type { DatasetInfo } from '../datasets/types';
+import type { DatasetInfo } from '../../shared/datasetInfo';
 
 /** Setting names used in messages (one place to rename them). */
 export const SETTING_MODEL = 'radam.training.model';

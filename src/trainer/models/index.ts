@@ -7,7 +7,7 @@
 // Types only (erased at build): the tfjs instance itself always comes from ../../tf.
 import type { LayersModel, Variable } from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../spec/runSpec';
-import type { DatasetInfo } from '../datasets/types';
+import type { DatasetInfo } from '../../shared/datasetInfo';
 import { cnnBuilder } from './cnn';
 import { checkModelFits, registerModelCheck, type ModelCheck } from './fit';
 import { mlpBuilder } from './mlp';

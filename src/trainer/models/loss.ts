@@ -15,7 +15,7 @@
 import { tf } from '../../tf';
 // Types only (erased at build): the tfjs instance itself always comes from ../../tf.
 import type { GradSaveFunc, Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
-import type { DatasetInfo, Split, Task } from '../datasets/types';
+import type { DatasetInfo, Split, Task } from '../../shared/datasetInfo';
 
 export interface LossAndAccuracy {
   task: Task;

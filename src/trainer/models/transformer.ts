@@ -24,7 +24,7 @@ import { tf } from '../../tf';
 import type { LayersModel, LayerVariable, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../spec/runSpec';
 import { deriveSeed } from '../random';
-import type { DatasetInfo } from '../datasets/types';
+import type { DatasetInfo } from '../../shared/datasetInfo';
 import { checkTransformer, transformerSizes } from './fit';
 import { kernelInitializer } from './layers';
 

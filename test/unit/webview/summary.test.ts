@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { RunStore } from '../../../webview/data/runStore';
 import { autoLossTarget, fmt, fmtStep, summarize } from '../../../webview/data/summary';
-import { metricsCsv, csvField } from '../../../webview/data/csv';
+import { metricsCsv, csvField } from '../../../src/panel/metricsCsv';
 import { toMetricColumns } from '../../../src/protocol/webview';
 
 function input(store: RunStore, id: string) {

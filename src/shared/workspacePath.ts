@@ -3,7 +3,7 @@
 // `../..`, an absolute path or a symlink that points out of the folder.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DatasetError } from './types';
+import { DatasetError } from './datasetInfo';
 
 function isInside(root: string, p: string): boolean {
   const rel = path.relative(root, p);

@@ -1,5 +1,5 @@
-// Metric rows -> CSV (RFC 4180). Pure: no DOM; used by the host's exports and unit-tested in Node.
-import type { MetricRow } from '../../src/protocol/webview';
+// Metric rows -> CSV (RFC 4180) for the host's exports (exports.ts). Pure: no vscode, unit-tested in Node.
+import type { MetricRow } from '../protocol/webview';
 
 /** The known columns, in this order; any other keys found in the rows follow, sorted. */
 export const METRIC_COLUMNS = [
