@@ -23,6 +23,7 @@ import { ROOT, EXTENSION_PATH } from '../test/harness/common.mjs';
 
 const PRESET_COMMAND = 'RAdam: Paper: Transformer without warmup';
 const STEPS = 600; // src/spec/presets.ts
+const HISTOGRAM_EVERY = 5;
 const RUNS = 3;
 
 const argv = process.argv.slice(2);
@@ -104,9 +105,12 @@ try {
   await poll(page, 'two runs shown', async () => ({ ok: (await hook(() => window.__radamDashboard.shownRuns().length)) === RUNS - 1 }));
 
   await webviewFrame(page).locator(`[data-testid="histogram-view-${view}"]`).click();
-  await poll(page, `the ${view} view`, async () => {
+  // Every shown run's card drawn to the last step from all its slices (histograms arrive in chunks).
+  const slicesPerRun = STEPS / HISTOGRAM_EVERY;
+  await poll(page, `the ${view} view with every slice`, async () => {
     const hist = await hook(() => window.__radamDashboard.chartData('histograms'));
-    return { ok: hist.view === view && hist.points > 0, view: hist.view };
+    const complete = hist.series.length === RUNS - 1 && hist.series.every((x) => x.lastX === STEPS) && hist.slices === (RUNS - 1) * slicesPerRun;
+    return { ok: hist.view === view && complete, view: hist.view, slices: hist.slices, lastX: hist.series.map((x) => x.lastX) };
   });
   await page.mouse.move(0, 0); // no hover read-out or tooltip in the picture
   await page.waitForTimeout(1000);
