@@ -14,7 +14,7 @@
 // 32, beta2 = 0.999, 300 steps. One lr-sweep comparison (RAdam and Adam at each rate) per seed, shipped as
 // media/presets/paper-lr-robustness-seed{1,2,3}.json (the labels name the seed, so one file per seed).
 import { compareWithAdam, learningRateSweep } from './comparisons';
-import { DEFAULT_METRICS, type ComparisonSpec, type RunSpec } from './runSpec';
+import { DEFAULT_METRICS, type ComparisonSpec, type MetricOptions, type RunSpec } from './runSpec';
 
 export interface Preset {
   id: string;
@@ -31,19 +31,34 @@ export interface PresetOptions {
   seed?: number;
 }
 
-/** The base run of the paper-transformer preset (RAdam; compareWithAdam derives the other two). */
-export function paperTransformerBase(opts: PresetOptions = {}): RunSpec {
+/**
+ * A RAdam run of both presets' task: a post-LN encoder (d = 64, 4 heads, feed-forward 256) reversing 12
+ * tokens of 16, batch 32; the presets differ in depth, learning rate, beta2, length and what they watch.
+ */
+function reverseTransformerRun(p: { layers: number; learningRate: number; beta2: number; steps: number; seed: number; metrics: Partial<MetricOptions> }): RunSpec {
   return {
     label: 'RAdam',
-    optimizer: { name: 'radam', learningRate: 3e-3, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, weightDecay: 0, schedule: { kind: 'constant' } },
+    optimizer: { name: 'radam', learningRate: p.learningRate, beta1: 0.9, beta2: p.beta2, epsilon: 1e-8, weightDecay: 0, schedule: { kind: 'constant' } },
     dataset: { name: 'reverse', validationSplit: 0.1, samples: 10_000, sequenceLength: 12, vocabularySize: 16 },
-    model: { name: 'transformer', hiddenLayers: [], activation: 'relu', layers: 6, dModel: 64, heads: 4, ffDim: 256, norm: 'post' },
-    steps: opts.steps ?? 600,
+    model: { name: 'transformer', hiddenLayers: [], activation: 'relu', layers: p.layers, dModel: 64, heads: 4, ffDim: 256, norm: 'post' },
+    steps: p.steps,
     batchSize: 32,
+    seed: p.seed,
+    metrics: { ...DEFAULT_METRICS, ...p.metrics },
+  };
+}
+
+/** The base run of the paper-transformer preset (RAdam; compareWithAdam derives the other two). */
+export function paperTransformerBase(opts: PresetOptions = {}): RunSpec {
+  return reverseTransformerRun({
+    layers: 6,
+    learningRate: 3e-3,
+    beta2: 0.99,
+    steps: opts.steps ?? 600,
     seed: opts.seed ?? 1,
     // Histograms every 5 steps, per layer: the collapse happens within the first ~20 updates.
-    metrics: { ...DEFAULT_METRICS, histogramEvery: 5, perLayerHistograms: true, validationEvery: 50, normsEvery: 10 },
-  };
+    metrics: { histogramEvery: 5, perLayerHistograms: true, validationEvery: 50, normsEvery: 10 },
+  });
 }
 
 /** RAdam, Adam, and Adam with the untuned linear warmup (2 / (1 - beta2) = 200 steps), on the base run. */
@@ -64,18 +79,16 @@ export const LR_ROBUSTNESS_SEEDS: readonly number[] = [1, 2, 3];
 
 /** The base run of the lr-robustness preset (the sweep sets optimizer and learning rate). */
 export function paperLrRobustnessBase(opts: PresetOptions = {}): RunSpec {
-  return {
-    label: 'RAdam',
-    optimizer: { name: 'radam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, schedule: { kind: 'constant' } },
-    dataset: { name: 'reverse', validationSplit: 0.1, samples: 10_000, sequenceLength: 12, vocabularySize: 16 },
-    model: { name: 'transformer', hiddenLayers: [], activation: 'relu', layers: 4, dModel: 64, heads: 4, ffDim: 256, norm: 'post' },
+  return reverseTransformerRun({
+    layers: 4,
+    learningRate: 1e-3,
+    beta2: 0.999,
     steps: opts.steps ?? 300,
-    batchSize: 32,
     seed: opts.seed ?? 1,
     // 8 runs at once: histograms every 10 steps (all parameters) keep the watching cheap; the figure is
     // the final validation accuracy, so validation only every 50 steps and at the end.
-    metrics: { ...DEFAULT_METRICS, histogramEvery: 10, perLayerHistograms: false, validationEvery: 50, normsEvery: 10 },
-  };
+    metrics: { histogramEvery: 10, perLayerHistograms: false, validationEvery: 50, normsEvery: 10 },
+  });
 }
 
 /** RAdam and Adam at each rate of LR_ROBUSTNESS_RATES on one seed; labels name the seed. */
