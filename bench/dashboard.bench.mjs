@@ -22,10 +22,11 @@
 //        [--theme dark|light] [--screenshot DIR] [--json FILE] [--gpu]
 //        diagnostics: [--profile FILE.cpuprofile] [--profile-load FILE] [--no-hist] [--unshown]
 // Needs: `node scripts/build.mjs` first, playwright-core (devDependency), Debian's chromium.
-import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { findChromium } from '../test/harness/workbenchPage.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -46,18 +47,6 @@ const JSON_OUT = opt('json', null);
 // (the messages are validated and dropped: the cost of the channel alone).
 const NO_HIST = args.includes('--no-hist');
 const UNSHOWN = args.includes('--unshown');
-
-function findChromium() {
-  const candidates = [process.env.RADAM_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/lib/chromium-browser/chromium-browser', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  for (const c of candidates) {
-    if (!c || !existsSync(c)) continue;
-    const real = realpathSync(c);
-    // /usr/bin/chromium is a wrapper script; prefer the binary it runs.
-    if (real.endsWith('/usr/bin/chromium') && existsSync('/usr/lib/chromium/chromium')) return '/usr/lib/chromium/chromium';
-    return real;
-  }
-  throw new Error('no chromium found (apt-get install chromium, or set RADAM_CHROMIUM)');
-}
 
 if (!existsSync(BUNDLE)) {
   console.error(`[bench:dashboard] ${BUNDLE} is missing: run \`node scripts/build.mjs\` first`);

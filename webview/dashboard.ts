@@ -1,7 +1,8 @@
 // The dashboard's controller: host messages -> run store -> dirty views -> one render per frame.
 // Holds no truth the disk does not also hold: shown runs and view options live in setState, run data
 // is read back from disk (through the host) after a reload.
-import type { HostToWebview, RangeColumnsMessage, RunInfo, ViewRange, WebviewState, WebviewToHost } from '../src/protocol/webview';
+import type { OmitEach } from '../src/protocol/requests';
+import type { HostToWebview, RangeColumns, RunInfo, ViewRange, WebviewRequest, WebviewRequestResults, WebviewState, WebviewToHost } from '../src/protocol/webview';
 import { RunStore } from './data/runStore';
 import { detailFrom, needsDetail } from './data/rangeDetail';
 import { rangeLabel, sameRange } from './data/viewRange';
@@ -23,7 +24,10 @@ import { assignSlots } from './state';
 export const RANGE_MAX_POINTS = 100_000;
 
 export interface DashboardIO {
-  post(msg: WebviewToHost): void;
+  /** A notification: no answer. */
+  post(msg: Exclude<WebviewToHost, WebviewRequest>): void;
+  /** A request: resolves with the host's result, rejects with the error it replied. */
+  request<M extends OmitEach<WebviewRequest, 'requestId'>>(msg: M): Promise<WebviewRequestResults[M['type']]>;
   saveState(state: WebviewState): void;
   notice(level: 'info' | 'warn' | 'error', text: string): void;
 }
@@ -65,7 +69,7 @@ export class Dashboard {
       runs: () => this.runViews(),
       state: () => this.state,
       update: (patch) => this.update(patch),
-      exportPng: (chart, dataUrl) => this.io.post({ type: 'exportImage', chart, dataUrl }),
+      exportPng: (chart, dataUrl) => this.ask({ type: 'exportImage', chart, dataUrl }, `Saving the ${chart} chart failed`),
       setViewRange: (range) => this.setViewRange(range),
       hover: (step) => this.setHover(step),
     };
@@ -84,8 +88,8 @@ export class Dashboard {
       onToggle: (id, show) => this.toggleRun(id, show),
       onToggleMany: (ids, show) => this.setShown(show ? [...this.state.shownRunIds, ...ids] : this.state.shownRunIds.filter((id) => !ids.includes(id))),
       // One run: the message the host has always taken; several: one message, one confirmation.
-      onDelete: (ids) => this.io.post(ids.length === 1 ? { type: 'deleteRun', runId: ids[0] } : { type: 'deleteRuns', runIds: ids }),
-      onRefresh: () => this.io.post({ type: 'refreshRuns' }),
+      onDelete: (ids) => this.ask(ids.length === 1 ? { type: 'deleteRun', runId: ids[0] } : { type: 'deleteRuns', runIds: ids }, 'Delete failed'),
+      onRefresh: () => this.ask({ type: 'refreshRuns' }, 'Refreshing the run list failed'),
     }));
     this.summary = new SummaryTable(() => ({
       runs: this.runViews(),
@@ -125,7 +129,12 @@ export class Dashboard {
     return this.runViewsCache;
   }
 
-  handle(msg: HostToWebview): void {
+  /** Sends a request whose result needs no handling here; shows its error if it fails. */
+  ask(msg: OmitEach<WebviewRequest, 'requestId'>, failure: string): void {
+    this.io.request(msg).catch((e: unknown) => this.io.notice('error', `${failure}: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  handle(msg: Exclude<HostToWebview, { type: 'reply' }>): void {
     switch (msg.type) {
       case 'runList': {
         this.runInfos.clear();
@@ -165,17 +174,11 @@ export class Dashboard {
         this.scheduler.markDirty(this.charts.filter((c) => c.name === 'histograms'));
         break;
       }
-      case 'runDataError':
-        this.io.notice('warn', `Run ${msg.runId}: ${msg.error}`);
-        break;
       case 'sweep':
         this.update({ sweep: msg.sweep });
         break;
       case 'notice':
         this.io.notice(msg.level, msg.text);
-        break;
-      case 'rangeColumns':
-        this.receiveRange(msg);
         break;
       case 'backend':
         break; // shown by main.ts
@@ -207,7 +210,7 @@ export class Dashboard {
 
   /**
    * Asks the host for the zoomed range of the shown runs whose data there is not at full resolution
-   * (./data/rangeDetail.ts); the replies (`rangeColumns`) replace the charts' points in the range.
+   * (./data/rangeDetail.ts); the reply's rows replace the charts' points in the range.
    */
   private requestRange(): void {
     const range = this.state.viewRange;
@@ -219,19 +222,25 @@ export class Dashboard {
     });
     if (!runIds.length) return;
     for (const id of runIds) this.rangeAsked.set(id, key);
-    this.io.post({ type: 'requestRange', requestId: ++this.rangeRequestId, runIds, fromStep: range.from, toStep: range.to, maxPoints: RANGE_MAX_POINTS });
+    const asked = ++this.rangeRequestId;
+    this.io.request({ type: 'requestRange', runIds, fromStep: range.from, toStep: range.to, maxPoints: RANGE_MAX_POINTS }).then(
+      ({ runs }) => {
+        for (const r of runs) this.receiveRange(asked, r);
+      },
+      (e: unknown) => this.io.notice('warn', `The zoomed steps could not be read (${e instanceof Error ? e.message : String(e)}); drawn from the data held.`),
+    );
   }
 
-  private receiveRange(msg: RangeColumnsMessage): void {
+  private receiveRange(asked: number, msg: RangeColumns): void {
     const run = this.store.get(msg.runId);
     const range = this.state.viewRange;
     // Stale (a newer request went out, the zoom changed, or the run is no longer shown): dropped.
-    if (msg.requestId !== this.rangeRequestId || !run || !range || msg.fromStep !== range.from || msg.toStep !== range.to) return;
+    if (asked !== this.rangeRequestId || !run || !range || msg.fromStep !== range.from || msg.toStep !== range.to) return;
     if (msg.error) {
       this.io.notice('warn', `Run ${msg.runId}: the zoomed steps could not be read (${msg.error}); drawn from the data held.`);
       return;
     }
-    run.detail = detailFrom(run, msg);
+    run.detail = detailFrom(run, { ...msg, requestId: asked });
     this.scheduler.markDirty(this.charts, true);
   }
 
@@ -276,7 +285,12 @@ export class Dashboard {
     const want = this.state.shownRunIds.filter((id) => !this.requested.has(id));
     if (!want.length) return;
     for (const id of want) this.requested.add(id);
-    this.io.post({ type: 'requestRunData', runIds: want });
+    this.io.request({ type: 'requestRunData', runIds: want }).then(
+      ({ failed }) => {
+        for (const f of failed) this.io.notice('warn', `Run ${f.runId}: ${f.error}`);
+      },
+      (e: unknown) => this.io.notice('error', `Reading the runs' data failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   update(patch: Partial<WebviewState>): void {

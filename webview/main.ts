@@ -1,5 +1,5 @@
 // Dashboard front end entry. Renders what the host sends; holds no truth the disk does not also hold.
-import { loadState, onHostMessage, post, saveState } from './vscodeApi';
+import { loadState, onHostMessage, post, request, saveState } from './vscodeApi';
 import { badge, button, divider, setDisabled } from './components/toolkit';
 import { el } from './components/native';
 import type { BackendUpdate, ExportFormat } from '../src/protocol/webview';
@@ -28,7 +28,7 @@ function notice(level: 'info' | 'warn' | 'error', text: string): void {
   noticeTimer = setTimeout(() => (noticeBar.hidden = true), level === 'info' ? 8000 : 15000);
 }
 
-const dashboard = new Dashboard(sanitizeState(loadState()), { post, saveState, notice });
+const dashboard = new Dashboard(sanitizeState(loadState()), { post, request, saveState, notice });
 header.append(dashboard.zoomChip);
 // Escape resets the zoom (as a double-click on a chart or the chip's button do), unless a control
 // such as a dropdown is using the key.
@@ -40,7 +40,7 @@ window.addEventListener('keydown', (e) => {
 const exportBar = el('div', { class: 'export-bar', 'data-testid': 'export-bar' });
 const exportButtons: HTMLElement[] = [];
 const exportOf = (format: ExportFormat, label: string, title: string) => {
-  const b = button(label, () => post({ type: 'exportData', format, runIds: [...dashboard.currentState.shownRunIds] }), { secondary: true, testId: `export-${format}`, title });
+  const b = button(label, () => dashboard.ask({ type: 'exportData', format, runIds: [...dashboard.currentState.shownRunIds] }, 'Export failed'), { secondary: true, testId: `export-${format}`, title });
   exportButtons.push(b);
   return b;
 };

@@ -1,5 +1,6 @@
 // The webview side of the host channel: acquireVsCodeApi() may be called once per page.
-import { isHostToWebview, type HostToWebview, type WebviewState, type WebviewToHost } from '../src/protocol/webview';
+import { Requester } from '../src/protocol/requests';
+import { isHostToWebview, WEBVIEW_REQUEST_RESULTS, type HostToWebview, type WebviewRequest, type WebviewRequestResults, type WebviewState, type WebviewToHost } from '../src/protocol/webview';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -14,11 +15,20 @@ export function post(msg: WebviewToHost): void {
   api.postMessage(msg);
 }
 
-/** Host messages, validated; anything unknown or malformed is ignored and logged (here and to the host). */
-export function onHostMessage(handler: (msg: HostToWebview) => void): void {
+/** Requests to the host: each resolves with the host's reply, or rejects with the error it replied. */
+export const requester = new Requester<WebviewRequest, WebviewRequestResults>(post, WEBVIEW_REQUEST_RESULTS);
+export const request: typeof requester.request = (msg) => requester.request(msg);
+
+/**
+ * Host messages, validated; anything unknown or malformed is ignored and logged (here and to the host).
+ * Replies settle their request here; every other message goes to `handler`.
+ */
+export function onHostMessage(handler: (msg: Exclude<HostToWebview, { type: 'reply' }>) => void): void {
   window.addEventListener('message', (event: MessageEvent) => {
     if (isHostToWebview(event.data)) {
-      handler(event.data);
+      const msg = event.data;
+      if (msg.type !== 'reply') handler(msg);
+      else if (!requester.settle(msg)) post({ type: 'log', level: 'warn', text: `dashboard got a reply to no pending request (${msg.requestId})` });
       return;
     }
     const type = event.data && typeof event.data === 'object' ? String((event.data as { type?: unknown }).type) : typeof event.data;

@@ -49,7 +49,9 @@ import {
   type RunRecord,
 } from '../runs';
 import type { RunMetricsBatch } from '../protocol/trainer';
+import { answer } from '../protocol/requests';
 import {
+  isWebviewRequest,
   isWebviewToHost,
   toMetricColumns,
   type ExportFormat,
@@ -57,8 +59,11 @@ import {
   type HostToWebview,
   type MetricColumns,
   type MetricRow,
+  type RangeColumns,
   type RunInfo,
   type SweepResult,
+  type WebviewRequest,
+  type WebviewRequestResults,
   type WebviewToHost,
 } from '../protocol/webview';
 import type { BackendReport } from '../protocol/trainer';
@@ -318,14 +323,21 @@ export class DashboardPanel {
       this.deps.log(`[dashboard] ignored an unknown or malformed message: ${text}`);
       return;
     }
-    this.handle(raw).catch((e: unknown) => {
+    // A request gets its reply (result or error, shown by the webview); a notification that fails is logged.
+    if (isWebviewRequest(raw)) {
+      void answer(raw.requestId, () => this.request(raw), (reply) => this.post(reply)).then((reply) => {
+        if (!reply.ok) this.deps.log(`[dashboard] ${raw.type} failed: ${reply.error}`);
+      });
+      return;
+    }
+    this.notified(raw).catch((e: unknown) => {
       const error = e instanceof Error ? e.message : String(e);
       this.deps.log(`[dashboard] ${raw.type} failed: ${error}`);
       void this.post({ type: 'notice', level: 'error', text: `${raw.type} failed: ${error}` });
     });
   }
 
-  private async handle(msg: WebviewToHost): Promise<void> {
+  private async notified(msg: Exclude<WebviewToHost, WebviewRequest>): Promise<void> {
     switch (msg.type) {
       case 'ready':
         this.webviewReady = true;
@@ -340,50 +352,63 @@ export class DashboardPanel {
         this.shown = new Set(msg.runIds);
         if (this.unconfirmedShow?.runIds.every((id) => this.shown.has(id))) this.unconfirmedShow = undefined;
         break;
-      case 'requestRunData':
-        for (const id of msg.runIds) await this.sendRunData(id);
-        break;
-      case 'refreshRuns':
-        await this.refreshRuns();
-        break;
-      case 'deleteRun':
-        await this.deleteRun(msg.runId);
-        break;
-      case 'deleteRuns':
-        await this.deleteRuns(msg.runIds);
-        break;
-      case 'exportData':
-        await this.exportData(msg.format, msg.runIds);
-        break;
-      case 'exportImage': {
-        const r = await exportPng(this.runsDir, msg.chart, msg.dataUrl);
-        if (r) await this.post({ type: 'notice', level: 'info', text: `Saved ${msg.chart} chart to ${r.uri.fsPath}` });
-        break;
-      }
       case 'log':
         this.deps.log(`[dashboard webview] ${msg.level}: ${msg.text}`);
-        break;
-      case 'requestRange':
-        await this.sendRange(msg.requestId, msg.runIds, msg.fromStep, msg.toStep, msg.maxPoints);
         break;
     }
   }
 
-  /** A zoomed step range at full resolution, one `rangeColumns` reply per run (./rangeRead.ts). */
-  private async sendRange(requestId: number, runIds: readonly string[], fromStep: number, toStep: number, maxPoints: number): Promise<void> {
+  /** A zoomed step range at full resolution, one entry per run (./rangeRead.ts). */
+  private async readRange(runIds: readonly string[], fromStep: number, toStep: number, maxPoints: number): Promise<RangeColumns[]> {
+    const out: RangeColumns[] = [];
     for (const runId of runIds) {
-      const reply = { type: 'rangeColumns' as const, requestId, runId, fromStep, toStep };
+      const entry = { runId, fromStep, toStep };
       const whole = this.deps.external?.has(runId) ? this.deps.external.whole(runId) : undefined;
       const dir = whole ? undefined : this.checkedRun(runId, 'read');
       if (!whole && !dir) {
-        await this.post({ ...reply, stride: 1, columns: toMetricColumns([]), error: 'no such run' });
+        out.push({ ...entry, stride: 1, columns: toMetricColumns([]), error: 'no such run' });
         continue;
       }
       try {
         const r = whole ? pickRangeOfColumns(whole.columns, fromStep, toStep, maxPoints) : await readRangeRows(dir!, fromStep, toStep, maxPoints);
-        await this.post({ ...reply, stride: r.stride, columns: r.columns });
+        out.push({ ...entry, stride: r.stride, columns: r.columns });
       } catch (e) {
-        await this.post({ ...reply, stride: 1, columns: toMetricColumns([]), error: e instanceof Error ? e.message : String(e) });
+        out.push({ ...entry, stride: 1, columns: toMetricColumns([]), error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return out;
+  }
+
+  /** Runs a webview request; its result (or the error it throws) is the reply. */
+  private async request<T extends WebviewRequest>(msg: T): Promise<WebviewRequestResults[T['type']]>;
+  private async request(msg: WebviewRequest): Promise<WebviewRequestResults[WebviewRequest['type']]> {
+    switch (msg.type) {
+      case 'requestRunData': {
+        const failed: { runId: string; error: string }[] = [];
+        for (const runId of msg.runIds) {
+          try {
+            await this.sendRunData(runId);
+          } catch (e) {
+            failed.push({ runId, error: e instanceof Error ? e.message : String(e) });
+          }
+        }
+        return { failed };
+      }
+      case 'refreshRuns':
+        await this.refreshRuns();
+        return null;
+      case 'deleteRun':
+        return { deleted: await this.deleteRun(msg.runId) };
+      case 'deleteRuns':
+        return { deleted: await this.deleteRuns(msg.runIds) };
+      case 'exportData':
+        return { savedTo: await this.exportData(msg.format, msg.runIds) };
+      case 'requestRange':
+        return { runs: await this.readRange(msg.runIds, msg.fromStep, msg.toStep, msg.maxPoints) };
+      case 'exportImage': {
+        const r = await exportPng(this.runsDir, msg.chart, msg.dataUrl);
+        if (r) await this.post({ type: 'notice', level: 'info', text: `Saved ${msg.chart} chart to ${r.uri.fsPath}` });
+        return { savedTo: r?.uri.fsPath ?? null };
       }
     }
   }
@@ -405,14 +430,15 @@ export class DashboardPanel {
     return path.join(dir, id);
   }
 
+  /** Posts a run's whole record; throws when it cannot be read (the request's reply names the run). */
   private async sendRunData(id: string, attempt = 0): Promise<void> {
     if (this.deps.external?.has(id)) return this.sendExternalRunData(id);
     const dir = this.checkedRun(id, 'read', this.runs.get(id)?.live);
     if (!dir) {
-      // A run announced live may not be on disk for a moment: try again shortly.
-      if (this.runs.get(id)?.live && attempt < 20) setTimeout(() => void this.sendRunData(id, attempt + 1).catch(() => {}), 250);
-      else await this.post({ type: 'runDataError', runId: id, error: 'no such run on disk' });
-      return;
+      // A run announced live may not be on disk for a moment: try again shortly (up to 5 s).
+      if (!this.runs.get(id)?.live || attempt >= 20) throw new Error('no such run on disk');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      return this.sendRunData(id, attempt + 1);
     }
     const pending = { metrics: [] as MetricRow[], histograms: [] as HistogramSlice[] };
     this.loading.set(id, pending);
@@ -443,10 +469,7 @@ export class DashboardPanel {
 
   private async sendExternalRunData(id: string): Promise<void> {
     const whole = this.deps.external?.whole(id);
-    if (!whole) {
-      await this.post({ type: 'runDataError', runId: id, error: 'no such TensorBoard run' });
-      return;
-    }
+    if (!whole) throw new Error('no such TensorBoard run');
     // Posted without awaiting in between, so no live update can land between the chunks.
     void this.post({ type: 'metricColumns', runId: id, columns: whole.columns, reset: true });
     for (let i = 0; i === 0 || i < whole.histograms.length; i += CHUNK_SLICES) {
@@ -454,36 +477,38 @@ export class DashboardPanel {
     }
   }
 
-  private async deleteRun(id: string): Promise<void> {
+  /** Deletes one run after the user confirms; returns 1 if it did. */
+  private async deleteRun(id: string): Promise<number> {
     if (this.deps.external?.has(id)) {
       await this.post({ type: 'notice', level: 'info', text: 'TensorBoard runs are read from their log directory and are not deleted from the dashboard.' });
-      return;
+      return 0;
     }
     const dir = this.checkedRun(id, 'delete');
     const runsDir = this.runsDir;
-    if (!dir || !runsDir) return;
+    if (!dir || !runsDir) return 0;
     const info = this.runs.get(id);
     if (info?.live) {
       await this.post({ type: 'notice', level: 'warn', text: `${info.label} is still training: stop it before deleting it.` });
-      return;
+      return 0;
     }
     const answer = await vscode.window.showWarningMessage(
       `Delete the run “${info?.label ?? id}”?`,
       { modal: true, detail: `This removes ${dir} and everything in it.` },
       'Delete',
     );
-    if (answer !== 'Delete') return;
+    if (answer !== 'Delete') return 0;
     deleteRun(runsDir, id);
     this.deps.log(`[dashboard] deleted run ${id}`);
     this.shown.delete(id);
     await this.refreshRuns();
     await this.post({ type: 'notice', level: 'info', text: `Deleted ${info?.label ?? id}.` });
+    return 1;
   }
 
   /** Several runs, one confirmation (the same modal as for one run); live runs are left alone. */
-  private async deleteRuns(ids: readonly string[]): Promise<void> {
+  private async deleteRuns(ids: readonly string[]): Promise<number> {
     const runsDir = this.runsDir;
-    if (!runsDir) return;
+    if (!runsDir) return 0;
     const external = ids.filter((id) => this.deps.external?.has(id));
     if (external.length) {
       await this.post({ type: 'notice', level: 'info', text: 'TensorBoard runs are read from their log directory and are not deleted from the dashboard.' });
@@ -494,7 +519,7 @@ export class DashboardPanel {
     if (live.length) {
       await this.post({ type: 'notice', level: 'warn', text: `${live.length} of the selected runs ${live.length > 1 ? 'are' : 'is'} still training and will not be deleted: stop ${live.length > 1 ? 'them' : 'it'} first.` });
     }
-    if (!ok.length) return;
+    if (!ok.length) return 0;
     const label = (id: string) => this.runs.get(id)?.label ?? id;
     const names = ok.slice(0, 10).map((id) => `• ${label(id)}`);
     if (ok.length > 10) names.push(`… and ${ok.length - 10} more`);
@@ -503,7 +528,7 @@ export class DashboardPanel {
       { modal: true, detail: `This removes their folders in ${runsDir} and everything in them:\n${names.join('\n')}` },
       'Delete',
     );
-    if (answer !== 'Delete') return;
+    if (answer !== 'Delete') return 0;
     let deleted = 0;
     const failed: string[] = [];
     for (const id of ok) {
@@ -519,20 +544,19 @@ export class DashboardPanel {
     await this.refreshRuns();
     if (failed.length) await this.post({ type: 'notice', level: 'error', text: `Deleted ${deleted} of ${ok.length} runs; could not delete ${failed.join('; ')}` });
     else await this.post({ type: 'notice', level: 'info', text: `Deleted ${deleted} run${deleted > 1 ? 's' : ''}.` });
+    return deleted;
   }
 
-  private async exportData(format: ExportFormat, runIds: readonly string[]): Promise<void> {
+  /** Exports through a save dialog; returns the file written, null when cancelled. */
+  private async exportData(format: ExportFormat, runIds: readonly string[]): Promise<string | null> {
     const dir = this.runsDir;
     const ok = runIds.filter((id) => this.checkedRun(id, 'export'));
-    if (!dir || !ok.length) {
-      await this.post({ type: 'notice', level: 'warn', text: 'Nothing to export: none of these runs is on disk.' });
-      return;
-    }
+    if (!dir || !ok.length) throw new Error('nothing to export: none of these runs is on disk');
     const r = await exportRuns(dir, format, ok);
-    if (r) {
-      const skipped = r.skippedLines ? ` (${r.skippedLines} unreadable line${r.skippedLines > 1 ? 's' : ''} of the run files left out)` : '';
-      await this.post({ type: 'notice', level: r.skippedLines ? 'warn' : 'info', text: `Exported ${ok.length} run${ok.length > 1 ? 's' : ''} to ${r.uri.fsPath}${skipped}` });
-    }
+    if (!r) return null;
+    const skipped = r.skippedLines ? ` (${r.skippedLines} unreadable line${r.skippedLines > 1 ? 's' : ''} of the run files left out)` : '';
+    await this.post({ type: 'notice', level: r.skippedLines ? 'warn' : 'info', text: `Exported ${ok.length} run${ok.length > 1 ? 's' : ''} to ${r.uri.fsPath}${skipped}` });
+    return r.uri.fsPath;
   }
 
   private async sendBackend(): Promise<void> {

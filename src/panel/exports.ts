@@ -7,22 +7,8 @@ import { readRun, type RunData } from '../runs';
 import { metricsCsv } from './metricsCsv';
 import type { ExportFormat } from '../protocol/webview';
 
-/** For tests: replaces the save dialog (return undefined to cancel). */
-export let saveDialogOverride: ((defaultUri: vscode.Uri, filters: Record<string, string[]>) => Promise<vscode.Uri | undefined>) | undefined;
-export function setSaveDialogOverride(fn: typeof saveDialogOverride): void {
-  saveDialogOverride = fn;
-}
-
-/**
- * End-to-end tests (which drive the workbench, not the extension host) set RADAM_EXPORT_DIR_FOR_TESTS
- * in the extension host's environment: exports then go to that folder under their suggested name,
- * without a dialog.
- */
-const TEST_EXPORT_DIR = process.env.RADAM_EXPORT_DIR_FOR_TESTS;
-
+/** VS Code's save dialog; the end-to-end tests answer it in the workbench as a user does (test/e2e/run.e2e.mjs). */
 async function pickTarget(defaultUri: vscode.Uri, filters: Record<string, string[]>, title: string): Promise<vscode.Uri | undefined> {
-  if (saveDialogOverride) return saveDialogOverride(defaultUri, filters);
-  if (TEST_EXPORT_DIR) return vscode.Uri.file(path.join(TEST_EXPORT_DIR, path.basename(defaultUri.fsPath)));
   return vscode.window.showSaveDialog({ defaultUri, filters, title, saveLabel: 'Export' });
 }
 

@@ -1,7 +1,7 @@
 // The one place that knows both the on-disk run format (src/runs/format.ts, written by the trainer)
 // and the dashboard's wire shapes (src/protocol/webview.ts). Pure: no vscode, no fs; unit-tested.
 import { histogramEdges, type HistogramRecord, type MetricRecord, type RunRecord, type RunStatus as DiskStatus } from '../runs/format';
-import type { HistogramSlice, MetricRow, RunInfo, RunStatus } from '../protocol/webview';
+import type { HistogramSlice, MetricRow, RunInfo, RunInfoStatus } from '../protocol/webview';
 import { printable } from '../runs/printable';
 
 /** A status change the host learns from the trainer before (or instead of) re-reading run.json. */
@@ -15,7 +15,7 @@ export interface RunStatusUpdate {
   label?: string;
 }
 
-const STATUSES: readonly RunStatus[] = ['running', 'finished', 'stopped', 'failed', 'diverged'];
+const STATUSES: readonly RunInfoStatus[] = ['running', 'finished', 'stopped', 'failed', 'diverged'];
 
 export function toRunInfo(rec: RunRecord, opts: { live?: boolean; lastStep?: number } = {}): RunInfo {
   const spec = rec.spec;

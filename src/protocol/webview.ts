@@ -1,56 +1,279 @@
 // Extension host ⇄ dashboard webview messages. Imported by both ends: src/panel/ (host) and webview/ (browser).
 // Keep this file free of Node and vscode imports: it is bundled into the webview too.
 //
-// Every message is validated on receipt at both ends (isHostToWebview in the webview, isWebviewToHost
-// on the host); an unknown or malformed message is ignored and logged. Add new message types rather
-// than changing existing ones: both ends of a reloaded window may briefly run different builds.
+// Each message is declared once, as a valibot schema; its type is inferred from the schema and its
+// validator generated from it (isHostToWebview in the webview, isWebviewToHost on the host). An unknown or
+// malformed message, or one with a key the schema does not declare, is ignored and logged.
+//
+// Requests and replies: the webview's requests (run data, refresh, delete, export) carry a `requestId`;
+// the host answers each with one `reply` of that id, holding the result or the error (./requests.ts).
+// The webview shows the error of a failed request. Everything else is a one-way notification.
+import * as v from 'valibot';
 import { SHOWN_RUN_ID_PATTERN, isShownRunId } from '../shared/runId';
-import { isBoolean, isNumber, isObject, isString, message, oneOf, type Validator } from './validate';
-import type { BackendReport } from './trainer';
+import { guard, numOrNull } from './check';
+import { ReplySchema, RequestIdSchema } from './requests';
+import { BackendReportSchema } from './trainer';
 
 // ---- data shapes on the wire ----
 
+/** The dashboard's run-id rule is src/shared/runId.ts's (folder names under .radam/runs, TensorBoard run keys). */
+export const RUN_ID_PATTERN = SHOWN_RUN_ID_PATTERN;
+export const RunIdSchema = v.pipe(v.string(), v.check((id: string) => isShownRunId(id), 'expected a run id (no separators, no "..", at most 128 characters)'));
+export const isRunId = guard(RunIdSchema);
+const MAX_IDS = 256;
+const RunIdListSchema = v.pipe(v.array(RunIdSchema), v.maxLength(MAX_IDS));
+const NonEmptyRunIdListSchema = v.pipe(RunIdListSchema, v.minLength(1, 'expected at least one run id'));
+const optNumOrNull = () => v.optional(numOrNull());
+const LevelSchema = v.picklist(['info', 'warn', 'error']);
+
 /** One optimizer step of one run, as in metrics.jsonl (fields absent or null when not recorded). */
-export interface MetricRow {
+export const MetricRowSchema = v.strictObject({
   /** The optimizer step, 1 for the first update. */
-  step: number;
+  step: v.number(),
   /** Training loss; null (or absent) when not finite, e.g. the step that diverged. */
-  loss?: number | null;
+  loss: optNumOrNull(),
   /** Learning rate after the schedule. */
-  lr?: number | null;
-  rhoT?: number | null;
+  lr: optNumOrNull(),
+  rhoT: optNumOrNull(),
   /** null before rectification (and for optimizers that have no r_t). */
-  rT?: number | null;
-  rectified?: boolean | null;
+  rT: optNumOrNull(),
+  rectified: v.optional(v.nullable(v.boolean())),
   /** lr * r_t for RAdam (lr for Adam): the step size actually applied. */
-  effectiveStepSize?: number | null;
-  gradNorm?: number | null;
-  updateRatio?: number | null;
-  valLoss?: number | null;
-  valAccuracy?: number | null;
-}
+  effectiveStepSize: optNumOrNull(),
+  gradNorm: optNumOrNull(),
+  updateRatio: optNumOrNull(),
+  valLoss: optNumOrNull(),
+  valAccuracy: optNumOrNull(),
+});
+export type MetricRow = v.InferOutput<typeof MetricRowSchema>;
+
+export const METRIC_COLUMN_KEYS = ['loss', 'lr', 'rhoT', 'rT', 'effectiveStepSize', 'gradNorm', 'updateRatio', 'valLoss', 'valAccuracy'] as const;
+
+// Typed arrays are checked by their tag, not instanceof: a structured clone may come from another realm.
+const tagOf = (x: unknown) => Object.prototype.toString.call(x);
+const typedArray = <T>(tag: string) => v.custom<T>((x) => tagOf(x) === `[object ${tag}]`, `expected a ${tag}`);
+const f64 = () => typedArray<Float64Array>('Float64Array');
+const f32 = () => typedArray<Float32Array>('Float32Array');
 
 /**
  * Many metric rows as columns (typed arrays travel to a webview as binary, not JSON: a 100,000-step
  * record is ~5 MB instead of ~25 MB of JSON, and costs no per-row objects). NaN = no value (for
  * `loss`: not finite); `rectified`: 1 true, 0 false, -1 not applicable. All have the same length.
+ * `steps` and `loss` are Float64 (the smoothing is computed from the loss as recorded), the rest Float32.
  */
-export interface MetricColumns {
-  steps: Float64Array;
-  /** Float64: the smoothing is computed from the loss as recorded. */
-  loss: Float64Array;
-  lr: Float32Array;
-  rhoT: Float32Array;
-  rT: Float32Array;
-  rectified: Int8Array;
-  effectiveStepSize: Float32Array;
-  gradNorm: Float32Array;
-  updateRatio: Float32Array;
-  valLoss: Float32Array;
-  valAccuracy: Float32Array;
-}
-export const METRIC_COLUMN_KEYS = ['loss', 'lr', 'rhoT', 'rT', 'effectiveStepSize', 'gradNorm', 'updateRatio', 'valLoss', 'valAccuracy'] as const;
-const FLOAT64_COLUMNS: ReadonlySet<string> = new Set(['steps', 'loss']);
+export const MetricColumnsSchema = v.pipe(
+  v.strictObject({
+    steps: f64(),
+    loss: f64(),
+    lr: f32(),
+    rhoT: f32(),
+    rT: f32(),
+    rectified: typedArray<Int8Array>('Int8Array'),
+    effectiveStepSize: f32(),
+    gradNorm: f32(),
+    updateRatio: f32(),
+    valLoss: f32(),
+    valAccuracy: f32(),
+  }),
+  v.check((c) => c.rectified.length === c.steps.length && METRIC_COLUMN_KEYS.every((k) => c[k].length === c.steps.length), 'expected columns of one length'),
+);
+export type MetricColumns = v.InferOutput<typeof MetricColumnsSchema>;
+
+/**
+ * One gradient-magnitude histogram: counts of ln|g| in fixed bins. `edges` has counts.length + 1
+ * entries, in natural log of |g|. Zeros (|g| = 0) are counted apart; `total` counts every entry.
+ * `layer` is absent for the histogram over all parameters.
+ */
+export const HistogramSliceSchema = v.pipe(
+  v.strictObject({
+    step: v.pipe(v.number(), v.finite()),
+    layer: v.optional(v.string()),
+    edges: v.array(v.number()),
+    counts: v.array(v.number()),
+    zeros: v.number(),
+    total: v.number(),
+  }),
+  v.check((h) => h.edges.length === h.counts.length + 1, 'expected edges.length === counts.length + 1'),
+);
+export type HistogramSlice = v.InferOutput<typeof HistogramSliceSchema>;
+export const isHistogramSlice = guard(HistogramSliceSchema);
+
+/** A run's status as the dashboard shows it: run.json's status, or `unknown` for an unreadable one. */
+export const RunInfoStatusSchema = v.picklist(['running', 'finished', 'stopped', 'failed', 'diverged', 'unknown']);
+export type RunInfoStatus = v.InferOutput<typeof RunInfoStatusSchema>;
+
+/** What the dashboard knows about a run (from run.json, or from the live stream). */
+export const RunInfoSchema = v.strictObject({
+  id: RunIdSchema,
+  /** Display name, e.g. "RAdam lr=0.001" or "Adam + warmup 2000". */
+  label: v.string(),
+  status: RunInfoStatusSchema,
+  /** True while a trainer is writing this run. */
+  live: v.boolean(),
+  optimizer: v.optional(v.string()),
+  /** ISO times. */
+  startedAt: v.optional(v.string()),
+  endedAt: v.optional(v.string()),
+  /** Steps planned and the last step on record. */
+  steps: v.optional(v.number()),
+  lastStep: v.optional(v.number()),
+  divergedAt: optNumOrNull(),
+  /** Runs started together (a comparison or a sweep) share this id. */
+  comparisonId: v.optional(v.string()),
+  dataset: v.optional(v.string()),
+  model: v.optional(v.string()),
+  /** RAdam's beta2 and rectification threshold (rho_t > threshold means rectified). */
+  beta2: v.optional(v.number()),
+  rectificationThreshold: v.optional(v.number()),
+  learningRate: v.optional(v.number()),
+  /** Why the run failed. */
+  error: v.optional(v.string()),
+});
+export type RunInfo = v.InferOutput<typeof RunInfoSchema>;
+export const isRunInfo = guard(RunInfoSchema);
+
+/** A learning-rate sweep's result: one point per (optimizer, learning rate). */
+export const SweepPointSchema = v.strictObject({
+  optimizer: v.string(),
+  lr: v.number(),
+  /** Final loss (or accuracy, per `SweepResult.metric`); null when the run diverged. */
+  value: numOrNull(),
+  runId: v.optional(v.string()),
+  diverged: v.optional(v.boolean()),
+  /** The run's seed, when a sweep repeats each (optimizer, lr) over several seeds (the chart shows mean and spread). */
+  seed: v.optional(v.number()),
+});
+export type SweepPoint = v.InferOutput<typeof SweepPointSchema>;
+export const SweepResultSchema = v.strictObject({
+  title: v.optional(v.string()),
+  metric: v.picklist(['loss', 'accuracy']),
+  points: v.array(SweepPointSchema),
+});
+export type SweepResult = v.InferOutput<typeof SweepResultSchema>;
+
+// ---- host → webview ----
+
+const hostMessages = {
+  /** null while the probe is still running; `error` when the trainer could not start. */
+  backend: v.strictObject({ type: v.literal('backend'), backend: v.nullable(BackendReportSchema), error: v.optional(v.string()) }),
+  /** Every run found in .radam/runs (and live runs not yet on disk). Replaces the previous list. */
+  runList: v.strictObject({ type: v.literal('runList'), runs: v.array(RunInfoSchema) }),
+  /** One run's status changed (started, progressed, finished, stopped, failed, diverged). */
+  runStatus: v.strictObject({ type: v.literal('runStatus'), run: RunInfoSchema }),
+  /** The host asks the dashboard to show these runs (e.g. a comparison just started); `replace` hides every other run first. */
+  showRuns: v.strictObject({ type: v.literal('showRuns'), runIds: RunIdListSchema, replace: v.boolean() }),
+  /**
+   * Metric rows of one run, as columns: live batches (appended), or with `reset` the run's whole record
+   * so far, read from disk (it replaces what the webview holds, keeping live rows past its last step).
+   */
+  metricColumns: v.strictObject({ type: v.literal('metricColumns'), runId: RunIdSchema, columns: MetricColumnsSchema, reset: v.optional(v.boolean()) }),
+  histograms: v.strictObject({ type: v.literal('histograms'), runId: RunIdSchema, rows: v.array(HistogramSliceSchema), reset: v.optional(v.boolean()) }),
+  /** null clears the sweep chart. */
+  sweep: v.strictObject({ type: v.literal('sweep'), sweep: v.nullable(SweepResultSchema) }),
+  /** A short line for the status area (export saved, delete refused, ...). */
+  notice: v.strictObject({ type: v.literal('notice'), level: LevelSchema, text: v.string() }),
+};
+export const HostToWebviewSchema = v.variant('type', [...Object.values(hostMessages), ReplySchema]);
+export type HostToWebview = v.InferOutput<typeof HostToWebviewSchema>;
+export type BackendUpdate = v.InferOutput<typeof hostMessages.backend>;
+export type MetricColumnsMessage = v.InferOutput<typeof hostMessages.metricColumns>;
+export type HistogramsMessage = v.InferOutput<typeof hostMessages.histograms>;
+export const isHostToWebview = guard(HostToWebviewSchema);
+
+// ---- webview → host ----
+
+export const ExportFormatSchema = v.picklist(['metrics-csv', 'metrics-json', 'histograms-json']);
+export type ExportFormat = v.InferOutput<typeof ExportFormatSchema>;
+/** A PNG data URL of at most ~24 MB. */
+const MAX_DATA_URL = 32 * 1024 * 1024;
+
+/** Rows per run a range request may ask for (a 1,000-pixel chart needs far fewer). */
+export const MAX_RANGE_POINTS = 1_000_000;
+const StepSchema = v.pipe(v.number(), v.finite());
+/**
+ * One run's rows with fromStep <= step <= toStep, read from disk at full resolution, or every `stride`-th
+ * row when the range holds more than the request's maxPoints. `error` when the run could not be read
+ * (columns then empty).
+ */
+export const RangeColumnsSchema = v.strictObject({
+  runId: RunIdSchema,
+  fromStep: StepSchema,
+  toStep: StepSchema,
+  /** 1: every recorded step of the range; k: one row in k. */
+  stride: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  columns: MetricColumnsSchema,
+  error: v.optional(v.string()),
+});
+export type RangeColumns = v.InferOutput<typeof RangeColumnsSchema>;
+
+/** Requests: each carries a `requestId` and gets one reply (result schemas: WEBVIEW_REQUEST_RESULTS). */
+const webviewRequests = {
+  /** Send these runs' whole record (metrics and histograms, `reset: true`), read from disk. */
+  requestRunData: v.strictObject({ type: v.literal('requestRunData'), requestId: RequestIdSchema, runIds: RunIdListSchema }),
+  refreshRuns: v.strictObject({ type: v.literal('refreshRuns'), requestId: RequestIdSchema }),
+  /** Delete a run's folder (the host asks the user to confirm). */
+  deleteRun: v.strictObject({ type: v.literal('deleteRun'), requestId: RequestIdSchema, runId: RunIdSchema }),
+  /** Delete several runs' folders after ONE confirmation (the host asks; live runs are refused). */
+  deleteRuns: v.strictObject({ type: v.literal('deleteRuns'), requestId: RequestIdSchema, runIds: NonEmptyRunIdListSchema }),
+  /** Export these runs' data from disk through a save dialog. */
+  exportData: v.strictObject({ type: v.literal('exportData'), requestId: RequestIdSchema, format: ExportFormatSchema, runIds: NonEmptyRunIdListSchema }),
+  /** Save a chart as PNG through a save dialog. `dataUrl` is `data:image/png;base64,...`. */
+  /**
+   * The dashboard zoomed to steps fromStep..toStep and does not hold these runs there at full resolution:
+   * their metric rows in that range, read from disk, at most `maxPoints` per run.
+   */
+  requestRange: v.pipe(
+    v.strictObject({
+      type: v.literal('requestRange'),
+      requestId: RequestIdSchema,
+      runIds: NonEmptyRunIdListSchema,
+      fromStep: StepSchema,
+      toStep: StepSchema,
+      maxPoints: v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_RANGE_POINTS)),
+    }),
+    v.check((m) => m.fromStep <= m.toStep, 'expected fromStep <= toStep'),
+  ),
+  exportImage: v.strictObject({
+    type: v.literal('exportImage'),
+    requestId: RequestIdSchema,
+    chart: v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, 'expected a chart name')),
+    dataUrl: v.pipe(v.string(), v.maxLength(MAX_DATA_URL), v.startsWith('data:image/png;base64,')),
+  }),
+};
+
+/** What each request's reply holds when it succeeds. */
+export const WEBVIEW_REQUEST_RESULTS = {
+  /** Runs that could not be sent, with the reason (deleted, unreadable); the others were sent. */
+  requestRunData: v.strictObject({ failed: v.array(v.strictObject({ runId: RunIdSchema, error: v.string() })) }),
+  refreshRuns: v.null(),
+  /** How many runs were deleted (0 when the user declined or nothing could be deleted). */
+  deleteRun: v.strictObject({ deleted: v.number() }),
+  deleteRuns: v.strictObject({ deleted: v.number() }),
+  /** Where the file was saved; null when the save dialog was cancelled. */
+  exportData: v.strictObject({ savedTo: v.nullable(v.string()) }),
+  exportImage: v.strictObject({ savedTo: v.nullable(v.string()) }),
+  /** One entry per asked run, in the order asked. */
+  requestRange: v.strictObject({ runs: v.array(RangeColumnsSchema) }),
+} satisfies { [K in keyof typeof webviewRequests]: v.GenericSchema };
+
+const webviewNotifications = {
+  ready: v.strictObject({ type: v.literal('ready') }),
+  /** The runs the dashboard displays: the host forwards live data for these only. */
+  shownRuns: v.strictObject({ type: v.literal('shownRuns'), runIds: RunIdListSchema }),
+  /** Errors and warnings from the webview, for the RAdam Lab output channel. */
+  log: v.strictObject({ type: v.literal('log'), level: LevelSchema, text: v.pipe(v.string(), v.maxLength(10_000)) }),
+};
+
+export const WebviewRequestSchema = v.variant('type', Object.values(webviewRequests));
+export type WebviewRequest = v.InferOutput<typeof WebviewRequestSchema>;
+export type WebviewRequestResults = { [K in WebviewRequest['type']]: v.InferOutput<(typeof WEBVIEW_REQUEST_RESULTS)[K]> };
+export const WebviewToHostSchema = v.variant('type', [...Object.values(webviewNotifications), ...Object.values(webviewRequests)]);
+export type WebviewToHost = v.InferOutput<typeof WebviewToHostSchema>;
+export const isWebviewToHost = guard(WebviewToHostSchema);
+/** True for the messages that expect a reply. */
+export const isWebviewRequest = (msg: WebviewToHost): msg is WebviewRequest => 'requestId' in msg;
+
+// ---- helpers ----
 
 /** Rows -> columns (the host's bulk path; also handy in tests and the bench). */
 export function toMetricColumns(rows: readonly MetricRow[]): MetricColumns {
@@ -80,354 +303,6 @@ export function toMetricColumns(rows: readonly MetricRow[]): MetricColumns {
   }
   return c;
 }
-
-/**
- * One gradient-magnitude histogram: counts of ln|g| in fixed bins. `edges` has counts.length + 1
- * entries, in natural log of |g|. Zeros (|g| = 0) are counted apart; `total` counts every entry.
- * `layer` is absent for the histogram over all parameters.
- */
-export interface HistogramSlice {
-  step: number;
-  layer?: string;
-  edges: number[];
-  counts: number[];
-  zeros: number;
-  total: number;
-}
-
-export type RunStatus = 'running' | 'finished' | 'stopped' | 'failed' | 'diverged' | 'unknown';
-
-/** What the dashboard knows about a run (from run.json, or from the live stream). */
-export interface RunInfo {
-  id: string;
-  /** Display name, e.g. "RAdam lr=0.001" or "Adam + warmup 2000". */
-  label: string;
-  status: RunStatus;
-  /** True while a trainer is writing this run. */
-  live: boolean;
-  optimizer?: string;
-  /** ISO times. */
-  startedAt?: string;
-  endedAt?: string;
-  /** Steps planned and the last step on record. */
-  steps?: number;
-  lastStep?: number;
-  divergedAt?: number | null;
-  /** Runs started together (a comparison or a sweep) share this id. */
-  comparisonId?: string;
-  dataset?: string;
-  model?: string;
-  /** RAdam's beta2 and rectification threshold (rho_t > threshold means rectified). */
-  beta2?: number;
-  rectificationThreshold?: number;
-  learningRate?: number;
-  /** Why the run failed. */
-  error?: string;
-}
-
-/** A learning-rate sweep's result: one point per (optimizer, learning rate). */
-export interface SweepPoint {
-  optimizer: string;
-  lr: number;
-  /** Final loss (or accuracy, per `SweepResult.metric`); null when the run diverged. */
-  value: number | null;
-  runId?: string;
-  diverged?: boolean;
-  /** The run's seed, when a sweep repeats each (optimizer, lr) over several seeds (the chart shows mean and spread). */
-  seed?: number;
-}
-export interface SweepResult {
-  title?: string;
-  metric: 'loss' | 'accuracy';
-  points: SweepPoint[];
-}
-
-// ---- host → webview ----
-export interface BackendUpdate {
-  type: 'backend';
-  /** null while the probe is still running; `error` when the trainer could not start. */
-  backend: BackendReport | null;
-  error?: string;
-}
-/** Every run found in .radam/runs (and live runs not yet on disk). Replaces the previous list. */
-export interface RunListMessage {
-  type: 'runList';
-  runs: RunInfo[];
-}
-/** One run's status changed (started, progressed, finished, stopped, failed, diverged). */
-export interface RunStatusMessage {
-  type: 'runStatus';
-  run: RunInfo;
-}
-/** The host asks the dashboard to show these runs (e.g. a comparison just started). */
-export interface ShowRunsMessage {
-  type: 'showRuns';
-  runIds: string[];
-  /** Hide every other run first (a new comparison replaces the view). */
-  replace: boolean;
-}
-/**
- * Metric rows of one run, as columns: live batches (appended), or with `reset` the run's whole record
- * so far, read from disk (it replaces what the webview holds, keeping live rows past its last step).
- */
-export interface MetricColumnsMessage {
-  type: 'metricColumns';
-  runId: string;
-  columns: MetricColumns;
-  reset?: boolean;
-}
-export interface HistogramsMessage {
-  type: 'histograms';
-  runId: string;
-  rows: HistogramSlice[];
-  reset?: boolean;
-}
-/** A run's data was requested but cannot be read (deleted, unreadable). */
-export interface RunDataErrorMessage {
-  type: 'runDataError';
-  runId: string;
-  error: string;
-}
-export interface SweepMessage {
-  type: 'sweep';
-  /** null clears the sweep chart. */
-  sweep: SweepResult | null;
-}
-/** A short line for the status area (export saved, delete refused, ...). */
-export interface NoticeMessage {
-  type: 'notice';
-  level: 'info' | 'warn' | 'error';
-  text: string;
-}
-/**
- * The reply to one `requestRange`, one message per run: that run's metric rows with fromStep <= step <=
- * toStep, read from disk at full resolution, or every `stride`-th row when the range holds more than
- * the request's maxPoints. `error` when the run could not be read (columns then empty).
- */
-export interface RangeColumnsMessage {
-  type: 'rangeColumns';
-  requestId: number;
-  runId: string;
-  fromStep: number;
-  toStep: number;
-  /** 1: every recorded step of the range; k: one row in k. */
-  stride: number;
-  columns: MetricColumns;
-  error?: string;
-}
-export type HostToWebview =
-  | BackendUpdate
-  | RunListMessage
-  | RunStatusMessage
-  | ShowRunsMessage
-  | MetricColumnsMessage
-  | HistogramsMessage
-  | RunDataErrorMessage
-  | SweepMessage
-  | NoticeMessage
-  | RangeColumnsMessage;
-
-// ---- webview → host ----
-export interface ReadyMessage {
-  type: 'ready';
-}
-/** The runs the dashboard displays: the host forwards live data for these only. */
-export interface ShownRunsMessage {
-  type: 'shownRuns';
-  runIds: string[];
-}
-/** Send these runs' whole record (metrics and histograms, `reset: true`), read from disk. */
-export interface RequestRunDataMessage {
-  type: 'requestRunData';
-  runIds: string[];
-}
-export interface RefreshRunsMessage {
-  type: 'refreshRuns';
-}
-/** Delete a run's folder (the host asks the user to confirm). */
-export interface DeleteRunMessage {
-  type: 'deleteRun';
-  runId: string;
-}
-/** Delete several runs' folders after ONE confirmation (the host asks; live runs are refused). */
-export interface DeleteRunsMessage {
-  type: 'deleteRuns';
-  runIds: string[];
-}
-export type ExportFormat = 'metrics-csv' | 'metrics-json' | 'histograms-json';
-/** Export these runs' data from disk through a save dialog. */
-export interface ExportDataMessage {
-  type: 'exportData';
-  format: ExportFormat;
-  runIds: string[];
-}
-/** Save a chart as PNG through a save dialog. `dataUrl` is `data:image/png;base64,...`. */
-export interface ExportImageMessage {
-  type: 'exportImage';
-  chart: string;
-  dataUrl: string;
-}
-/** Errors and warnings from the webview, for the RAdam Lab output channel. */
-export interface WebviewLogMessage {
-  type: 'log';
-  level: 'info' | 'warn' | 'error';
-  text: string;
-}
-/**
- * The dashboard zoomed to steps fromStep..toStep and does not hold these runs there at full resolution:
- * send their metric rows in that range (one `rangeColumns` reply per run, same requestId), at most
- * `maxPoints` rows per run. A newer request supersedes older ones (the webview drops stale replies).
- */
-export interface RequestRangeMessage {
-  type: 'requestRange';
-  requestId: number;
-  runIds: string[];
-  fromStep: number;
-  toStep: number;
-  maxPoints: number;
-}
-export type WebviewToHost =
-  | ReadyMessage
-  | ShownRunsMessage
-  | RequestRunDataMessage
-  | RefreshRunsMessage
-  | DeleteRunMessage
-  | DeleteRunsMessage
-  | ExportDataMessage
-  | ExportImageMessage
-  | WebviewLogMessage
-  | RequestRangeMessage;
-
-// ---- validators ----
-
-/** Run ids are folder names under .radam/runs: no separators, no dot-dot, bounded length. */
-/** The dashboard's run-id rule is src/shared/runId.ts's: one rule for every side. */
-export const RUN_ID_PATTERN = SHOWN_RUN_ID_PATTERN;
-export const isRunId = isShownRunId;
-const MAX_IDS = 256;
-const isRunIdList = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_IDS && v.every(isRunId);
-const optNum = (v: unknown) => v === undefined || v === null || typeof v === 'number';
-const optStr = (v: unknown) => v === undefined || isString(v);
-const isLevel = (l: unknown) => l === 'info' || l === 'warn' || l === 'error';
-const EXPORT_FORMATS: readonly ExportFormat[] = ['metrics-csv', 'metrics-json', 'histograms-json'];
-const RUN_STATUSES: readonly RunStatus[] = ['running', 'finished', 'stopped', 'failed', 'diverged', 'unknown'];
-/** A PNG data URL of at most ~24 MB. */
-const MAX_DATA_URL = 32 * 1024 * 1024;
-
-/** Rows per run a range request may ask for (a 1,000-pixel chart needs far fewer). */
-export const MAX_RANGE_POINTS = 1_000_000;
-const isRequestId = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
-const isStep = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-
-const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
-
-export function isHistogramSlice(r: unknown): r is HistogramSlice {
-  return (
-    isObject(r) &&
-    typeof r.step === 'number' &&
-    Number.isFinite(r.step) &&
-    isNumArray(r.counts) &&
-    isNumArray(r.edges) &&
-    r.edges.length === r.counts.length + 1 &&
-    isNumber(r.zeros) &&
-    isNumber(r.total) &&
-    optStr(r.layer)
-  );
-}
-
-const typeOf = (v: unknown) => Object.prototype.toString.call(v);
-
-export function isMetricColumns(c: unknown): c is MetricColumns {
-  if (!isObject(c) || typeOf(c.steps) !== '[object Float64Array]' || typeOf(c.rectified) !== '[object Int8Array]') return false;
-  const n = (c.steps as Float64Array).length;
-  if ((c.rectified as Int8Array).length !== n) return false;
-  return METRIC_COLUMN_KEYS.every(
-    (k) => typeOf(c[k]) === (FLOAT64_COLUMNS.has(k) ? '[object Float64Array]' : '[object Float32Array]') && (c[k] as Float32Array).length === n,
-  );
-}
-
-export function isRunInfo(r: unknown): r is RunInfo {
-  return (
-    isObject(r) &&
-    isRunId(r.id) &&
-    isString(r.label) &&
-    RUN_STATUSES.includes(r.status as RunStatus) &&
-    isBoolean(r.live) &&
-    optNum(r.steps) &&
-    optNum(r.lastStep) &&
-    optNum(r.divergedAt) &&
-    optNum(r.beta2) &&
-    optNum(r.rectificationThreshold) &&
-    optStr(r.optimizer) &&
-    optStr(r.comparisonId)
-  );
-}
-
-function isSweep(s: unknown): s is SweepResult {
-  return (
-    isObject(s) &&
-    (s.metric === 'loss' || s.metric === 'accuracy') &&
-    Array.isArray(s.points) &&
-    s.points.every((p) => isObject(p) && isString(p.optimizer) && isNumber(p.lr) && optNum(p.value) && optNum(p.seed))
-  );
-}
-
-export const isWebviewToHost: Validator<WebviewToHost> = oneOf<WebviewToHost>({
-  ready: message<ReadyMessage>('ready'),
-  shownRuns: message<ShownRunsMessage>('shownRuns', { runIds: isRunIdList }),
-  requestRunData: message<RequestRunDataMessage>('requestRunData', { runIds: isRunIdList }),
-  refreshRuns: message<RefreshRunsMessage>('refreshRuns'),
-  deleteRun: message<DeleteRunMessage>('deleteRun', { runId: isRunId }),
-  deleteRuns: message<DeleteRunsMessage>('deleteRuns', { runIds: (v) => isRunIdList(v) && v.length > 0 }),
-  exportData: message<ExportDataMessage>('exportData', {
-    format: (f) => EXPORT_FORMATS.includes(f as ExportFormat),
-    runIds: (v) => isRunIdList(v) && v.length > 0,
-  }),
-  exportImage: message<ExportImageMessage>('exportImage', {
-    chart: (c) => isString(c) && /^[a-z0-9-]{1,64}$/.test(c),
-    dataUrl: (d) => isString(d) && d.length <= MAX_DATA_URL && d.startsWith('data:image/png;base64,'),
-  }),
-  log: message<WebviewLogMessage>('log', { level: isLevel, text: (t) => isString(t) && t.length <= 10_000 }),
-  requestRange: (v: unknown): v is RequestRangeMessage =>
-    message<RequestRangeMessage>('requestRange', {
-      requestId: isRequestId,
-      runIds: (ids) => isRunIdList(ids) && ids.length > 0,
-      fromStep: isStep,
-      toStep: isStep,
-      maxPoints: (n) => Number.isInteger(n) && (n as number) >= 2 && (n as number) <= MAX_RANGE_POINTS,
-    })(v) && v.fromStep <= v.toStep,
-});
-
-export const isHostToWebview: Validator<HostToWebview> = oneOf<HostToWebview>({
-  backend: message<BackendUpdate>('backend', {
-    backend: (b) => b === null || (typeof b === 'object' && isString((b as BackendReport).name)),
-  }),
-  runList: message<RunListMessage>('runList', { runs: (v) => Array.isArray(v) && v.every(isRunInfo) }),
-  runStatus: message<RunStatusMessage>('runStatus', { run: isRunInfo }),
-  showRuns: message<ShowRunsMessage>('showRuns', { runIds: isRunIdList, replace: isBoolean }),
-  metricColumns: message<MetricColumnsMessage>('metricColumns', {
-    runId: isRunId,
-    columns: isMetricColumns,
-    reset: (v) => v === undefined || isBoolean(v),
-  }),
-  histograms: message<HistogramsMessage>('histograms', {
-    runId: isRunId,
-    rows: (v) => Array.isArray(v) && v.every(isHistogramSlice),
-    reset: (v) => v === undefined || isBoolean(v),
-  }),
-  runDataError: message<RunDataErrorMessage>('runDataError', { runId: isRunId, error: isString }),
-  sweep: message<SweepMessage>('sweep', { sweep: (s) => s === null || isSweep(s) }),
-  notice: message<NoticeMessage>('notice', { level: isLevel, text: isString }),
-  rangeColumns: message<RangeColumnsMessage>('rangeColumns', {
-    requestId: isRequestId,
-    runId: isRunId,
-    fromStep: isStep,
-    toStep: isStep,
-    stride: (n) => Number.isInteger(n) && (n as number) >= 1,
-    columns: isMetricColumns,
-    error: (e) => e === undefined || isString(e),
-  }),
-});
 
 /** What the webview keeps with setState, so a reloaded window restores the same view. */
 export interface WebviewState {

@@ -10,6 +10,8 @@
 // line (writer.ts); a process killed mid-write can still leave a truncated last line, which readers
 // skip and count (reader.ts). run.json is replaced atomically (write to a temp file, rename), or in
 // place when the folder refuses a new file. `.reserve` (64 KiB) exists only while a run trains.
+import * as v from 'valibot';
+import { numOrNull } from '../protocol/check';
 import type { ComparisonKind, RunSpec } from '../spec/runSpec';
 
 /** Bumped when a field changes meaning; readers accept any version <= theirs. */
@@ -36,14 +38,15 @@ export interface RunBackend {
 }
 
 /** The TF_* variables the process had when tfjs-node loaded; null where unset (TensorFlow's default). */
-export interface TfThreadSettings {
+export const TfThreadSettingsSchema = v.strictObject({
   /** TF_NUM_INTRAOP_THREADS: threads one op may use (TensorFlow's default: one per core). */
-  intraOp: number | null;
+  intraOp: v.nullable(v.number()),
   /** TF_NUM_INTEROP_THREADS: ops run at once (eager ops from tfjs run one at a time anyway). */
-  interOp: number | null;
+  interOp: v.nullable(v.number()),
   /** TF_ENABLE_ONEDNN_OPTS: oneDNN kernels on (TensorFlow's default on x86) or off. */
-  oneDnnOpts: boolean | null;
-}
+  oneDnnOpts: v.nullable(v.boolean()),
+});
+export type TfThreadSettings = v.InferOutput<typeof TfThreadSettingsSchema>;
 
 /** What the run trained on, for display without reloading the dataset. */
 export interface RunDatasetSummary {
@@ -108,40 +111,42 @@ export interface RunRecord {
   divergedAtStep?: number;
 }
 
-/** One line of metrics.jsonl: what happened at one optimizer step. */
-export interface MetricRecord {
+/** One line of metrics.jsonl: what happened at one optimizer step (a step whose loss is not finite ends the run as diverged and is not written). */
+export const MetricRecordSchema = v.strictObject({
   /** Optimizer step t: 1 for the first update. The loss is that of the batch the update was computed on. */
-  step: number;
-  loss: number;
+  step: v.number(),
+  loss: v.number(),
   /** Learning rate used at this step, after the schedule. */
-  lr: number;
+  lr: v.number(),
   /** RAdam's rho_t (null for other optimizers). */
-  rhoT: number | null;
+  rhoT: numOrNull(),
   /** RAdam's r_t; null when not rectified (and for other optimizers). */
-  rT: number | null;
+  rT: numOrNull(),
   /** RAdam: whether the rectified (adaptive) update was used; null for other optimizers. */
-  rectified: boolean | null;
+  rectified: v.nullable(v.boolean()),
   /** The scalar the update direction was multiplied by (see src/optim/types.ts StepInfo). */
-  effectiveStepSize: number;
+  effectiveStepSize: v.number(),
   /** Global L2 norm of the gradient over all parameters; null on steps where norms were not computed. */
-  gradNorm: number | null;
+  gradNorm: numOrNull(),
   /** ||theta_t - theta_{t-1}|| / ||theta_{t-1}||; null on steps where norms were not computed. */
-  updateRatio: number | null;
+  updateRatio: numOrNull(),
   /** Present on steps where the validation set was evaluated. */
-  valLoss?: number;
+  valLoss: v.optional(v.number()),
   /** Present with valLoss for classification tasks. */
-  valAccuracy?: number;
+  valAccuracy: v.optional(v.number()),
   /** Milliseconds since the run's first step began (wall clock). */
-  ms: number;
-}
+  ms: v.number(),
+});
+export type MetricRecord = v.InferOutput<typeof MetricRecordSchema>;
 
-export interface LayerHistogram {
+export const LayerHistogramSchema = v.strictObject({
   /** Layer (or variable) name as in the model. */
-  name: string;
-  counts: number[];
-  zeros: number;
-  total: number;
-}
+  name: v.string(),
+  counts: v.array(v.number()),
+  zeros: v.number(),
+  total: v.number(),
+});
+export type LayerHistogram = v.InferOutput<typeof LayerHistogramSchema>;
 
 /**
  * One line of histograms.jsonl: counts of ln|g| over all gradient entries at `step`.
@@ -149,18 +154,22 @@ export interface LayerHistogram {
  * bin also holds everything below lo, the last everything at or above hi. Exact zeros are counted apart.
  * sum(counts) + zeros === total (the number of gradient entries).
  */
-export interface HistogramRecord {
-  step: number;
-  lo: number;
-  hi: number;
-  bins: number;
-  edges: number[];
-  counts: number[];
-  zeros: number;
-  total: number;
-  /** Present when perLayerHistograms is on: the same counts split by layer. */
-  layers?: LayerHistogram[];
-}
+export const HistogramRecordSchema = v.pipe(
+  v.strictObject({
+    step: v.number(),
+    lo: v.number(),
+    hi: v.number(),
+    bins: v.number(),
+    edges: v.array(v.number()),
+    counts: v.array(v.number()),
+    zeros: v.number(),
+    total: v.number(),
+    /** Present when perLayerHistograms is on: the same counts split by layer. */
+    layers: v.optional(v.array(LayerHistogramSchema)),
+  }),
+  v.check((h) => h.edges.length === h.counts.length + 1, 'expected edges.length === counts.length + 1'),
+);
+export type HistogramRecord = v.InferOutput<typeof HistogramRecordSchema>;
 
 /** Bin edges (natural-log units) of a histogram with `bins` bins over [lo, hi]. */
 export function histogramEdges(lo: number, hi: number, bins: number): number[] {

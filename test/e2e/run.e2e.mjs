@@ -4,8 +4,8 @@
 // after "Developer: Reload Window" the serializer brings the dashboard back with the finished run.
 // Screenshots in the dark (default) and light themes go to test-results/.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { test, poll } from '../harness/e2eApi.mjs';
 import { RESULTS_DIR, WORKSPACE } from '../harness/common.mjs';
 
@@ -44,8 +44,19 @@ test('"RAdam: Start Training" fills the charts, switches histogram views, export
   });
   log(`histogram view switched ${before} -> ${target}`);
 
-  // Export the shown run's metrics as CSV (written without a dialog in tests, see src/panel/exports.ts).
+  // Export the shown run's metrics as CSV, answering VS Code's save dialog as a user does: the web
+  // workbench's dialog is a quick input holding the suggested path; the test types a path in
+  // test-results/exports (same file name) and presses Enter.
+  mkdirSync(EXPORTS, { recursive: true });
   await webview().locator('[data-testid="export-metrics-csv"]').click();
+  const pathInput = page.locator('.quick-input-widget input.input');
+  const suggested = await poll(page, 'the save dialog with the suggested file', async () => {
+    const value = await pathInput.inputValue({ timeout: 1000 }).catch(() => '');
+    return { ok: value.endsWith('-metrics.csv'), value };
+  });
+  log(`save dialog suggested ${suggested.value}`);
+  await pathInput.fill(join(EXPORTS, basename(suggested.value)));
+  await page.keyboard.press('Enter');
   const csv = await poll(page, 'the CSV export', async () => {
     const files = existsSync(EXPORTS) ? readdirSync(EXPORTS).filter((f) => f.endsWith('.csv')) : [];
     return { ok: files.length === 1, files };

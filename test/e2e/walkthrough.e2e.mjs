@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from '../harness/e2eApi.mjs';
-import { startServer, openWorkbench, closePage } from '../harness/vscodeServer.mjs';
+import { startServer } from '../harness/vscodeServer.mjs';
+import { openWorkbench, closePage } from '../harness/workbenchPage.mjs';
 import { ROOT, WORKSPACE, EXTENSION_PATH, LOGS_DIR } from '../harness/common.mjs';
 
 test('npm start opens on RAdam Lab\'s Getting Started walkthrough', async ({ server: shared, browser, log }) => {

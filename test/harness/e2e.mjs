@@ -15,7 +15,8 @@
 import { readdirSync, mkdirSync, createWriteStream } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, openWorkbench, closePage, runCommand, webviewFrame, targetById } from './vscodeServer.mjs';
+import { startServer, targetById } from './vscodeServer.mjs';
+import { launchBrowser, openWorkbench, closePage, runCommand, webviewFrame } from './workbenchPage.mjs';
 import { registry, state } from './e2eApi.mjs';
 import { ROOT, RESULTS_DIR, LOGS_DIR, WORKSPACE, EXTENSION_PATH, writeSummary, printResult, fmtMs, requireNative } from './common.mjs';
 
@@ -54,8 +55,7 @@ export async function runE2E(filters = [], target = targetById()) {
     if (!tests.length) throw new Error('no e2e tests found');
 
     mkdirSync(LOGS_DIR, { recursive: true });
-    // Exports from the dashboard land in test-results/exports without a save dialog (src/panel/exports.ts).
-    const env = { RADAM_EXPORT_DIR_FOR_TESTS: join(RESULTS_DIR, 'exports'), ...(requireNative() ? { RADAM_REQUIRE_NATIVE: '1' } : {}) };
+    const env = requireNative() ? { RADAM_REQUIRE_NATIVE: '1' } : {};
     server = await startServer({ target, dataDir: join(ROOT, '.vscode-test', 'run', layer), logFile: join(LOGS_DIR, `${layer}-server.log`), env });
     browser = await launchBrowser();
     summary.host = `${server.description}, Chromium ${browser.version()}`;

@@ -23,7 +23,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync, createWrite
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, openWorkbench, closePage, targetById } from './vscodeServer.mjs';
+import { startServer, targetById } from './vscodeServer.mjs';
+import { launchBrowser, openWorkbench, closePage } from './workbenchPage.mjs';
 import { ROOT, RESULTS_DIR, LOGS_DIR, WORKSPACE, EXTENSION_PATH, writeSummary, printResult, fmtMs, sleep, requireNative } from './common.mjs';
 
 const SUITE = join(ROOT, 'out', 'test', 'integration', 'index'); // module path without .js

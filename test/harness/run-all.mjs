@@ -4,6 +4,7 @@
 //   unit              mocha (.mocharc.json) on out/test/unit/**, no VS Code, under this Node
 //   unit-node24       the same suite under Node 24 (today's VS Code extension host's Node)
 //   faults            mocha on out/test/faults/**: write errors, full disks, kills, bad files and specs
+//   processes         mocha on out/test/processes/**: the CLI and the trainer as child processes (dist/)
 //   nodes             test/harness/nodes.mjs: the CLI trains and dist/lib/optim.js steps on Node 20, 22, 24
 //   integration-<t>   test/harness/integration.mjs: mocha inside a real VS Code extension host
 //   e2e-<t>           test/harness/e2e.mjs: Playwright drives that VS Code in Chromium
@@ -34,6 +35,9 @@ const LAYERS = [
   // The fault-injection suites: real files, real processes, the real CLI and tfjs-node; ENOSPC needs
   // mount(8) of a tmpfs and EACCES setpriv (root), else those tests report pending with the reason.
   { name: 'faults', run: () => mochaLayer('faults', ['--no-config', '--timeout', '180000', 'out/test/faults/**/*.test.js']) },
+  // Tests that start processes (the built CLI, the forked trainer): slower than unit tests and needing
+  // dist/, so they are a layer of their own, not part of `unit`.
+  { name: 'processes', run: () => mochaLayer('processes', ['--no-config', '--timeout', '120000', 'out/test/processes/**/*.test.js']) },
   { name: 'nodes', run: () => childLayer('nodes', ['nodes.mjs']) },
   ...targets.map((t) => ({ name: `integration-${t.id}`, run: () => childLayer(`integration-${t.id}`, ['integration.mjs', '--target', t.id]) })),
   ...targets.map((t) => ({ name: `e2e-${t.id}`, run: () => childLayer(`e2e-${t.id}`, ['e2e.mjs', '--target', t.id]) })),

@@ -14,7 +14,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, exist
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startServer, installVsix, launchBrowser, openWorkbench, closePage, runCommand } from './vscodeServer.mjs';
+import { startServer, installVsix } from './vscodeServer.mjs';
+import { launchBrowser, openWorkbench, closePage, runCommand } from './workbenchPage.mjs';
 import { selectedTargets } from './targets.mjs';
 import { ROOT, RESULTS_DIR, LOGS_DIR, writeSummary, printResult, fmtMs, sleep, requireNative } from './common.mjs';
 

@@ -46,6 +46,8 @@ export abstract class RunLinesChart implements ChartView {
   private readonly overlay: StepOverlay;
   private hover: HoverData | null = null;
   private hoverStep: number | null = null;
+  /** The step axis held still during a drag (a streaming run would otherwise stretch it under the pointer). */
+  private heldAxis: { min: number; max: number } | null = null;
 
   constructor(
     readonly name: string,
@@ -64,6 +66,10 @@ export abstract class RunLinesChart implements ChartView {
       this.card.canvas,
       {
         geometry: () => (this.chart.chartArea && this.chart.scales.x ? { scale: this.chart.scales.x, area: this.chart.chartArea } : null),
+        onDrag: (dragging) => {
+          const x = this.chart.scales.x;
+          this.heldAxis = dragging && x ? { min: x.min, max: x.max } : null;
+        },
         onSelect: (range) => ctx.setViewRange(range),
         onReset: () => ctx.setViewRange(null),
         onHover: (step) => ctx.hover(step),
@@ -118,8 +124,8 @@ export abstract class RunLinesChart implements ChartView {
     // Zoomed: the axis shows the shared range whatever streams in, drawn from every point in it.
     const range = this.ctx.state().viewRange;
     const x = this.chart.options.scales!.x as { min?: number; max?: number; type?: string };
-    const min = range ? (x.type === 'logarithmic' ? Math.max(range.from, 1) : range.from) : undefined;
-    const max = range?.to;
+    const min = range ? (x.type === 'logarithmic' ? Math.max(range.from, 1) : range.from) : this.heldAxis?.min;
+    const max = range ? range.to : this.heldAxis?.max;
     if (x.min !== min || x.max !== max) {
       x.min = min;
       x.max = max;
@@ -257,7 +263,10 @@ export abstract class RunLinesChart implements ChartView {
       return { label: String(b.dataset.label), runId: b.run.id, kind: b.spec.key, points: pts.length, firstX: pts.length ? pts[0].x : null, lastX };
     });
     const x = this.chart.scales.x;
-    return { name: this.name, points, lastStep, series, xMin: x ? x.min : null, xMax: x ? x.max : null, hover: this.hover };
+    const a = this.chart.chartArea;
+    // The plot area in canvas CSS pixels: where a test drags and hovers.
+    const area = a ? { left: a.left, right: a.right, top: a.top, bottom: a.bottom } : null;
+    return { name: this.name, points, lastStep, series, xMin: x ? x.min : null, xMax: x ? x.max : null, hover: this.hover, area, xScale: x?.type ?? null };
   }
 
   /** The last step drawn per run (for latency measurements). */

@@ -33,6 +33,8 @@ export interface StepOverlayHost {
   geometry(): { scale: StepScale; area: ChartArea } | null;
   /** Whether the x axis is the step now (the ridgeline view's is not: no drag, no crosshair). */
   active?(): boolean;
+  /** A drag started (true) or ended (false): the chart holds its axis still meanwhile. */
+  onDrag?(dragging: boolean): void;
   onSelect(range: ViewRange): void;
   onReset(): void;
   /** The step under the pointer, or null when it leaves the plot. */
@@ -107,6 +109,7 @@ export class StepOverlay {
     if (!p) return;
     this.dragFrom = p.step;
     this.dragStartPx = p.px;
+    this.host.onDrag?.(true);
     canvas.setPointerCapture?.(e.pointerId);
   }
 
@@ -135,6 +138,7 @@ export class StepOverlay {
   }
 
   private cancel(): void {
+    if (this.dragFrom !== null) this.host.onDrag?.(false);
     this.dragFrom = null;
     this.selection.hidden = true;
   }

@@ -2,7 +2,7 @@
 // scheduler calls render() inside an animation frame (../scheduler.ts).
 import type { RunInfo, ViewRange, WebviewState } from '../../src/protocol/webview';
 import type { RGBA } from '../data/histograms';
-import type { RunData } from '../data/runStore';
+import type { RunSeries } from '../data/runStore';
 import type { Theme } from './theme';
 
 /** One shown run as the charts see it. */
@@ -12,7 +12,7 @@ export interface RunView {
   slot: number;
   color: RGBA;
   info: RunInfo | undefined;
-  data: RunData | undefined;
+  data: RunSeries | undefined;
 }
 
 export interface ViewContext {

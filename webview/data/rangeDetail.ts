@@ -1,9 +1,9 @@
 // Full-resolution data for a zoomed step range, when the run store does not hold every recorded step
 // (a column that thinned itself past its point budget, or a downsampled series the host sent for a
-// long run): the host reads the range from disk (`requestRange` -> `rangeColumns`) and the reply is
+// long run): the host reads the range from disk (the `requestRange` request, answered with each run's rows) and the reply is
 // kept beside the run's data, used only for drawing and reading values inside that range. Pure: no DOM.
-import type { RangeColumnsMessage, ViewRange } from '../../src/protocol/webview';
-import { RunData, type SeriesName } from './runStore';
+import type { RangeColumns, ViewRange } from '../../src/protocol/webview';
+import { RunSeries, type SeriesName } from './runStore';
 import { DebiasedEma } from './smoothing';
 import { covers, indexRange, nearestIndex } from './viewRange';
 
@@ -13,28 +13,28 @@ export interface RangeDetail {
   /** 1: every recorded step of the range; k: the host sent one row in k. */
   stride: number;
   /** The range's rows, in the same series as the run's own data. */
-  data: RunData;
+  data: RunSeries;
 }
 
 /** The largest stride of the run's held series (1: every recorded step is held). */
-export function heldStride(run: RunData): number {
+export function heldStride(run: RunSeries): number {
   let s = 1;
   for (const col of Object.values(run.series)) s = Math.max(s, col.stride);
   return s;
 }
 
 /** Whether drawing `range` at full resolution needs rows the run does not hold (ask the host for them). */
-export function needsDetail(run: RunData, range: ViewRange): boolean {
+export function needsDetail(run: RunSeries, range: ViewRange): boolean {
   if (run.detail && covers(run.detail.range, range)) return false;
   return run.partial || heldStride(run) > 1;
 }
 
 /**
- * The detail a `rangeColumns` reply brings. The smoothed loss continues from the run's own smoothed
+ * The detail a range reply brings for one run. The smoothed loss continues from the run's own smoothed
  * value just before the range (the points before it are not in the reply).
  */
-export function detailFrom(run: RunData, msg: Pick<RangeColumnsMessage, 'requestId' | 'fromStep' | 'toStep' | 'stride' | 'columns'>): RangeDetail {
-  const data = new RunData(run.id, run.smoothing);
+export function detailFrom(run: RunSeries, msg: Pick<RangeColumns, 'fromStep' | 'toStep' | 'stride' | 'columns'> & { requestId: number }): RangeDetail {
+  const data = new RunSeries(run.id, run.smoothing);
   const { loss, smoothed } = run.series;
   const before = loss.lowerBound(msg.fromStep) - 1;
   if (before >= 0) data.resumeSmoothing(DebiasedEma.resume(run.smoothing, smoothed.ys[before], Math.max(1, Math.round(smoothed.xs[before]))));
@@ -56,7 +56,7 @@ export interface RangePoints {
  * covers the range, followed by any rows held past the detail's last step (live rows streamed after
  * the range was read); otherwise the held column itself.
  */
-export function rangePoints(run: RunData, name: SeriesName, range: ViewRange): RangePoints {
+export function rangePoints(run: RunSeries, name: SeriesName, range: ViewRange): RangePoints {
   const main = run.series[name];
   const d = run.detail;
   if (!d || !covers(d.range, range)) {
@@ -80,7 +80,7 @@ export function rangePoints(run: RunData, name: SeriesName, range: ViewRange): R
 }
 
 /** The recorded point of a series nearest `step` (from the detail when it covers the step), or null. */
-export function valueAt(run: RunData, name: SeriesName, step: number): { step: number; value: number } | null {
+export function valueAt(run: RunSeries, name: SeriesName, step: number): { step: number; value: number } | null {
   const d = run.detail;
   const col = d && step >= d.range.from && step <= Math.min(d.range.to, d.data.lastStep) ? d.data.series[name] : run.series[name];
   const i = nearestIndex(col.xs, col.length, step);

@@ -17,7 +17,8 @@ export type SeriesName = (typeof SERIES)[number];
 /** Layer key for the histogram over all parameters. */
 export const ALL_LAYERS = '';
 
-export class RunData {
+/** One shown run's chart series and histograms, as the webview holds them. */
+export class RunSeries {
   readonly series: Record<SeriesName, XYColumn>;
   private ema: DebiasedEma;
   /** Last step of any metric row held. */
@@ -245,31 +246,31 @@ export class RunData {
 }
 
 export class RunStore {
-  readonly runs = new Map<string, RunData>();
+  readonly runs = new Map<string, RunSeries>();
 
   constructor(
     public smoothing = 0.6,
     private readonly maxPoints?: number,
   ) {}
 
-  get(id: string): RunData | undefined {
+  get(id: string): RunSeries | undefined {
     return this.runs.get(id);
   }
 
-  ensure(id: string): RunData {
+  ensure(id: string): RunSeries {
     let run = this.runs.get(id);
-    if (!run) this.runs.set(id, (run = new RunData(id, this.smoothing, this.maxPoints)));
+    if (!run) this.runs.set(id, (run = new RunSeries(id, this.smoothing, this.maxPoints)));
     return run;
   }
 
-  ingestColumns(id: string, columns: MetricColumns, reset = false): RunData {
+  ingestColumns(id: string, columns: MetricColumns, reset = false): RunSeries {
     const run = this.ensure(id);
     if (reset) run.resetColumns(columns);
     else run.appendColumns(columns);
     return run;
   }
 
-  ingestHistograms(id: string, rows: readonly HistogramSlice[], reset = false): RunData {
+  ingestHistograms(id: string, rows: readonly HistogramSlice[], reset = false): RunSeries {
     const run = this.ensure(id);
     if (reset) run.resetHistograms(rows);
     else run.appendHistograms(rows);

@@ -4,7 +4,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EventFileTail } from '../../../src/tensorboard/eventFile';
-import { assignLanes, compareEventFiles, LogdirReader, parseEventFileName } from '../../../src/tensorboard/logdir';
+import { compareEventFiles, parseEventFileName } from '../../../src/tensorboard/eventFiles';
+import { assignLanes, LogdirReader } from '../../../src/tensorboard/logdir';
 import { HEADER_BYTES } from '../../../src/tensorboard/tfrecord';
 import { concat, fileVersion, scalarEvent } from './helpers';
 

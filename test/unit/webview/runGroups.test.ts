@@ -80,9 +80,9 @@ describe('webview: run list model (groups, filter, selection)', () => {
   });
 
   it('the host takes several runs to delete in one message, and nothing else', () => {
-    assert.ok(isWebviewToHost({ type: 'deleteRuns', runIds: ['20250101-000000-000-abcd-0-radam', 'x-1'] }));
-    assert.ok(!isWebviewToHost({ type: 'deleteRuns', runIds: [] }));
-    assert.ok(!isWebviewToHost({ type: 'deleteRuns', runIds: ['ok', '../../etc'] }));
-    assert.ok(!isWebviewToHost({ type: 'deleteRuns', runIds: 'ok' }));
+    assert.ok(isWebviewToHost({ type: 'deleteRuns', requestId: 1, runIds: ['20250101-000000-000-abcd-0-radam', 'x-1'] }));
+    assert.ok(!isWebviewToHost({ type: 'deleteRuns', requestId: 1, runIds: [] }));
+    assert.ok(!isWebviewToHost({ type: 'deleteRuns', requestId: 1, runIds: ['ok', '../../etc'] }));
+    assert.ok(!isWebviewToHost({ type: 'deleteRuns', requestId: 1, runIds: 'ok' }));
   });
 });

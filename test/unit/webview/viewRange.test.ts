@@ -10,7 +10,8 @@ import { detailFrom, needsDetail, rangePoints, valueAt } from '../../../webview/
 import { RunStore } from '../../../webview/data/runStore';
 import { indexRange, nearestIndex, rangeFromDrag, rangeIndices, rangeLabel, sanitizeRange } from '../../../webview/data/viewRange';
 import { defaultState, sanitizeState } from '../../../webview/state';
-import { isHostToWebview, isWebviewToHost, toMetricColumns, type HistogramSlice, type MetricRow } from '../../../src/protocol/webview';
+import * as v from 'valibot';
+import { WEBVIEW_REQUEST_RESULTS, isWebviewToHost, toMetricColumns, type HistogramSlice, type MetricRow } from '../../../src/protocol/webview';
 import { pickRange, pickRangeOfColumns, readRangeRows } from '../../../src/panel/rangeRead';
 
 /** Rows of steps 1..n with a loss that is never the same twice (so no point is merged away). */
@@ -159,8 +160,8 @@ describe('webview: full-resolution detail of a zoomed range', () => {
   });
 });
 
-describe('webview protocol: range request and reply', () => {
-  it('validates both messages', () => {
+describe('webview protocol: range request and its reply', () => {
+  it('validates the request and the result it is answered with', () => {
     const req = { type: 'requestRange', requestId: 3, runIds: ['a'], fromStep: 10, toStep: 20, maxPoints: 1000 };
     assert.ok(isWebviewToHost(req));
     assert.ok(!isWebviewToHost({ ...req, fromStep: 30 }), 'from after to');
@@ -168,11 +169,13 @@ describe('webview protocol: range request and reply', () => {
     assert.ok(!isWebviewToHost({ ...req, runIds: ['../x'] }));
     assert.ok(!isWebviewToHost({ ...req, maxPoints: 0 }));
     assert.ok(!isWebviewToHost({ ...req, requestId: -1 }));
-    const reply = { type: 'rangeColumns', requestId: 3, runId: 'a', fromStep: 10, toStep: 20, stride: 1, columns: toMetricColumns(rows(11, 10)) };
-    assert.ok(isHostToWebview(reply));
-    assert.ok(isHostToWebview({ ...reply, error: 'gone' }));
-    assert.ok(!isHostToWebview({ ...reply, stride: 0 }));
-    assert.ok(!isHostToWebview({ ...reply, columns: { steps: [1] } }));
+    assert.ok(!isWebviewToHost({ ...req, extra: 1 }), 'unknown key');
+    const entry = { runId: 'a', fromStep: 10, toStep: 20, stride: 1, columns: toMetricColumns(rows(11, 10)) };
+    const result = WEBVIEW_REQUEST_RESULTS.requestRange;
+    assert.ok(v.is(result, { runs: [entry] }));
+    assert.ok(v.is(result, { runs: [{ ...entry, error: 'gone' }] }));
+    assert.ok(!v.is(result, { runs: [{ ...entry, stride: 0 }] }));
+    assert.ok(!v.is(result, { runs: [{ ...entry, columns: { steps: [1] } }] }));
   });
 });
 

@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TrainerProcess } from '../../../src/host/trainerProcess';
-import { reportTrainerExit } from '../../../src/host/trainerExit';
-import type { TrainerToHost } from '../../../src/protocol/trainer';
-import { readRun } from '../../../src/runs';
-import { comparison } from './specs';
+import { TrainerProcess } from '../../src/host/trainerProcess';
+import type { TrainerToHost } from '../../src/protocol/trainer';
+import { readRun } from '../../src/runs';
+import { comparison } from '../unit/engine/specs';
 
 const distDir = path.resolve('dist');
 let dir: string;
@@ -149,11 +148,5 @@ describe('trainer process (forked dist/trainer.js)', function () {
     assert.equal(end.ok, false);
     assert.match(end.error ?? '', /missing\.csv/);
     assert.deepEqual(fs.readdirSync(dir), []);
-  });
-
-  it('reportTrainerExit leaves ended runs alone', () => {
-    const r = reportTrainerExit({ comparisonId: 'c', runIds: [], runsDir: dir }, 5, 1, null);
-    assert.equal(r.reason, 'trainer process 5 exited with code 1');
-    assert.deepEqual(r.messages, [{ type: 'comparisonEnded', comparisonId: 'c', ok: false, error: r.reason }]);
   });
 });

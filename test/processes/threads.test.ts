@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { threadEnvFor, tfThreadEnv } from '../../../src/host/threads';
-import { TrainerProcess } from '../../../src/host/trainerProcess';
-import { readRun, type MetricRecord, type RunRecord } from '../../../src/runs';
-import type { ComparisonSpec } from '../../../src/spec/runSpec';
-import { runSpec } from './specs';
+import { threadEnvFor, tfThreadEnv } from '../../src/host/threads';
+import { TrainerProcess } from '../../src/host/trainerProcess';
+import { readRun, type MetricRecord, type RunRecord } from '../../src/runs';
+import type { ComparisonSpec } from '../../src/spec/runSpec';
+import { runSpec } from '../unit/engine/specs';
 
 const cli = path.resolve('dist', 'cli.js');
 const distDir = path.resolve('dist');

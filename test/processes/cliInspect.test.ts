@@ -5,9 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs, UsageError } from '../../../src/cli/args';
-import type { Inspection, RunInspection } from '../../../src/tensorboard/inspect';
-import { concat, fileVersion, scalarEvent } from '../tensorboard/helpers';
+import type { Inspection, RunInspection } from '../../src/tensorboard/inspect';
+import { concat, fileVersion, scalarEvent } from '../unit/tensorboard/helpers';
 
 const cli = path.resolve('dist', 'cli.js');
 const FIXTURES = path.resolve('test', 'fixtures', 'tensorboard', 'logs');
@@ -23,14 +22,6 @@ describe('radam-lab inspect', function () {
   let tmp: string;
   beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-inspect-'))));
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-  it('parses LOGDIR and --json; rejects a missing LOGDIR, two of them and unknown flags', () => {
-    assert.deepEqual(parseArgs(['inspect', 'logs', '--json']), { command: 'inspect', logdir: 'logs', json: true });
-    assert.deepEqual(parseArgs(['inspect', '--', '--odd-name']), { command: 'inspect', logdir: '--odd-name', json: false });
-    assert.throws(() => parseArgs(['inspect']), UsageError);
-    assert.throws(() => parseArgs(['inspect', 'a', 'b']), UsageError);
-    assert.throws(() => parseArgs(['inspect', 'a', '--out', 'x']), UsageError);
-  });
 
   describe('on the fixtures (--json)', () => {
     let ins: Inspection;

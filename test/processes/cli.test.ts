@@ -4,9 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applyOverrides, comparisonFromFile, parseArgs, UsageError } from '../../../src/cli/args';
-import { readRun } from '../../../src/runs';
-import { runSpec } from './specs';
+import { readRun } from '../../src/runs';
 
 const cli = path.resolve('dist', 'cli.js');
 let dir: string;
@@ -71,15 +69,5 @@ describe('radam-lab CLI', function () {
     assert.equal(csv.code, 1);
     assert.equal(JSON.parse(csv.stdout).ok, false);
     assert.match(JSON.parse(csv.stdout).error, /nope\.csv/);
-  });
-
-  it('parses and merges without tfjs (args.ts)', () => {
-    assert.throws(() => parseArgs(['train', '--optimizer', 'adagrad']), UsageError);
-    const a = parseArgs(['train', '--lr=0.1', '--compare', 'adam,sgd-momentum']);
-    assert.ok(a.command === 'train');
-    const c = applyOverrides(comparisonFromFile(runSpec()), a.overrides);
-    assert.deepEqual(c.runs.map((r) => r.optimizer.name), ['radam', 'adam', 'sgd-momentum']);
-    assert.ok(c.runs.every((r) => r.optimizer.learningRate === 0.1 && r.seed === 7));
-    assert.equal(c.runs[1].optimizer.rectificationThreshold, undefined, 'RAdam-only fields stay off the baselines');
   });
 });
