@@ -90,7 +90,7 @@ function engineSpec(w, steps) {
     };
   }
   if (w.model === 'transformer') {
-    // The paper preset's RAdam run (src/spec/presets.ts), validation only after the last step.
+    // The paper preset's RAdam run (src/runSpec/presets.ts), validation only after the last step.
     const lib = require(ENGINE);
     const base = lib.paperTransformerBase({ steps });
     return { kind: 'single', runs: [{ ...base, metrics: { ...base.metrics, validationEvery: 0 } }] };

@@ -22,7 +22,7 @@ import { poll } from '../test/harness/e2eApi.mjs';
 import { ROOT, EXTENSION_PATH } from '../test/harness/common.mjs';
 
 const PRESET_COMMAND = 'RAdam: Paper: Transformer without warmup';
-const STEPS = 600; // src/spec/presets.ts
+const STEPS = 600; // src/runSpec/presets.ts
 const HISTOGRAM_EVERY = 5;
 const RUNS = 3;
 

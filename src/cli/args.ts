@@ -1,8 +1,8 @@
 // Command-line parsing for radam-lab (pure: argv in, options or a usage error out; no tfjs here).
 import { MAX_THREADS, parseThreadOverride, type ThreadOverride } from '../host/threads';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/types';
-import { FlagError, parseFlagValue, specFileProblems, type SpecProblem } from '../spec/rules';
-import { DEFAULT_METRICS, type Activation, type ComparisonSpec, type DatasetName, type ModelName, type RunSpec } from '../spec/runSpec';
+import { FlagError, parseFlagValue, specFileProblems, type SpecProblem } from '../runSpec/rules';
+import { DEFAULT_METRICS, type Activation, type ComparisonSpec, type DatasetName, type ModelName, type RunSpec } from '../runSpec/runSpec';
 
 export const USAGE = `Usage:
   radam-lab train [--spec FILE] [options]    train, write the run(s) to --out, print a summary
@@ -83,7 +83,7 @@ export interface Overrides {
 export class UsageError extends Error {}
 
 /**
- * A flag's value, checked by the rule of the RunSpec field it sets (src/spec/rules.ts): the same type and
+ * A flag's value, checked by the rule of the RunSpec field it sets (src/runSpec/rules.ts): the same type and
  * range as the setting (package.json) or the spec file, so every entry point accepts the same values.
  */
 function flagValue<T>(name: string, value: string): T {
@@ -254,7 +254,7 @@ export function applyOverrides(base: ComparisonSpec, o: Overrides): ComparisonSp
   return result;
 }
 
-/** A spec file that breaks the rules (src/spec/rules.ts): every problem, each naming its key path. */
+/** A spec file that breaks the rules (src/runSpec/rules.ts): every problem, each naming its key path. */
 export class SpecFileError extends Error {
   constructor(readonly problems: SpecProblem[]) {
     super(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));

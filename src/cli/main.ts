@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeThreadEnv, threadEnvFor } from '../host/threads';
 import { listRunEntries, printable, type RunEntry, type RunRecord } from '../runs';
-import { settingToFlag } from '../spec/rules';
+import { settingToFlag } from '../runSpec/rules';
 import { USAGE, SpecFileError, UsageError, applyOverrides, comparisonFromFile, defaultRunSpec, parseArgs, type InspectArgs, type ListArgs, type TrainArgs } from './args';
 
 async function main(argv: string[]): Promise<number> {

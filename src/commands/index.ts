@@ -7,11 +7,11 @@ import { DashboardPanel, type DashboardDeps } from '../panel/dashboardPanel';
 import { exportRuns } from '../panel/exports';
 import type { ExportFormat, SweepResult } from '../protocol/webview';
 import { listRuns, printable, RUNS_SUBDIR } from '../runs';
-import { compareWarmups, compareWithAdam, learningRateSweep, singleRun } from '../spec/comparisons';
-import { paperLrRobustnessComparisons, paperTransformerComparison } from '../spec/presets';
-import { threadsFromSettings } from '../spec/fromSettings';
-import type { ComparisonSpec, RunSpec } from '../spec/runSpec';
-import type { SettingSchema } from '../spec/settingsSchema';
+import { compareWarmups, compareWithAdam, learningRateSweep, singleRun } from '../runSpec/comparisons';
+import { paperLrRobustnessComparisons, paperTransformerComparison } from '../runSpec/presets';
+import { threadsFromSettings } from '../runSpec/fromSettings';
+import type { ComparisonSpec, RunSpec } from '../runSpec/runSpec';
+import type { SettingSchema } from '../runSpec/settingsSchema';
 import { showSettingProblems, specFromWorkspace } from './settings';
 import type { ActiveComparison, TrainingManager } from './trainingManager';
 

@@ -1,8 +1,8 @@
 // Reads the radam.* settings of a workspace folder and turns them into a run spec, or shows the user
 // what is wrong: the setting, its value, what is accepted, and a button that opens that setting.
 import * as vscode from 'vscode';
-import { runSpecFromSettings, type SpecResult } from '../spec/fromSettings';
-import type { SettingProblem, SettingSchema } from '../spec/settingsSchema';
+import { runSpecFromSettings, type SpecResult } from '../runSpec/fromSettings';
+import type { SettingProblem, SettingSchema } from '../runSpec/settingsSchema';
 import { resolveInWorkspace } from '../shared/workspacePath';
 import * as fs from 'node:fs';
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { describeThreadEnv, threadEnvFor, type ThreadOverride } from '../host/threads';
 import { TrainerProcess } from '../host/trainerProcess';
 import type { TrainerToHost } from '../protocol/trainer';
-import type { ComparisonSpec } from '../spec/runSpec';
+import type { ComparisonSpec } from '../runSpec/runSpec';
 import { describeComparisonEnd, type ComparisonEndText, type RunEnd } from './comparisonEnd';
 
 export interface ActiveComparison {

@@ -38,7 +38,7 @@
 // at most one per core. Only 1 and 2 threads could be measured here: the step beyond is an extrapolation
 // (one more thread per further crossover's worth of work), not a measurement; radam.training.threads or
 // --threads overrides the rule.
-import type { ComparisonSpec, RunSpec } from '../spec/runSpec';
+import type { ComparisonSpec, RunSpec } from '../runSpec/runSpec';
 import { datasetInfoWithoutLoading } from '../shared/datasetShapes';
 
 /** `auto` (the rule) or a fixed number of intra-op threads (1..64), from radam.training.threads or --threads. */

@@ -14,8 +14,8 @@ import {
   type TrainerToHost,
 } from '../protocol/trainer';
 import { newComparisonId, runIdFor } from '../shared/runId';
-import type { ComparisonSpec } from '../spec/runSpec';
-import { comparisonProblems } from '../spec/validateComparison';
+import type { ComparisonSpec } from '../runSpec/runSpec';
+import { comparisonProblems } from '../runSpec/validateComparison';
 import { reportTrainerExit, type ActiveComparison } from './trainerExit';
 
 export interface TrainerProcessOptions {

@@ -16,8 +16,8 @@
 // reason (src/runs/recover.ts) and reports runEnded/comparisonEnded itself, in the same shapes.
 import * as v from 'valibot';
 import { HistogramRecordSchema, MetricRecordSchema, TfThreadSettingsSchema, type RunRecord, type RunSummary } from '../runs/format';
-import type { ComparisonSpec } from '../spec/runSpec';
-import { comparisonProblems } from '../spec/validateComparison';
+import type { ComparisonSpec } from '../runSpec/runSpec';
+import { comparisonProblems } from '../runSpec/validateComparison';
 import { isComparisonId, isRunId } from '../shared/runId';
 import { guard } from './check';
 

@@ -270,8 +270,8 @@ export type WebviewRequestResults = { [K in WebviewRequest['type']]: v.InferOutp
 export const WebviewToHostSchema = v.variant('type', [...Object.values(webviewNotifications), ...Object.values(webviewRequests)]);
 export type WebviewToHost = v.InferOutput<typeof WebviewToHostSchema>;
 export const isWebviewToHost = guard(WebviewToHostSchema);
-/** True for the messages that expect a reply. */
-export const isWebviewRequest = (msg: WebviewToHost): msg is WebviewRequest => 'requestId' in msg;
+/** True for the messages that expect one `reply`. */
+export const isWebviewRequest = (msg: WebviewToHost): msg is WebviewRequest => Object.hasOwn(webviewRequests, msg.type);
 
 // ---- helpers ----
 

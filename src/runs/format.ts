@@ -12,7 +12,7 @@
 // place when the folder refuses a new file. `.reserve` (64 KiB) exists only while a run trains.
 import * as v from 'valibot';
 import { numOrNull } from '../protocol/check';
-import type { ComparisonKind, RunSpec } from '../spec/runSpec';
+import type { ComparisonKind, RunSpec } from '../runSpec/runSpec';
 
 /** Bumped when a field changes meaning; readers accept any version <= theirs. */
 export const RUN_FORMAT_VERSION = 1;

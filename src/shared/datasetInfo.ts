@@ -1,6 +1,6 @@
 // What a dataset is, as the trainer loads it and the host describes it: plain JavaScript (no tensors),
 // deterministic for a seed, cheap to hash and to test. The engine uploads them to the backend once per run.
-import type { DatasetSpec } from '../spec/runSpec';
+import type { DatasetSpec } from '../runSpec/runSpec';
 
 export type Task = 'classification' | 'regression';
 

@@ -1,8 +1,8 @@
 // What each built-in dataset looks like (task, input shape, outputs, names), known without its data: the
 // extension host's thread rule (src/host/threads.ts) sizes a model with it, the trainer's dataset modules
 // (src/trainer/datasets/) describe what they generate or load with it. Pure: no data, no tfjs.
-import type { DatasetName, DatasetSpec, SequenceDatasetName } from '../spec/runSpec';
-import { SEQUENCE_DATASETS } from '../spec/runSpec';
+import type { DatasetName, DatasetSpec, SequenceDatasetName } from '../runSpec/runSpec';
+import { SEQUENCE_DATASETS } from '../runSpec/runSpec';
 import { DatasetError, type DatasetInfo, type Task } from './datasetInfo';
 
 /** The shape of a generated set (all are flat vectors); the generator is in src/trainer/datasets/<name>.ts. */

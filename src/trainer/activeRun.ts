@@ -5,7 +5,7 @@ import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { SlotOptimizer } from '../optim';
 import type { SummaryTracker } from '../runs/summary';
 import type { RunWriter } from '../runs/writer';
-import type { RunSpec } from '../spec/runSpec';
+import type { RunSpec } from '../runSpec/runSpec';
 import type { BackendHistogram } from './histogram';
 import type { RunMetricsBatch } from './stream';
 

@@ -10,7 +10,7 @@ import { RUN_FORMAT_VERSION, type RunBackend, type RunRecord } from '../runs/for
 import { currentProcessStart } from '../runs/liveness';
 import { SummaryTracker } from '../runs/summary';
 import { RunWriter } from '../runs/writer';
-import type { ComparisonSpec } from '../spec/runSpec';
+import type { ComparisonSpec } from '../runSpec/runSpec';
 import { tf } from '../tf';
 import type { ActiveRun, LayerGroups, NativeModel, TrainingData } from './activeRun';
 import { loadDataset, type Dataset } from './datasets';

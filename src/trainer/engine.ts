@@ -19,8 +19,8 @@
 // every run is written to its run.json whatever failed (writer.ts keeps room and a fallback for it).
 import type { RunBackend, RunRecord } from '../runs/format';
 import { newComparisonId, runIdFor } from '../shared/runId';
-import type { ComparisonSpec } from '../spec/runSpec';
-import { comparisonProblems } from '../spec/validateComparison';
+import type { ComparisonSpec } from '../runSpec/runSpec';
+import { comparisonProblems } from '../runSpec/validateComparison';
 import { backendInfo, tf } from '../tf';
 import { noteStepsOnDisk, type ActiveRun } from './activeRun';
 import { BatchSampler } from './batches';

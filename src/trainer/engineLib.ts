@@ -5,4 +5,4 @@ export { runComparison, type EngineOptions, type ComparisonResult } from './engi
 export { RunControl } from './control';
 export { countNativeOps, perStep, type OpCounts } from './opCounter';
 export { tf, backendInfo } from '../tf';
-export { paperTransformerBase, paperTransformerComparison } from '../spec/presets';
+export { paperTransformerBase, paperTransformerComparison } from '../runSpec/presets';

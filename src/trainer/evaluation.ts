@@ -1,7 +1,7 @@
 // Evaluation on the validation split: every validationEvery steps and after the last step, in chunks so
 // one evaluation's memory stays bounded whatever the split's size; one read-back per chunk.
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
-import type { RunSpec } from '../spec/runSpec';
+import type { RunSpec } from '../runSpec/runSpec';
 import { tf } from '../tf';
 import type { ActiveRun, TrainingData } from './activeRun';
 import type { LossAndAccuracy } from './models';

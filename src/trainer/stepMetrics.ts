@@ -9,7 +9,7 @@
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { StepInfo } from '../optim/types';
 import { histogramEdges, type HistogramRecord, type MetricRecord } from '../runs/format';
-import { DEFAULT_METRICS } from '../spec/runSpec';
+import { DEFAULT_METRICS } from '../runSpec/runSpec';
 import { tf } from '../tf';
 import type { ActiveRun } from './activeRun';
 import { sumHistograms, type BackendHistogram } from './histogram';

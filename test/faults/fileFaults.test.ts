@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toRunInfo, unreadableRunInfo } from '../../src/panel/runAdapter';
 import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, deleteRun, listRunEntries, newComparisonId, readRun, runIdFor, writeJsonAtomic, type RunRecord } from '../../src/runs';
-import { FIELD_RULES, ruleSchema } from '../../src/spec/rules';
-import { packagedSettingsSchema } from '../../src/spec/schemaSource';
-import { checkSetting } from '../../src/spec/settingsSchema';
-import { DEFAULT_METRICS } from '../../src/spec/runSpec';
+import { FIELD_RULES, ruleSchema } from '../../src/runSpec/rules';
+import { packagedSettingsSchema } from '../../src/runSpec/schemaSource';
+import { checkSetting } from '../../src/runSpec/settingsSchema';
+import { DEFAULT_METRICS } from '../../src/runSpec/runSpec';
 import { reasonText } from '../../webview/data/runReason';
 import { CLI, assertNoStack, cli, isRoot, runFolders, tmpDir } from './helpers';
 

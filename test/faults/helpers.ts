@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, type RunRecord } from '../../src/runs';
-import { DEFAULT_METRICS, type RunSpec } from '../../src/spec/runSpec';
+import { DEFAULT_METRICS, type RunSpec } from '../../src/runSpec/runSpec';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 /** RADAM_FAULTS_CLI: run the suites against another build of the CLI (e.g. an older commit's, to see them fail). */

@@ -9,7 +9,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import type { TrainingManager as TrainingManagerType } from '../../src/commands/trainingManager';
 import { METRICS_FILE } from '../../src/runs';
-import type { ComparisonSpec } from '../../src/spec/runSpec';
+import type { ComparisonSpec } from '../../src/runSpec/runSpec';
 import { DIST, smallRunSpec as spec, tmpDir, waitUntil } from './helpers';
 
 interface Note {

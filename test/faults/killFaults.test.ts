@@ -11,7 +11,7 @@ import { describeComparisonEnd, type RunEnd } from '../../src/commands/compariso
 import { TrainerProcess } from '../../src/host/trainerProcess';
 import type { TrainerToHost } from '../../src/protocol/trainer';
 import { METRICS_FILE, listRunEntries, newComparisonId, processStartOf, readRun, runIdFor, writeJsonAtomic, RUN_FILE, type RunRecord } from '../../src/runs';
-import type { ComparisonSpec } from '../../src/spec/runSpec';
+import type { ComparisonSpec } from '../../src/runSpec/runSpec';
 import { DIST, smallRunSpec as spec, assertNoStack, assertNoneRunning, assertWholeLines, cli, cliAsync, exited, readRecord, runFolders, tmpDir, waitUntil } from './helpers';
 
 describe('faults: kills and stale runs', function () {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RadamLabApi } from '../../src/extension';
 import type { StartResult } from '../../src/commands';
+import { waitFor as poll } from './waitFor';
 
 const EXTENSION_ID = 'radam-lab.radam-lab';
 
@@ -38,14 +39,9 @@ function metricLines(id: string): Array<{ step: number; loss: number; rhoT: numb
     .map((l) => JSON.parse(l));
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls until `probe` answers (waitFor.ts), 60_000 ms unless told. */
+function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  return poll(what, probe, timeoutMs);
 }
 
 /** Sets a workspace setting; returns a function that puts back the value the workspace had. */

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { waitFor as poll } from './waitFor';
 
 const EXTENSION_ID = 'radam-lab.radam-lab';
 const DASHBOARD_VIEW_TYPE = 'radamLab.dashboard';
@@ -12,14 +13,9 @@ function dashboardTabs(): vscode.Tab[] {
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes(DASHBOARD_VIEW_TYPE));
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls until `probe` answers (waitFor.ts), 15_000 ms unless told. */
+function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  return poll(what, probe, timeoutMs);
 }
 
 describe('RAdam Lab extension', () => {

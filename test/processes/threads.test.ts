@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { threadEnvFor, tfThreadEnv } from '../../src/host/threads';
 import { TrainerProcess } from '../../src/host/trainerProcess';
 import { readRun, type MetricRecord, type RunRecord } from '../../src/runs';
-import type { ComparisonSpec } from '../../src/spec/runSpec';
+import type { ComparisonSpec } from '../../src/runSpec/runSpec';
 import { runSpec } from '../unit/engine/specs';
 
 const cli = path.resolve('dist', 'cli.js');

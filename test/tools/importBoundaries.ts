@@ -1,6 +1,6 @@
 // Which code may import which: the sides of the extension (docs/architecture.md, "Folders") and the one
 // rule that keeps them apart. A side reaches another only through the folders every side may import:
-// src/shared/ (pure modules two sides use), src/protocol/ (the messages between them), src/spec/ (the run
+// src/shared/ (pure modules two sides use), src/protocol/ (the messages between them), src/runSpec/ (the run
 // spec) and src/runs/ (the run files).
 //
 //   host      src/extension.ts, src/commands/, src/host/, src/panel/, src/tensorboard/: never the trainer's
@@ -27,7 +27,7 @@ const SIDE_OF: ReadonlyArray<[prefix: string, side: Side]> = [
   ['src/cli/', 'cli'],
   ['src/shared/', 'shared'],
   ['src/protocol/', 'protocol'],
-  ['src/spec/', 'spec'],
+  ['src/runSpec/', 'spec'],
   ['src/runSpec/', 'spec'],
   ['src/runs/', 'runs'],
   ['webview/', 'webview'],

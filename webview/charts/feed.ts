@@ -20,6 +20,9 @@ export class SeriesFeed {
   private lastHead = 0;
   /** Key of the zoomed range's points last drawn ('' while the whole series is drawn). */
   private rangeKey = '';
+  /** Downsampling of the zoomed range, kept while its start and source stay (see viewRange.rangeIndices). */
+  private rangeLttb: ProgressiveLttb | null = null;
+  private rangeBase = '';
 
   constructor(readonly target = POINTS_PER_SERIES) {
     this.lttb = new ProgressiveLttb(target);
@@ -64,7 +67,11 @@ export class SeriesFeed {
     this.rangeKey = key;
     // The whole-series cache no longer describes `points`: fill() starts over when the zoom ends.
     this.lastLength = -1;
-    const { indices, count } = rangeIndices(p.xs, p.ys, p.lo, p.hi, this.target);
+    if (!this.rangeLttb || p.base !== this.rangeBase) {
+      this.rangeLttb = new ProgressiveLttb(this.target);
+      this.rangeBase = p.base;
+    }
+    const { indices, count } = rangeIndices(p.xs, p.ys, p.lo, p.hi, this.target, this.rangeLttb);
     let n = 0;
     for (let k = 0; k < count; k++) n = this.take(p.xs, p.ys, indices[k], n, positiveOnly);
     this.finish(n);

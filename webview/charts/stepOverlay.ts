@@ -172,11 +172,12 @@ export class StepOverlay {
       this.tooltip.append(line);
     }
     this.tooltip.hidden = false;
-    // Beside the crosshair, on the side with more room.
+    // Beside the crosshair: right of it if it fits, else left of it, never past the plot's left edge.
     const width = this.body.clientWidth;
-    const onLeft = px > width / 2;
-    this.tooltip.style.left = onLeft ? '' : `${Math.round(px) + 10}px`;
-    this.tooltip.style.right = onLeft ? `${Math.round(width - px) + 10}px` : '';
+    this.tooltip.style.left = '0px'; // measured unsqueezed
+    const w = this.tooltip.offsetWidth;
+    const right = px + 10;
+    this.tooltip.style.left = `${Math.round(right + w <= width ? right : Math.max(0, px - 10 - w))}px`;
     this.tooltip.style.top = `${g.area.top + 4}px`;
   }
 }

@@ -8,11 +8,11 @@
 // Rows are plain elements (no web components: hundreds of them must build and filter fast), kept per
 // run and rebuilt only when that run's facts change; the filter only toggles `hidden`.
 import type { RunInfo } from '../../src/protocol/webview';
-import { rgba } from '../data/colors';
 import type { RGBA } from '../data/histograms';
-import { groupRuns, reasonWithStep, runMatcher, searchText, selectAfterClick, shortMeta, statusText, type RunGroup } from '../data/runGroups';
+import { groupRuns, runMatcher, searchText, selectAfterClick, type RunGroup } from '../data/runGroups';
 import { button, setDisabled } from './toolkit';
 import { el } from './native';
+import { groupItem, runItem, type GroupItem } from './runListItems';
 
 export { sortRuns } from '../data/runGroups';
 
@@ -36,12 +36,7 @@ interface Row {
   run: RunInfo;
 }
 
-interface GroupNode {
-  li: HTMLLIElement;
-  toggle: HTMLInputElement;
-  title: HTMLElement;
-  count: HTMLElement;
-  list: HTMLUListElement;
+interface GroupNode extends GroupItem {
   ids: string[];
   sig: string;
 }
@@ -163,31 +158,11 @@ export class RunList {
     const sig = JSON.stringify(r) + '|' + shown + '|' + (c?.join('.') ?? '');
     const old = this.rows.get(r.id);
     if (old && old.sig === sig) return old;
-    const li = el('li', { class: 'run' + (shown ? ' shown' : ''), 'data-run-id': r.id, 'data-status': r.status, 'data-testid': 'run-item', role: 'option', tabindex: '-1' });
-    const toggle = el('input', { type: 'checkbox', class: 'run-toggle', 'data-testid': 'run-toggle', title: shown ? 'Hide this run on the charts' : 'Show this run on the charts' });
-    toggle.checked = shown;
-    toggle.setAttribute('aria-label', `Show ${r.label}`);
-    toggle.addEventListener('change', () => this.props().onToggle(r.id, toggle.checked));
-    toggle.addEventListener('click', (e) => e.stopPropagation());
-    const swatch = el('span', { class: 'swatch' });
-    if (c) swatch.style.background = rgba(c);
-    const label = el('span', { class: 'run-label', title: `${r.label}\n${r.id}` }, r.label);
-    const meta = el('span', { class: 'run-meta muted', 'data-testid': 'run-meta' }, shortMeta(r));
-    const status = el('span', { class: `run-status status-${r.status}`, 'data-testid': 'run-status' }, statusText(r));
-    if (r.error) status.title = r.error;
-    li.append(toggle, swatch, label, meta, status);
-    // Why a run failed, diverged, stopped or cannot be read, with its step (as text: it comes from disk).
-    const why = reasonWithStep(r);
-    if (why) li.append(el('span', { class: 'run-reason', 'data-testid': 'run-reason', title: why }, why));
-    li.addEventListener('click', (e) => this.clickRow(r.id, e));
-    li.addEventListener('keydown', (e) => {
-      if (e.key === ' ' || e.key === 'Enter') {
-        e.preventDefault();
-        this.clickRow(r.id, e);
-      } else if (e.key === 'Delete') this.deleteSelected();
+    const { li, toggle } = runItem(r, shown, c, this.selected.has(r.id), {
+      toggle: (show) => this.props().onToggle(r.id, show),
+      click: (e) => this.clickRow(r.id, e),
+      deleteSelected: () => this.deleteSelected(),
     });
-    if (this.selected.has(r.id)) li.classList.add('selected');
-    li.setAttribute('aria-selected', String(this.selected.has(r.id)));
     const row: Row = { li, toggle, sig, text: searchText(r), run: r };
     old?.li.replaceWith(li);
     this.rows.set(r.id, row);
@@ -198,31 +173,18 @@ export class RunList {
     const ids = g.runs.map((r) => r.id);
     let node = this.groupNodes.get(g.key);
     if (!node) {
-      const li = el('li', { class: 'run-group', 'data-testid': 'run-group', 'data-group': g.key });
-      const head = el('div', { class: 'run-group-header', 'data-testid': 'run-group-header' });
-      const chevron = el('button', { class: 'run-group-chevron', 'data-testid': 'run-group-collapse', 'aria-expanded': 'true', title: 'Collapse or expand this comparison' });
-      const toggle = el('input', { type: 'checkbox', class: 'run-toggle', 'data-testid': 'run-group-toggle', title: 'Show or hide all runs of this comparison on the charts' });
-      const title = el('span', { class: 'run-group-title' });
-      const count = el('span', { class: 'muted run-group-count' });
-      head.append(chevron, toggle, title, count);
-      const list = el('ul', { class: 'run-group-runs', role: 'group' });
-      li.append(head, list);
-      const n: GroupNode = { li, toggle, title, count, list, ids, sig: '' };
-      chevron.addEventListener('click', () => this.setCollapsed(g.key, !this.collapsed.has(g.key)));
-      // One click anywhere on the header (but the chevron) shows the whole comparison, or hides it.
-      const flip = () => {
-        const allShown = n.ids.every((id) => this.props().shown.has(id));
-        this.props().onToggleMany(n.ids, !allShown);
+      const n: GroupNode = {
+        ...groupItem(g.key, {
+          collapse: () => this.setCollapsed(g.key, !this.collapsed.has(g.key)),
+          // The whole comparison shown, or hidden.
+          flip: () => {
+            const allShown = n.ids.every((id) => this.props().shown.has(id));
+            this.props().onToggleMany(n.ids, !allShown);
+          },
+        }),
+        ids,
+        sig: '',
       };
-      toggle.addEventListener('click', (e) => {
-        e.stopPropagation();
-        e.preventDefault();
-        flip();
-      });
-      head.addEventListener('click', (e) => {
-        if ((e.target as HTMLElement).closest('.run-group-chevron')) return;
-        flip();
-      });
       this.groupNodes.set(g.key, (node = n));
     }
     node.ids = ids;

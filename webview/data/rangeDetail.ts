@@ -49,6 +49,8 @@ export interface RangePoints {
   lo: number;
   hi: number;
   key: string;
+  /** Changes when points before `hi` may differ (source, start, rewritten data); only `hi` grows otherwise. */
+  base: string;
 }
 
 /**
@@ -61,14 +63,15 @@ export function rangePoints(run: RunSeries, name: SeriesName, range: ViewRange):
   const d = run.detail;
   if (!d || !covers(d.range, range)) {
     const [lo, hi] = indexRange(main.xs, main.length, range);
-    return { xs: main.xs, ys: main.ys, lo, hi, key: `m${main.generation}:${lo}:${hi}` };
+    return { xs: main.xs, ys: main.ys, lo, hi, key: `m${main.generation}:${lo}:${hi}`, base: `m${main.generation}:${lo}` };
   }
   const dc = d.data.series[name];
   const [dlo, dhi] = indexRange(dc.xs, dc.length, range);
   const after = d.data.lastStep;
   const [mlo, mhi] = after < range.to ? indexRange(main.xs, main.length, { from: after + 0.5, to: range.to }) : [0, 0];
-  const key = `d${d.requestId}:${dlo}:${dhi}:${main.generation}:${mlo}:${mhi}`;
-  if (mhi <= mlo) return { xs: dc.xs, ys: dc.ys, lo: dlo, hi: dhi, key };
+  const base = `d${d.requestId}:${dlo}:${dhi}:${main.generation}:${mlo}`;
+  const key = `${base}:${mhi}`;
+  if (mhi <= mlo) return { xs: dc.xs, ys: dc.ys, lo: dlo, hi: dhi, key, base };
   const n = dhi - dlo + mhi - mlo;
   const xs = new Float64Array(n);
   const ys = new Float64Array(n);
@@ -76,7 +79,7 @@ export function rangePoints(run: RunSeries, name: SeriesName, range: ViewRange):
   ys.set(dc.ys.subarray(dlo, dhi));
   xs.set(main.xs.subarray(mlo, mhi), dhi - dlo);
   ys.set(main.ys.subarray(mlo, mhi), dhi - dlo);
-  return { xs, ys, lo: 0, hi: n, key };
+  return { xs, ys, lo: 0, hi: n, key, base };
 }
 
 /** The recorded point of a series nearest `step` (from the detail when it covers the step), or null. */

@@ -77,7 +77,18 @@ export function nearestIndex(xs: ArrayLike<number>, n: number, step: number): nu
  * at most `target` (full resolution), else LTTB over the range's points alone -- so a zoomed range is
  * drawn from all the points in it, not from the whole series' downsampled picture.
  */
-export function rangeIndices(xs: Float32Array | Float64Array, ys: Float32Array | Float64Array, lo: number, hi: number, target: number): { indices: Int32Array; count: number } {
+/**
+ * `lttb`: a ProgressiveLttb kept while the range's start and source stay the same (a zoom whose range
+ * reaches past the last step, with a run streaming into it): then only the newest buckets are redone.
+ */
+export function rangeIndices(
+  xs: Float32Array | Float64Array,
+  ys: Float32Array | Float64Array,
+  lo: number,
+  hi: number,
+  target: number,
+  lttb: ProgressiveLttb = new ProgressiveLttb(target),
+): { indices: Int32Array; count: number } {
   const n = hi - lo;
   if (n <= 0) return { indices: new Int32Array(0), count: 0 };
   if (n <= target) {
@@ -85,7 +96,7 @@ export function rangeIndices(xs: Float32Array | Float64Array, ys: Float32Array |
     for (let k = 0; k < n; k++) indices[k] = lo + k;
     return { indices, count: n };
   }
-  const { indices, count } = new ProgressiveLttb(target).update(xs.subarray(lo, hi), ys.subarray(lo, hi), n);
+  const { indices, count } = lttb.update(xs.subarray(lo, hi), ys.subarray(lo, hi), n);
   const out = new Int32Array(count);
   for (let k = 0; k < count; k++) out[k] = lo + indices[k];
   return { indices: out, count };

@@ -8,7 +8,7 @@
 // Features and regression targets are standardised with train-split statistics (see DatasetInfo).
 // Errors are DatasetErrors of the form `file:line:column: what (column "name")`, 1-based.
 import * as fs from 'node:fs';
-import type { DatasetSpec } from '../../spec/runSpec';
+import type { DatasetSpec } from '../../runSpec/runSpec';
 import { parseCsv, parseNumber, type CsvField } from './csvParse';
 import { splitExamples, standardizeFeatures, standardizeTargets, type Examples } from './split';
 import { DatasetError, type Dataset } from '../../shared/datasetInfo';

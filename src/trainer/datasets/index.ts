@@ -10,7 +10,7 @@
 //   copy-shift
 import { DatasetError, type Dataset, type DatasetInfo } from '../../shared/datasetInfo';
 import { isSequenceDataset, syntheticInfo } from '../../shared/datasetShapes';
-import type { DatasetName, DatasetSpec } from '../../spec/runSpec';
+import type { DatasetName, DatasetSpec } from '../../runSpec/runSpec';
 import { Random } from '../random';
 import { loadCsv } from './csv';
 import { loadDigits } from './digits';

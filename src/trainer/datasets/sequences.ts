@@ -10,7 +10,7 @@
 // casts them back to int32), Split.y the L target ids. Deterministic for (spec, seed); no scaling.
 import { DatasetError, type Dataset } from '../../shared/datasetInfo';
 import { SEQUENCE_DEFAULTS, isSequenceDataset, sequenceInfo, sequenceSizes } from '../../shared/datasetShapes';
-import type { DatasetSpec, SequenceDatasetName } from '../../spec/runSpec';
+import type { DatasetSpec, SequenceDatasetName } from '../../runSpec/runSpec';
 import { Random } from '../random';
 import { sampleCount, splitExamples } from './split';
 

@@ -1,6 +1,6 @@
 // Does a model fit a dataset? Pure (no tfjs), so the extension host can validate settings before it
 // forks a trainer. Messages name the setting the user has to change.
-import type { ModelSpec } from '../../spec/runSpec';
+import type { ModelSpec } from '../../runSpec/runSpec';
 import type { DatasetInfo } from '../../shared/datasetInfo';
 
 /** Setting names used in messages (one place to rename them). */

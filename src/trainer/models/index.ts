@@ -6,7 +6,7 @@
 // `seed` (kernelInitializer) so the same seed gives the same initial weights in every run of a comparison.
 // Types only (erased at build): the tfjs instance itself always comes from ../../tf.
 import type { LayersModel, Variable } from '@tensorflow/tfjs';
-import type { ModelSpec } from '../../spec/runSpec';
+import type { ModelSpec } from '../../runSpec/runSpec';
 import type { DatasetInfo } from '../../shared/datasetInfo';
 import { cnnBuilder } from './cnn';
 import { checkModelFits, registerModelCheck, type ModelCheck } from './fit';

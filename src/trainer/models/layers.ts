@@ -7,7 +7,7 @@
 // Seeds: every initializer gets its own seed derived from (model seed, layer name), so two builds with
 // the same seed have identical weights, and two layers of the same shape do not start identical.
 import { tf } from '../../tf';
-import type { Activation } from '../../spec/runSpec';
+import type { Activation } from '../../runSpec/runSpec';
 import { deriveSeed } from '../random';
 
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;

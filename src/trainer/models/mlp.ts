@@ -2,7 +2,7 @@
 import { tf } from '../../tf';
 // Types only (erased at build): the tfjs instance itself always comes from ../../tf.
 import type { LayersModel } from '@tensorflow/tfjs';
-import type { ModelSpec } from '../../spec/runSpec';
+import type { ModelSpec } from '../../runSpec/runSpec';
 import type { DatasetInfo } from '../../shared/datasetInfo';
 import { checkMlp } from './fit';
 import { kernelInitializer, LayerNamer } from './layers';

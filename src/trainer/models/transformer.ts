@@ -22,7 +22,7 @@
 import { tf } from '../../tf';
 // Types only (erased at build): the tfjs instance itself always comes from ../../tf.
 import type { LayersModel, LayerVariable, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
-import type { ModelSpec } from '../../spec/runSpec';
+import type { ModelSpec } from '../../runSpec/runSpec';
 import { deriveSeed } from '../random';
 import type { DatasetInfo } from '../../shared/datasetInfo';
 import { checkTransformer, transformerSizes } from './fit';

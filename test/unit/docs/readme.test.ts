@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { USAGE, UsageError, defaultRunSpec, parseArgs } from '../../../src/cli/args';
 import { OPTIMIZER_DEFAULTS } from '../../../src/optim/spec';
 import { OPTIMIZER_NAMES } from '../../../src/optim/types';
-import { DEFAULT_METRICS } from '../../../src/spec/runSpec';
+import { DEFAULT_METRICS } from '../../../src/runSpec/runSpec';
 import {
   SETTINGS_BEGIN,
   SETTINGS_END,

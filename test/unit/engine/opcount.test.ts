@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ComparisonSpec } from '../../../src/spec/runSpec';
+import type { ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { runComparison } from '../../../src/trainer/engine';
-import { countNativeOps, perStep, type OpCounts } from '../../../src/trainer/opCounter';
+import type { OpCounts } from '../../../src/trainer/opCounter';
+import { opsPerStep as opsOver } from './opsPerStep';
 import { runSpec } from './specs';
 
 let dir: string;
@@ -32,13 +33,8 @@ function mlpSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
   };
 }
 
-/** Native ops per step: two runs that differ only by 20 steps (set-up and the final validation cancel out). */
-async function opsPerStep(optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> {
-  const run = (steps: number) => runComparison({ comparison: mlpSpec(optimizer, steps), runsDir: dir, watch });
-  const a = (await countNativeOps(() => run(20))).counts!;
-  const b = (await countNativeOps(() => run(40))).counts!;
-  return perStep(a, b, 20);
-}
+/** Native ops per step (over 20 steps). */
+const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> => opsOver((steps) => mlpSpec(optimizer, steps), dir, watch, 20);
 
 (tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (MLP 784-256-256-10, batch 128)', function () {
   this.timeout(120_000);

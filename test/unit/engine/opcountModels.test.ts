@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { paperTransformerBase } from '../../../src/spec/presets';
-import type { ComparisonSpec } from '../../../src/spec/runSpec';
+import { paperTransformerBase } from '../../../src/runSpec/presets';
+import type { ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { runComparison } from '../../../src/trainer/engine';
-import { countNativeOps, perStep, type OpCounts } from '../../../src/trainer/opCounter';
+import type { OpCounts } from '../../../src/trainer/opCounter';
+import { opsPerStep as opsOver } from './opsPerStep';
 import { runSpec } from './specs';
 
 let dir: string;
@@ -21,13 +22,8 @@ function spec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
   return { kind: 'single', runs: [{ ...base, label: optimizer, optimizer: { ...base.optimizer, name: optimizer }, metrics: { ...base.metrics, validationEvery: 0 } }] };
 }
 
-/** Native ops per step: two runs that differ only by 10 steps (set-up and the final validation cancel out). */
-async function opsPerStep(optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> {
-  const run = (steps: number) => runComparison({ comparison: spec(optimizer, steps), runsDir: dir, watch });
-  const a = (await countNativeOps(() => run(10))).counts!;
-  const b = (await countNativeOps(() => run(20))).counts!;
-  return perStep(a, b, 10);
-}
+/** Native ops per step (over 10 steps). */
+const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> => opsOver((steps) => spec(optimizer, steps), dir, watch, 10);
 
 (tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (transformer paper preset, batch 32)', function () {
   this.timeout(300_000);
@@ -87,12 +83,7 @@ function cnnSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
 (tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (cnn, digits, batch 128)', function () {
   this.timeout(300_000);
   let cnnDir: string;
-  const perStepOf = async (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> => {
-    const run = (steps: number) => runComparison({ comparison: cnnSpec(optimizer, steps), runsDir: cnnDir, watch });
-    const a = (await countNativeOps(() => run(10))).counts!;
-    const b = (await countNativeOps(() => run(20))).counts!;
-    return perStep(a, b, 10);
-  };
+  const perStepOf = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> => opsOver((steps) => cnnSpec(optimizer, steps), cnnDir, watch, 10);
   before(async () => {
     cnnDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-ops-cnn-'));
     await runComparison({ comparison: cnnSpec('radam', 3), runsDir: cnnDir });

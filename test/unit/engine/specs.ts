@@ -1,6 +1,6 @@
 // Small run specs for the engine tests: spiral, a tiny MLP, a few dozen steps (fast on 2 shared cores).
 import type { OptimizerSpec } from '../../../src/optim/types';
-import { DEFAULT_METRICS, type ComparisonSpec, type MetricOptions, type RunSpec } from '../../../src/spec/runSpec';
+import { DEFAULT_METRICS, type ComparisonSpec, type MetricOptions, type RunSpec } from '../../../src/runSpec/runSpec';
 
 export function runSpec(over: Partial<RunSpec> = {}, metrics: Partial<MetricOptions> = {}): RunSpec {
   return {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeComparisonEnd } from '../../../src/commands/comparisonEnd';
 import { METRICS_FILE, RESERVE_FILE, RUN_FILE, RunWriteError, RunWriter, newComparisonId, printable, runIdFor, type MetricRecord, type RunRecord } from '../../../src/runs';
-import { parseFlagValue, settingToFlag, specFileProblems, FlagError } from '../../../src/spec/rules';
+import { parseFlagValue, settingToFlag, specFileProblems, FlagError } from '../../../src/runSpec/rules';
 import { MetricsStream, type RecordSink } from '../../../src/trainer/stream';
 import { writeFailureReason } from '../../../src/trainer/engine';
 import { runSpec } from '../engine/specs';

@@ -13,7 +13,7 @@ import {
   threadEnvFor,
 } from '../../../src/host/threads';
 import { parseArgs, UsageError } from '../../../src/cli/args';
-import type { ComparisonSpec, RunSpec } from '../../../src/spec/runSpec';
+import type { ComparisonSpec, RunSpec } from '../../../src/runSpec/runSpec';
 import { runSpec } from '../engine/specs';
 
 const mlp = (dataset: RunSpec['dataset']['name'], hiddenLayers: number[], batchSize: number): RunSpec =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DatasetSpec } from '../../../src/spec/runSpec';
+import type { DatasetSpec } from '../../../src/runSpec/runSpec';
 import { DatasetError, loadDataset } from '../../../src/trainer/datasets';
 import { parseCsv } from '../../../src/trainer/datasets/csvParse';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { DatasetName, DatasetSpec } from '../../../src/spec/runSpec';
+import type { DatasetName, DatasetSpec } from '../../../src/runSpec/runSpec';
 import {
   DatasetError,
   datasetInfoWithoutLoading,

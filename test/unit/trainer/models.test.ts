@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LayersModel, Scalar, Tensor } from '@tensorflow/tfjs';
-import type { ModelSpec } from '../../../src/spec/runSpec';
+import type { ModelSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { datasetInfoWithoutLoading, loadDataset, type DatasetInfo } from '../../../src/trainer/datasets';
 import {

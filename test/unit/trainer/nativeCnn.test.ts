@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { readRun } from '../../../src/runs';
-import type { Activation, ComparisonSpec } from '../../../src/spec/runSpec';
+import type { Activation, ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { datasetInfoWithoutLoading } from '../../../src/trainer/datasets';
 import { runComparison } from '../../../src/trainer/engine';

@@ -3,7 +3,7 @@
 // rounding; and the models it must leave to the generic path.
 import assert from 'node:assert/strict';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
-import type { ModelSpec } from '../../../src/spec/runSpec';
+import type { ModelSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { datasetInfoWithoutLoading, type DatasetInfo } from '../../../src/trainer/datasets';
 import { buildModel, lossAndAccuracy, trainableVariables } from '../../../src/trainer/models';

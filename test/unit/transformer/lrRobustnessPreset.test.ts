@@ -1,4 +1,4 @@
-// The preset "Paper: learning-rate robustness" (src/spec/presets.ts, media/presets/paper-lr-robustness-seed*.json):
+// The preset "Paper: learning-rate robustness" (src/runSpec/presets.ts, media/presets/paper-lr-robustness-seed*.json):
 // what it trains. Its result (docs/lr-robustness.md) needs the full 24 runs (minutes) and is recorded in the
 // doc, from scripts/lr-robustness-search.mjs, not asserted here.
 import assert from 'node:assert/strict';
@@ -10,8 +10,8 @@ import {
   PAPER_LR_ROBUSTNESS,
   paperLrRobustnessComparisons,
   presetById,
-} from '../../../src/spec/presets';
-import { comparisonProblems } from '../../../src/spec/validateComparison';
+} from '../../../src/runSpec/presets';
+import { comparisonProblems } from '../../../src/runSpec/validateComparison';
 import { datasetInfoWithoutLoading } from '../../../src/trainer/datasets';
 import { checkModelFits } from '../../../src/trainer/models';
 

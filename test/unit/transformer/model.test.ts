@@ -2,7 +2,7 @@
 // and gradients against finite differences.
 import assert from 'node:assert/strict';
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
-import type { DatasetSpec, ModelSpec } from '../../../src/spec/runSpec';
+import type { DatasetSpec, ModelSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { datasetInfoWithoutLoading, DatasetError, loadDataset, sequenceTarget, type DatasetInfo } from '../../../src/trainer/datasets';
 import { buildModel, checkModelFits, lossAndAccuracy, parameterNames, trainableVariables } from '../../../src/trainer/models';

@@ -1,4 +1,4 @@
-// The preset "Paper: Transformer without warmup" (src/spec/presets.ts, media/presets/paper-transformer.json)
+// The preset "Paper: Transformer without warmup" (src/runSpec/presets.ts, media/presets/paper-transformer.json)
 // and what docs/transformer-experiment.md claims of it.
 //
 // The full preset trains 600 steps (about 5 minutes on 2 shared cores); this test runs its first 40 steps
@@ -11,8 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readRun } from '../../../src/runs';
 import type { HistogramRecord } from '../../../src/runs/format';
-import { PAPER_TRANSFORMER, paperTransformerComparison, presetById } from '../../../src/spec/presets';
-import { comparisonProblems } from '../../../src/spec/validateComparison';
+import { PAPER_TRANSFORMER, paperTransformerComparison, presetById } from '../../../src/runSpec/presets';
+import { comparisonProblems } from '../../../src/runSpec/validateComparison';
 import { datasetInfoWithoutLoading } from '../../../src/trainer/datasets';
 import { runComparison } from '../../../src/trainer/engine';
 import { checkModelFits } from '../../../src/trainer/models';

@@ -2,9 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSpecFromSettings } from '../../../src/spec/fromSettings';
-import { comparisonProblems } from '../../../src/spec/validateComparison';
-import { checkSetting, type SettingSchema } from '../../../src/spec/settingsSchema';
+import { runSpecFromSettings } from '../../../src/runSpec/fromSettings';
+import { comparisonProblems } from '../../../src/runSpec/validateComparison';
+import { checkSetting, type SettingSchema } from '../../../src/runSpec/settingsSchema';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8'));
 type Contributed = SettingSchema & { markdownDescription?: string; enumDescriptions?: string[] };

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readRun } from '../../../src/runs';
-import { DEFAULT_METRICS, type ComparisonSpec } from '../../../src/spec/runSpec';
+import { DEFAULT_METRICS, type ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { runComparison } from '../../../src/trainer/engine';
 

@@ -101,6 +101,25 @@ describe('webview: a chart feed while zoomed', () => {
   });
 });
 
+describe('webview: a zoomed range a run streams into', () => {
+  it('is downsampled progressively, with the same points as drawing it afresh', () => {
+    const run = new RunStore(0.6).ensure('r');
+    const col = run.series.loss;
+    const range = { from: 1000, to: 200_000 };
+    const feed = new SeriesFeed(500);
+    let step = 1;
+    for (const upTo of [900, 1400, 5000, 5001, 20_000, 20_350, 64_000]) {
+      for (; step <= upTo; step++) col.push(step, Math.sin(step / 70) + ((step * 7919) % 101) / 500);
+      feed.fillRange(rangePoints(run, 'loss', range));
+      const fresh = new SeriesFeed(500);
+      fresh.fillRange(rangePoints(run, 'loss', range));
+      assert.deepEqual(feed.points.map((p) => p.x), fresh.points.map((p) => p.x), `up to step ${upTo}`);
+      assert.ok(feed.points.length <= 500);
+      if (upTo >= 1000) assert.equal(feed.points[0].x, 1000);
+    }
+  });
+});
+
 describe('webview: full-resolution detail of a zoomed range', () => {
   it('is needed only when the store does not hold every step of the run', () => {
     const full = new RunStore(0.6).ingestColumns('a', toMetricColumns(rows(3000)));

@@ -3,8 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSpecFromSettings, threadsFromSettings } from '../../../src/spec/fromSettings';
-import { checkSetting, type SettingSchema } from '../../../src/spec/settingsSchema';
+import { runSpecFromSettings, threadsFromSettings } from '../../../src/runSpec/fromSettings';
+import { checkSetting, type SettingSchema } from '../../../src/runSpec/settingsSchema';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8'));
 const schema: Record<string, SettingSchema> = pkg.contributes.configuration.properties;

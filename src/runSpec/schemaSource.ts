@@ -1,7 +1,7 @@
 // The settings schema outside VS Code: package.json's contributes.configuration.properties, read from the
-// package.json of this extension (found by walking up from this file: dist/, out/src/spec/, src/spec/).
+// package.json of this extension (found by walking up from this file: dist/, out/src/runSpec/, src/runSpec/).
 // The extension itself gets the same object from context.extension.packageJSON. One table of types
-// and ranges for the settings, the CLI's flags and spec files (src/spec/rules.ts).
+// and ranges for the settings, the CLI's flags and spec files (src/runSpec/rules.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SettingSchema } from './settingsSchema';

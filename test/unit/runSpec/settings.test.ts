@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSpecFromSettings } from '../../../src/spec/fromSettings';
-import { checkSetting, describeAccepted, type SettingSchema } from '../../../src/spec/settingsSchema';
-import { compareWarmups, compareWithAdam, learningRateSweep } from '../../../src/spec/comparisons';
+import { runSpecFromSettings } from '../../../src/runSpec/fromSettings';
+import { checkSetting, describeAccepted, type SettingSchema } from '../../../src/runSpec/settingsSchema';
+import { compareWarmups, compareWithAdam, learningRateSweep } from '../../../src/runSpec/comparisons';
 
 // The schema the extension really contributes (package.json), not a copy.
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8'));

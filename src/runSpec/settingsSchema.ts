@@ -50,7 +50,7 @@ export function describeAccepted(s: SettingSchema): string {
   return [noun, [lo, hi].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
 }
 
-/** Whether `v` satisfies the schema (type, range, enum, items). Also used by src/spec/rules.ts. */
+/** Whether `v` satisfies the schema (type, range, enum, items). Also used by src/runSpec/rules.ts. */
 export function accepts(s: SettingSchema, v: unknown): boolean {
   if (s.enum) return s.enum.some((e) => e === v);
   switch (s.type) {

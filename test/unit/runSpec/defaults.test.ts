@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultRunSpec } from '../../../src/cli/args';
 import { AdamOptimizer, OPTIMIZER_DEFAULTS, RAdamOptimizer, SgdMomentumOptimizer, resolveOptimizerSpec } from '../../../src/optim';
-import { runSpecFromSettings } from '../../../src/spec/fromSettings';
-import { DEFAULT_METRICS } from '../../../src/spec/runSpec';
-import type { SettingSchema } from '../../../src/spec/settingsSchema';
+import { runSpecFromSettings } from '../../../src/runSpec/fromSettings';
+import { DEFAULT_METRICS } from '../../../src/runSpec/runSpec';
+import type { SettingSchema } from '../../../src/runSpec/settingsSchema';
 import { repoRoot } from '../../tools/readmeTables';
 
 const schema = (
