@@ -8,7 +8,7 @@ import { exportRuns } from '../panel/exports';
 import type { ExportFormat, SweepResult } from '../protocol/webview';
 import { listRuns, printable, RUNS_SUBDIR } from '../runs';
 import { compareWarmups, compareWithAdam, learningRateSweep, singleRun } from '../runSpec/comparisons';
-import { paperTransformerComparison } from '../runSpec/presets';
+import { paperLrRobustnessComparisons, paperTransformerComparison } from '../runSpec/presets';
 import { threadsFromSettings } from '../runSpec/fromSettings';
 import type { ComparisonSpec, RunSpec } from '../runSpec/runSpec';
 import type { SettingSchema } from '../runSpec/settingsSchema';
@@ -21,6 +21,8 @@ export interface StartResult {
   reason?: string;
   problems?: string[];
   comparisonId?: string;
+  /** Every comparison started (a preset with several seeds starts one per seed); comparisonId is the first. */
+  comparisonIds?: string[];
   runIds?: string[];
   runsDir?: string;
 }
@@ -37,9 +39,25 @@ function workspaceFolder(): vscode.WorkspaceFolder | undefined {
   return (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
 }
 
-type Build = (base: RunSpec, config: vscode.WorkspaceConfiguration) => ComparisonSpec;
+/** What a command was called with: from a keybinding, another extension or a test. */
+export interface StartOptions {
+  /** Start alongside what is running without asking. */
+  alongside?: boolean;
+  /** Presets only: train this many steps instead of the preset's (tests run a short version). */
+  steps?: number;
+}
 
-const COMPARISONS: Record<string, { title: string; build: Build }> = {
+/** One comparison, or several started together (a preset's seeds: a comparison shares one seed). */
+type Build = (base: RunSpec, config: vscode.WorkspaceConfiguration, opts: StartOptions) => ComparisonSpec | ComparisonSpec[];
+
+interface CommandEntry {
+  title: string;
+  build: Build;
+  /** When every comparison has ended, show final loss or validation accuracy against learning rate. */
+  sweep?: SweepResult['metric'];
+}
+
+const COMPARISONS: Record<string, CommandEntry> = {
   'radam.startTraining': { title: 'RAdam training', build: (base) => singleRun(base) },
   'radam.compareWithAdam': {
     title: 'RAdam vs Adam',
@@ -56,15 +74,22 @@ const COMPARISONS: Record<string, { title: string; build: Build }> = {
   },
   // The paper's phenomenon at small scale (docs/transformer-experiment.md): a fixed configuration, not
   // the workspace's data/model settings, because it only shows in a narrow window.
-  'radam.paperTransformer': { title: 'Paper: Transformer without warmup', build: () => paperTransformerComparison() },
+  'radam.paperTransformer': { title: 'Paper: Transformer without warmup', build: (_b, _c, o) => paperTransformerComparison({ steps: o.steps }) },
+  // The paper's Figure 3 at small scale (docs/lr-robustness.md): RAdam and Adam at 4 rates, 3 seeds.
+  'radam.paperLrRobustness': {
+    title: 'Paper: learning-rate robustness',
+    build: (_b, _c, o) => paperLrRobustnessComparisons({ steps: o.steps }),
+    sweep: 'accuracy',
+  },
   'radam.learningRateSweep': {
     title: 'learning-rate sweep',
     build: (base, c) => learningRateSweep(base, c.get<number[]>('compare.learningRates', [0.1, 0.03, 0.01, 0.003, 0.001])),
+    sweep: 'loss',
   },
 };
 
-async function startComparison(commandId: string, deps: CommandDeps, opts: { alongside?: boolean } = {}): Promise<StartResult> {
-  const { title, build } = COMPARISONS[commandId];
+async function startComparison(commandId: string, deps: CommandDeps, opts: StartOptions = {}): Promise<StartResult> {
+  const { title, build, sweep } = COMPARISONS[commandId];
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(
       'RAdam: training reads workspace files and settings, so it is disabled in an untrusted workspace. The dashboard can still show existing runs.',
@@ -96,49 +121,66 @@ async function startComparison(commandId: string, deps: CommandDeps, opts: { alo
   }
 
   const runsDir = path.join(folder.uri.fsPath, RUNS_SUBDIR);
-  let entry: ActiveComparison;
+  const built = build(spec.spec, config, opts);
+  const comparisons = Array.isArray(built) ? built : [built];
+  const entries: ActiveComparison[] = [];
   try {
-    entry = deps.manager.start({
-      comparison: build(spec.spec, config),
-      title,
-      runsDir,
-      workspaceRoot: folder.uri.fsPath,
-      threads: threadsFromSettings({ 'radam.training.threads': config.get('training.threads') }),
-    });
+    for (const comparison of comparisons) {
+      entries.push(
+        deps.manager.start({
+          comparison,
+          title: comparisons.length > 1 ? `${title} (seed ${comparison.runs[0].seed})` : title,
+          runsDir,
+          workspaceRoot: folder.uri.fsPath,
+          threads: threadsFromSettings({ 'radam.training.threads': config.get('training.threads') }),
+        }),
+      );
+    }
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
+    // A preset's later seed refused: stop the ones already started rather than leave half a figure.
+    for (const started of entries) started.trainer.stop(`${title} could not start`);
     void vscode.window.showErrorMessage(`RAdam: could not start ${title}: ${msg}`);
     return { started: false, reason: msg };
   }
+  const runIds = entries.flatMap((e) => e.runIds);
   const panel = DashboardPanel.show(deps.dashboard);
-  panel.showRuns(entry.runIds, { replace: true });
-  deps.manager.showProgress(entry);
-  if (commandId === 'radam.learningRateSweep') void reportSweep(entry, deps);
-  return { started: true, comparisonId: entry.comparisonId, runIds: entry.runIds, runsDir };
+  panel.showRuns(runIds, { replace: true });
+  for (const e of entries) deps.manager.showProgress(e);
+  if (sweep) void reportSweep(entries, sweep, deps);
+  return { started: true, comparisonId: entries[0].comparisonId, comparisonIds: entries.map((e) => e.comparisonId), runIds, runsDir };
 }
 
-/** When a sweep ends: final loss (or validation accuracy) against learning rate, one line per optimizer. */
-async function reportSweep(entry: ActiveComparison, deps: CommandDeps): Promise<void> {
-  await entry.ended;
-  const records = new Map(listRuns(entry.runsDir).map((r) => [r.id, r]));
+/**
+ * When every comparison of a sweep has ended: final loss (or validation accuracy) against learning rate,
+ * one line per optimizer; with several seeds, the chart shows their mean and spread.
+ */
+async function reportSweep(entries: ActiveComparison[], metric: SweepResult['metric'], deps: CommandDeps): Promise<void> {
+  await Promise.all(entries.map((e) => e.ended));
+  const seeds = new Set(entries.map((e) => e.comparison.runs[0].seed)).size;
   const result: SweepResult = {
-    title: 'Final loss against learning rate',
-    metric: 'loss',
-    points: entry.runIds.map((id, i) => {
-      const spec = entry.comparison.runs[i];
-      const rec = records.get(id);
-      const diverged = rec?.status === 'diverged';
-      return {
-        optimizer: spec.optimizer.name === 'radam' ? 'RAdam' : 'Adam',
-        lr: spec.optimizer.learningRate ?? 1e-3,
-        value: diverged ? null : (rec?.summary?.finalLoss ?? null),
-        runId: id,
-        diverged,
-      };
+    title: `Final ${metric === 'accuracy' ? 'validation accuracy' : 'loss'} against learning rate${seeds > 1 ? `, ${seeds} seeds` : ''}`,
+    metric,
+    points: entries.flatMap((entry) => {
+      const records = new Map(listRuns(entry.runsDir).map((r) => [r.id, r]));
+      return entry.runIds.map((id, i) => {
+        const spec = entry.comparison.runs[i];
+        const rec = records.get(id);
+        const diverged = rec?.status === 'diverged';
+        const value = metric === 'accuracy' ? rec?.summary?.finalValAccuracy : rec?.summary?.finalLoss;
+        return {
+          optimizer: spec.optimizer.name === 'radam' ? 'RAdam' : 'Adam',
+          lr: spec.optimizer.learningRate ?? 1e-3,
+          value: diverged ? null : (value ?? null),
+          runId: id,
+          diverged,
+          ...(seeds > 1 ? { seed: spec.seed } : {}),
+        };
+      });
     }),
   };
   DashboardPanel.instance?.showSweep(result);
-  deps.log(`[host] sweep: ${result.points.map((p) => `${p.optimizer}@${p.lr}=${p.value ?? 'diverged'}`).join(', ')}`);
+  deps.log(`[host] sweep: ${result.points.map((p) => `${p.optimizer}@${p.lr}${p.seed !== undefined ? `#${p.seed}` : ''}=${p.value ?? 'diverged'}`).join(', ')}`);
 }
 
 async function exportRunCommand(): Promise<{ exported: boolean; file?: string; skippedLines?: number }> {
@@ -176,7 +218,7 @@ async function exportRunCommand(): Promise<{ exported: boolean; file?: string; s
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const disposables = Object.keys(COMPARISONS).map((id) =>
-    vscode.commands.registerCommand(id, (opts?: { alongside?: boolean }) => startComparison(id, deps, opts)),
+    vscode.commands.registerCommand(id, (opts?: StartOptions) => startComparison(id, deps, opts)),
   );
   disposables.push(
     vscode.commands.registerCommand('radam.stopTraining', async () => {

@@ -244,6 +244,11 @@ export class DashboardPanel {
     this.data.pushExternal(u);
   }
 
+  /** The sweep the chart shows (null: none); for tests. */
+  shownSweep(): SweepResult | null {
+    return this.sweep;
+  }
+
   showSweep(result: SweepResult | null): void {
     this.sweep = result;
     void this.post({ type: 'sweep', sweep: result });

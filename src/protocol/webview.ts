@@ -174,6 +174,8 @@ export const SweepPointSchema = v.strictObject({
   value: numOrNull(),
   runId: v.optional(v.string()),
   diverged: v.optional(v.boolean()),
+  /** The run's seed, when a sweep repeats each (optimizer, lr) over several seeds (the chart shows mean and spread). */
+  seed: v.optional(v.number()),
 });
 export type SweepPoint = v.InferOutput<typeof SweepPointSchema>;
 export const SweepResultSchema = v.strictObject({

@@ -175,6 +175,35 @@ describe('RAdam commands', function () {
     }
   });
 
+  it('"RAdam: Paper: learning-rate robustness" trains RAdam and Adam at 4 rates on 3 seeds, then charts validation accuracy per (optimizer, lr, seed)', async () => {
+    // A short version (steps: 3) of the preset: the same 24 runs, one comparison per seed.
+    const result = await vscode.commands.executeCommand<StartResult>('radam.paperLrRobustness', { steps: 3 });
+    assert.equal(result.started, true, JSON.stringify(result));
+    assert.equal(result.comparisonIds!.length, 3);
+    await Promise.all(result.comparisonIds!.map((id) => api.whenEnded(id)));
+    const records = result.runIds!.map(readRun) as Array<RunJson & { spec: { seed: number; steps: number; model: { name: string; layers: number } } }>;
+    assert.equal(records.length, 24);
+    const triples = records.map((r) => `${r.spec.optimizer.name}@${r.spec.optimizer.learningRate}#${r.spec.seed}`).sort();
+    const expected = ['adam', 'radam'].flatMap((o) => [0.003, 0.01, 0.03, 0.1].flatMap((lr) => [1, 2, 3].map((seed) => `${o}@${lr}#${seed}`))).sort();
+    assert.deepEqual(triples, expected);
+    // One comparison per seed (a comparison shares data, initial weights and batches).
+    for (const id of result.comparisonIds!) {
+      const mine = records.filter((r) => r.comparisonId === id);
+      assert.equal(mine.length, 8);
+      assert.equal(new Set(mine.map((r) => r.spec.seed)).size, 1, `comparison ${id} has one seed`);
+    }
+    assert.ok(records.every((r) => r.status === 'finished' && r.spec.steps === 3 && r.spec.model.name === 'transformer' && r.spec.model.layers === 4));
+    for (const id of result.runIds!) assert.equal(metricLines(id).length, 3);
+    // When all three have ended, the dashboard's sweep chart gets one point per run, with its seed.
+    const sweep = await waitFor('the sweep result', () => {
+      const s = api.dashboard()?.shownSweep();
+      return s && s.points.length === 24 ? s : undefined;
+    });
+    assert.equal(sweep.metric, 'accuracy');
+    assert.deepEqual(sweep.points.map((p) => `${p.optimizer === 'RAdam' ? 'radam' : 'adam'}@${p.lr}#${p.seed}`).sort(), expected);
+    assert.ok(sweep.points.every((p) => p.value !== null && p.value >= 0 && p.value <= 1), JSON.stringify(sweep.points.map((p) => p.value)));
+  });
+
   it('an invalid setting starts nothing and names the setting', async () => {
     const before = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).length : 0;
     const restore = await setSetting('training.batchSize', -3);

@@ -69,6 +69,9 @@ describe('webview protocol: validation', () => {
     assert.ok(isHostToWebview({ type: 'showRuns', runIds: ['a', 'b'], replace: true }));
     assert.ok(isHostToWebview({ type: 'sweep', sweep: null }));
     assert.ok(isHostToWebview({ type: 'sweep', sweep: { metric: 'loss', points: [{ optimizer: 'radam', lr: 0.1, value: null }] } }));
+    // A sweep over seeds (the lr-robustness preset) names each point's seed; a seed must be a number.
+    assert.ok(isHostToWebview({ type: 'sweep', sweep: { metric: 'accuracy', points: [{ optimizer: 'RAdam', lr: 0.1, value: 0.9, seed: 2 }] } }));
+    assert.ok(!isHostToWebview({ type: 'sweep', sweep: { metric: 'accuracy', points: [{ optimizer: 'RAdam', lr: 0.1, value: 0.9, seed: '2' }] } }));
     assert.ok(isHostToWebview({ type: 'reply', requestId: 1, ok: true, result: null }));
     assert.ok(isHostToWebview({ type: 'reply', requestId: 1, ok: false, error: 'no such run' }));
     assert.ok(!isHostToWebview({ type: 'reply', requestId: 1, ok: false }), 'a failed reply says why');
