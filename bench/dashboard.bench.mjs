@@ -189,6 +189,231 @@ function pageLib() {
 
 const runListBench = (browser) => runListPhase(browser, { html: HTML, css: CSS, bundle: BUNDLE, theme: THEME, shots: SHOTS });
 
+// ---------- 0. opening long runs from disk ----------
+const DISK_STEPS = Number(opt('disk-steps', 1_000_000));
+const DISK_RUNS = Number(opt('disk-runs', 3));
+const DISK_SLICES = Number(opt('disk-slices', 10_000));
+const KEEP_RUNS = opt('keep-runs', null);
+
+/** Writes the runs with the real RunWriter (compiled into out/ by the build), batches as the trainer's. */
+function writeDiskRuns(runsDir) {
+  const require = createRequire(import.meta.url);
+  const runs = require(join(ROOT, 'out', 'src', 'runs', 'index.js'));
+  const kinds = ['radam', 'adam', 'adam-warmup'];
+  const comparison = runs.newComparisonId(new Date(Date.UTC(2025, 0, 1)), 'disk');
+  const every = Math.max(1, Math.floor(DISK_STEPS / DISK_SLICES));
+  const beta2 = 0.999;
+  const rhoInf = 2 / (1 - beta2) - 1;
+  const ids = [];
+  const t0 = performance.now();
+  for (let r = 0; r < DISK_RUNS; r++) {
+    const kind = kinds[r % 3];
+    const id = runs.runIdFor(comparison, r, kind);
+    ids.push(id);
+    const spec = { label: kind, steps: DISK_STEPS, batchSize: 64, optimizer: { name: kind === 'radam' ? 'radam' : 'adam', learningRate: 1e-3, beta2 } };
+    const w = runs.RunWriter.create(runsDir, {
+      format: 1, id, comparisonId: comparison, comparisonKind: 'optimizers', index: r, label: kind, spec, status: 'running',
+      startedAt: new Date().toISOString(), endedAt: null, backend: { name: 'tensorflow', native: true }, pid: process.pid, parameters: 1000,
+      dataset: { task: 'classification', inputShape: [2], outputSize: 3, trainExamples: 1000, validationExamples: 200 }, summary: null,
+    });
+    let s = 7 + r;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const BATCH = 500; // ~50 ms of steps at 10,000 steps/s
+    for (let from = 1; from <= DISK_STEPS; from += BATCH) {
+      const rows = [];
+      const hists = [];
+      for (let t = from; t < from + BATCH && t <= DISK_STEPS; t++) {
+        const b2t = Math.pow(beta2, t);
+        const rho = rhoInf - (2 * t * b2t) / (1 - b2t);
+        const rectified = kind === 'radam' ? rho > 5 : null;
+        const rT = rectified ? Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho)) : null;
+        const lr = kind === 'adam-warmup' ? 1e-3 * Math.min(1, t / 2000) : 1e-3;
+        const base = 2.3 * Math.exp(-t / (DISK_STEPS / 5)) + 0.05;
+        const row = { step: t, loss: base * (1 + 0.25 * (rand() - 0.5)), lr, rhoT: kind === 'radam' ? rho : null, rT, rectified, effectiveStepSize: kind === 'radam' ? (rectified ? lr * rT : 0) : lr, gradNorm: 1 / Math.sqrt(t) + rand() * 0.1, updateRatio: 1e-3 * (1 + rand()), ms: t * 0.1 };
+        if (t % 1000 === 0) Object.assign(row, { valLoss: base * 1.1, valAccuracy: 1 - base / 2.5 });
+        rows.push(row);
+        if (t % every === 0) {
+          const center = -9 + 4 * Math.exp(-t / (DISK_STEPS / 5));
+          const counts = Array.from({ length: 60 }, (_, b) => Math.round(50000 * Math.exp(-((-20 + (b + 0.5) / 3 - center) ** 2) / 4)));
+          hists.push({ step: t, lo: -20, hi: 0, bins: 60, edges: runs.histogramEdges(-20, 0, 60), counts, zeros: 10, total: counts.reduce((a, c) => a + c, 10) });
+        }
+      }
+      w.appendMetrics(rows);
+      if (hists.length) w.appendHistograms(hists);
+    }
+    w.finish({ status: 'finished', summary: { steps: DISK_STEPS, finalLoss: null, minLoss: null, finalValLoss: null, finalValAccuracy: null, wallMs: 0, samplesPerSecond: 0 } });
+  }
+  return { ids, writeMs: performance.now() - t0 };
+}
+
+async function diskOpenBench(browser) {
+  const keep = KEEP_RUNS ? resolve(KEEP_RUNS) : null;
+  const runsDir = keep ?? mkdtempSync(join(tmpdir(), 'radam-bench-disk-'));
+  const want = `${DISK_RUNS}x${DISK_STEPS}x${DISK_SLICES}`;
+  const marker = join(runsDir, `.bench-${want}`);
+  let ids;
+  let writeMs = null;
+  if (keep && existsSync(marker)) ids = readdirSync(runsDir).filter((n) => !n.startsWith('.')).sort();
+  else {
+    if (keep) rmSync(runsDir, { recursive: true, force: true });
+    mkdirSync(runsDir, { recursive: true });
+    ({ ids, writeMs } = writeDiskRuns(runsDir));
+    writeFileSync(marker, '');
+  }
+  const require = createRequire(import.meta.url);
+  const { statSync } = await import('node:fs');
+  const sizeOf = (f) => (existsSync(f) ? statSync(f).size : 0);
+  const bytes = (name) => ids.reduce((a, id) => a + sizeOf(join(runsDir, id, name)), 0) / DISK_RUNS / 1048576;
+  const sizes = { metricsJsonlMB: bytes('metrics.jsonl'), histogramsJsonlMB: bytes('histograms.jsonl'), metricsBinMB: bytes('metrics.f64'), histogramsBinMB: bytes('histograms.f64') };
+  // --disk-jsonl: the same runs as an older version left them (no binary files: they are moved aside).
+  const jsonl = args.includes('--disk-jsonl');
+  const aside = [];
+  if (jsonl) {
+    for (const id of ids) {
+      for (const f of ['metrics.f64', 'histograms.f64']) {
+        const p = join(runsDir, id, f);
+        if (existsSync(p)) {
+          renameSync(p, `${p}.aside`);
+          aside.push(p);
+        }
+      }
+    }
+  }
+  const { RunLoader } = require(join(ROOT, 'out', 'src', 'panel', 'runLoader.js'));
+  const { OVERVIEW_POINTS, OVERVIEW_HISTOGRAMS } = require(join(ROOT, 'out', 'src', 'panel', 'minMaxBuckets.js'));
+  const page = await dashboardPage(browser, { width: 1500, height: 1250 });
+  const loader = new RunLoader(join(ROOT, 'dist', 'runLoadWorker.js'));
+  const runInfos = ids.map((id, i) => ({ id, label: ['RAdam', 'Adam', 'Adam, warmup 2000'][i % 3], status: 'finished', live: false, steps: DISK_STEPS, lastStep: DISK_STEPS, beta2: 0.999, rectificationThreshold: 5, startedAt: '2025-01-01T00:00:00Z' }));
+  // The webview's side: list and show the runs, then note the first frame that draws a run and the
+  // first that draws all of them to their last step.
+  await page.evaluate(({ runInfos, ids, STEPS }) => {
+    const hook = window.__radamDashboard;
+    window.__disk = { first: null, all: null };
+    const off = hook.onFrame((info) => {
+      const steps = ids.map((id) => info.lastSteps[id] ?? 0);
+      if (window.__disk.first === null && steps.some((s) => s > 0)) window.__disk.first = performance.timeOrigin + info.t;
+      if (steps.every((s) => s >= STEPS)) {
+        window.__disk.all = performance.timeOrigin + info.t;
+        off();
+      }
+    });
+    window.postMessage({ type: 'runList', runs: runInfos }, '*');
+    window.postMessage({ type: 'showRuns', runIds: ids, replace: true }, '*');
+  }, { runInfos, ids, STEPS: DISK_STEPS });
+  await page.waitForTimeout(300);
+  // The host's event loop: the histogram of delays and a 1 ms probe (its longest gap), with memory.
+  global.gc?.();
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  let lastTick = performance.now();
+  let maxGap = 0;
+  let peakRss = 0;
+  let peakHeap = 0;
+  let maxGapAt = 0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    if (now - lastTick > maxGap) maxGapAt = lastTick;
+    maxGap = Math.max(maxGap, now - lastTick);
+    lastTick = now;
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 1);
+  eld.enable();
+  const baseRss = process.memoryUsage().rss;
+  const t0 = performance.timeOrigin + performance.now();
+  const hostMs = [];
+  // As DashboardPanel's requestRunData: one overview per run (the worker serves them in order), each
+  // forwarded to the webview as it arrives (through Playwright: bench plumbing the host does not have).
+  await Promise.all(
+    ids.map(async (id, i) => {
+      const o = await loader.overview({ dir: join(runsDir, id), maxPoints: OVERVIEW_POINTS, maxHistograms: OVERVIEW_HISTOGRAMS, minLastStep: DISK_STEPS });
+      hostMs[i] = performance.timeOrigin + performance.now() - t0;
+      // Forwarded as RunData.send posts them: the columns, then the histograms in chunks of 500 slices,
+      // one postMessage each. Columns go as base64 strings and slices as a JSON string (Playwright
+      // serializes a plain array value by value, a cost of the bench and not of the host).
+      const cols = Object.fromEntries(Object.entries(o.columns).map(([k, a]) => [k, [a.constructor.name, Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')]]));
+      await page.evaluate(({ id, cols }) => {
+        const columns = Object.fromEntries(
+          Object.entries(cols).map(([k, [type, b64]]) => {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            return [k, new globalThis[type](bytes.buffer)];
+          }),
+        );
+        window.postMessage({ type: 'metricColumns', runId: id, columns, reset: true }, '*');
+      }, { id, cols });
+      for (let k = 0; k === 0 || k < o.histograms.length; k += 500) {
+        const slices = JSON.stringify(o.histograms.slice(k, k + 500));
+        await page.evaluate(({ id, slices, reset }) => window.postMessage({ type: 'histograms', runId: id, rows: JSON.parse(slices), reset }, '*'), { id, slices, reset: k === 0 });
+      }
+      return o.source;
+    }),
+  ).then((sources) => (diskOpenBench.sources = sources));
+  await page.waitForFunction(() => window.__disk.all !== null, null, { timeout: 120_000 });
+  clearInterval(probe);
+  eld.disable();
+  const marks = await page.evaluate(() => window.__disk);
+  await page.waitForTimeout(500);
+  const webviewHeapMB = await page.evaluate(() => {
+    window.gc?.();
+    return performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null;
+  });
+  loader.dispose();
+  await page.close();
+  for (const p of aside) renameSync(`${p}.aside`, p);
+  if (!keep) rmSync(runsDir, { recursive: true, force: true });
+  return {
+    runs: DISK_RUNS,
+    steps: DISK_STEPS,
+    slices: DISK_SLICES,
+    source: diskOpenBench.sources.join(','),
+    writeMs,
+    sizes,
+    firstChartMs: marks.first - t0,
+    allDrawnMs: marks.all - t0,
+    hostMessagesMs: hostMs,
+    hostMaxBlockMs: Math.max(maxGap, eld.max / 1e6),
+    hostProbeMaxGapMs: maxGap,
+    hostProbeMaxGapAtMs: performance.timeOrigin + maxGapAt - t0,
+    hostEldMaxMs: eld.max / 1e6,
+    hostEldP99Ms: eld.percentile(99) / 1e6,
+    hostPeakRssMB: peakRss / 1048576,
+    hostRssGrowthMB: (peakRss - baseRss) / 1048576,
+    hostPeakHeapMB: peakHeap / 1048576,
+    webviewHeapMB,
+  };
+}
+
+function printDisk(d) {
+  console.log(
+    `[bench:dashboard] open from disk: ${d.runs} runs x ${d.steps.toLocaleString('en-US')} steps + ${d.slices.toLocaleString('en-US')} histogram slices each (read from ${d.source}; per run ${f1(d.sizes.metricsJsonlMB)} MB metrics.jsonl, ${f1(d.sizes.histogramsJsonlMB)} MB histograms.jsonl, ${f1(d.sizes.metricsBinMB)} MB metrics.f64, ${f1(d.sizes.histogramsBinMB)} MB histograms.f64${d.writeMs ? `; written in ${f1(d.writeMs / 1000)} s` : ''})`,
+  );
+  console.log(
+    `[bench:dashboard]   time to first chart ${f1(d.firstChartMs)} ms, all runs drawn ${f1(d.allDrawnMs)} ms (host had each run's messages at ${d.hostMessagesMs.map(f1).join(' / ')} ms)`,
+  );
+  console.log(
+    `[bench:dashboard]   host event loop: longest block ${f1(d.hostMaxBlockMs)} ms (1 ms probe ${f1(d.hostProbeMaxGapMs)} ms, monitorEventLoopDelay max ${f1(d.hostEldMaxMs)} / p99 ${f1(d.hostEldP99Ms)} ms); host peak RSS ${f1(d.hostPeakRssMB)} MB (+${f1(d.hostRssGrowthMB)} MB during the open, worker included), peak heap ${f1(d.hostPeakHeapMB)} MB; webview JS heap ${f1(d.webviewHeapMB)} MB`,
+  );
+}
+
+/** A page with the dashboard bundle and a stubbed VS Code API (posted messages recorded, state kept). */
+async function dashboardPage(browser, viewport) {
+  const page = await browser.newPage({ viewport, colorScheme: THEME === 'light' ? 'light' : 'dark' });
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error('[page console]', m.text());
+  });
+  await page.setContent(HTML);
+  await page.addScriptTag({
+    content: `window.__posted = []; window.__state = null;
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => (window.__state = s) });`,
+  });
+  await page.addStyleTag({ path: CSS });
+  await page.addScriptTag({ path: BUNDLE });
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready') && window.__radamDashboard);
+  return page;
+}
+
+
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({
   executablePath: findChromium(),
