@@ -187,7 +187,7 @@ function pageLib() {
   return { kinds, rowsFor, sliceFor, columns };
 }
 
-const runListBench = (browser) => runListPhase(browser, { html: HTML, css: CSS, bundle: BUNDLE, theme: THEME, shots: SHOTS });
+const runListBench = (browser) => runListPhase((viewport) => dashboardPage(browser, viewport), { theme: THEME, shots: SHOTS });
 
 // ---------- 0. opening long runs from disk ----------
 const DISK_STEPS = Number(opt('disk-steps', 1_000_000));

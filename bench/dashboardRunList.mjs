@@ -4,17 +4,8 @@ import { join } from 'node:path';
 import { f1, q } from './figures.mjs';
 
 /** Phase 3: 200 runs in the run list; each filter keystroke -> list laid out -> next frame painted. */
-export async function runListBench(browser, { html, css, bundle, theme, shots }, N = 200) {
-  const page = await browser.newPage({ viewport: { width: 745, height: 800 }, colorScheme: theme === 'light' ? 'light' : 'dark' });
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  await page.setContent(html);
-  await page.addScriptTag({
-    content: `window.__posted = []; window.__state = null;
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => (window.__state = s) });`,
-  });
-  await page.addStyleTag({ path: css });
-  await page.addScriptTag({ path: bundle });
-  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready') && window.__radamDashboard);
+export async function runListBench(openPage, { theme, shots }, N = 200) {
+  const page = await openPage({ width: 745, height: 800 });
   const r = await page.evaluate(async (N) => {
     const opts = ['radam', 'adam', 'adam', 'adam'];
     const labels = ['RAdam', 'Adam', 'Adam, untuned warmup (2000 steps)', 'Adam, warmup 500'];
