@@ -34,7 +34,8 @@ describe('shared/runId: one rule for every run id', () => {
   });
 
   it('the trainer refuses ids no host makes: paths, loose tokens, a comparison id for a run id', () => {
-    const cid = newComparisonId();
+    // A fixed random tag with letters, so the upper-case spelling differs (an all-digit tag would not).
+    const cid = newComparisonId(new Date(Date.UTC(2026, 10, 30, 16, 0, 0, 5)), 'k3f9');
     const comparison = { kind: 'single' as const, runs: [runSpec()] };
     const start = (comparisonId: string, runIds: string[]) => isStartComparison({ type: 'start', comparisonId, runIds, comparison, runsDir: '/tmp/runs' });
     assert.ok(start(cid, [runIdFor(cid, 0, 'RAdam')]));
