@@ -55,12 +55,26 @@ test('"RAdam: Start Training" fills the charts, switches histogram views, export
     return { ok: value.endsWith('-metrics.csv'), value };
   });
   log(`save dialog suggested ${suggested.value}`);
-  await pathInput.fill(join(EXPORTS, basename(suggested.value)));
-  await page.keyboard.press('Enter');
-  const csv = await poll(page, 'the CSV export', async () => {
-    const files = existsSync(EXPORTS) ? readdirSync(EXPORTS).filter((f) => f.endsWith('.csv')) : [];
-    return { ok: files.length === 1, files };
-  });
+  const exportPath = join(EXPORTS, basename(suggested.value));
+  const csv = await poll(
+    page,
+    'the CSV export',
+    async () => {
+      const files = existsSync(EXPORTS) ? readdirSync(EXPORTS).filter((f) => f.endsWith('.csv')) : [];
+      if (files.length === 1) return { ok: true, files };
+      // The dialog is still open: (again) type the path and press Enter. A loaded machine can leave the
+      // quick input busy re-listing the folder typed, and an Enter pressed then is dropped; every Playwright
+      // action here has its own timeout, so a dialog that re-renders cannot hang the test.
+      if (await pathInput.isVisible().catch(() => false)) {
+        await pathInput.fill(exportPath, { timeout: 5000 }).catch(() => {});
+        await page.waitForTimeout(500);
+        await pathInput.press('Enter', { timeout: 5000 }).catch(() => {});
+      }
+      return { ok: false, files, dialogValue: await pathInput.inputValue({ timeout: 1000 }).catch(() => null) };
+    },
+    120_000,
+    2000,
+  );
   const lines = readFileSync(join(EXPORTS, csv.files[0]), 'utf8').trim().split('\n');
   assert.match(lines[0], /step/);
   assert.equal(lines.length, STEPS + 1, 'a header and one row per step');
