@@ -6,7 +6,7 @@
 // visible, which an every-k-th-step pick would drop. Full resolution comes back for a zoomed range
 // (readRange) and for exports. Pure: no fs, no vscode; unit-tested.
 import { COL, type HistogramRecord } from '../runs';
-import type { MetricColumns } from '../protocol/webview';
+import { METRIC_COLUMN_KEYS, emptyMetricColumns, type MetricColumns } from '../protocol/webview';
 
 /** Rows (points) per series sent for a whole run: two per bucket. */
 export const OVERVIEW_POINTS = 4000;
@@ -18,25 +18,6 @@ export interface RowTable {
   data: Float64Array;
   rows: number;
   columns: number;
-}
-
-const WIRE_KEYS = ['loss', 'lr', 'rhoT', 'rT', 'effectiveStepSize', 'gradNorm', 'updateRatio', 'valLoss', 'valAccuracy'] as const;
-
-function emptyColumns(n: number): MetricColumns {
-  const f = () => new Float32Array(n);
-  return {
-    steps: new Float64Array(n),
-    loss: new Float64Array(n),
-    lr: f(),
-    rhoT: f(),
-    rT: f(),
-    rectified: new Int8Array(n),
-    effectiveStepSize: f(),
-    gradNorm: f(),
-    updateRatio: f(),
-    valLoss: f(),
-    valAccuracy: f(),
-  };
 }
 
 const rectifiedWire = (v: number): number => (Number.isNaN(v) ? -1 : v > 0 ? 1 : 0);
@@ -76,7 +57,7 @@ export class MinMaxBucketer {
   ) {
     this.whole = n <= maxPoints;
     this.buckets = this.whole ? 0 : Math.max(1, Math.floor(maxPoints / 2));
-    this.out = emptyColumns(this.whole ? n : this.buckets * 2);
+    this.out = emptyMetricColumns(this.whole ? n : this.buckets * 2);
     this.lo = new Float64Array(columns).fill(NaN);
     this.hi = new Float64Array(columns).fill(NaN);
     this.bucketEnd = this.whole ? 0 : this.boundary(1);
@@ -91,7 +72,7 @@ export class MinMaxBucketer {
       if (this.whole) {
         const i = this.seen;
         c.steps[i] = data[o + COL.step];
-        for (const k of WIRE_KEYS) c[k][i] = data[o + COL[k]];
+        for (const k of METRIC_COLUMN_KEYS) c[k][i] = data[o + COL[k]];
         c.rectified[i] = rectifiedWire(data[o + COL.rectified]);
         continue;
       }
@@ -126,7 +107,7 @@ export class MinMaxBucketer {
     const r1 = r0 + 1;
     c.steps[r0] = this.firstStep;
     c.steps[r1] = this.lastStep;
-    for (const k of WIRE_KEYS) {
+    for (const k of METRIC_COLUMN_KEYS) {
       c[k][r0] = this.lo[COL[k]];
       c[k][r1] = this.hi[COL[k]];
     }

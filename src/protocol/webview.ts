@@ -334,11 +334,10 @@ export const isWebviewRequest = (msg: WebviewToHost): msg is WebviewRequest => O
 
 // ---- helpers ----
 
-/** Rows -> columns (the host's bulk path; also handy in tests and the bench). */
-export function toMetricColumns(rows: readonly MetricRow[]): MetricColumns {
-  const n = rows.length;
+/** `n` rows of zeroed columns, each of the type the wire expects (steps and loss float64). */
+export function emptyMetricColumns(n: number): MetricColumns {
   const f = () => new Float32Array(n);
-  const c: MetricColumns = {
+  return {
     steps: new Float64Array(n),
     loss: new Float64Array(n),
     lr: f(),
@@ -351,6 +350,12 @@ export function toMetricColumns(rows: readonly MetricRow[]): MetricColumns {
     valLoss: f(),
     valAccuracy: f(),
   };
+}
+
+/** Rows -> columns (the host's bulk path; also handy in tests and the bench). */
+export function toMetricColumns(rows: readonly MetricRow[]): MetricColumns {
+  const n = rows.length;
+  const c = emptyMetricColumns(n);
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     c.steps[i] = r.step;

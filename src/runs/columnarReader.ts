@@ -64,16 +64,29 @@ function metricsLayout(fd: number): MetricsBinLayout | undefined {
 
 /** Whole rows of a metrics.f64 file; undefined when absent or not valid. */
 export function readMetricsTable(file: string): MetricsTable | undefined {
+  const t = readWholeRows(file, metricsLayout, (l) => l.columns);
+  return t && { data: t.data, rows: t.rows, columns: t.layout.columns, tornBytes: t.tornBytes };
+}
+
+/**
+ * The whole rows after a side file's header (a torn last row is left out and counted in `tornBytes`);
+ * undefined when the file is absent or its header is not valid. Shared by both side files.
+ */
+function readWholeRows<L extends { headerBytes: number }>(
+  file: string,
+  layoutOf: (fd: number) => L | undefined,
+  rowFloats: (layout: L) => number,
+): { layout: L; data: Float64Array; rows: number; tornBytes: number } | undefined {
   const fd = openIfPresent(file);
   if (fd === undefined) return undefined;
   try {
-    const layout = metricsLayout(fd);
+    const layout = layoutOf(fd);
     if (!layout) return undefined;
     const size = fs.fstatSync(fd).size;
-    const rowBytes = layout.columns * 8;
+    const rowBytes = rowFloats(layout) * 8;
     const rows = Math.floor(Math.max(0, size - layout.headerBytes) / rowBytes);
     const data = new Float64Array(readAligned(fd, layout.headerBytes, rows * rowBytes));
-    return { data, rows, columns: layout.columns, tornBytes: size - layout.headerBytes - rows * rowBytes };
+    return { layout, data, rows, tornBytes: size - layout.headerBytes - rows * rowBytes };
   } finally {
     fs.closeSync(fd);
   }
@@ -181,19 +194,7 @@ function histogramsLayout(fd: number): HistogramsBinLayout | undefined {
 
 /** Whole rows of a histograms.f64 file; undefined when absent or not valid. */
 export function readHistogramsTable(file: string): HistogramsTable | undefined {
-  const fd = openIfPresent(file);
-  if (fd === undefined) return undefined;
-  try {
-    const layout = histogramsLayout(fd);
-    if (!layout) return undefined;
-    const size = fs.fstatSync(fd).size;
-    const rowBytes = histogramRowFloats(layout) * 8;
-    const rows = Math.floor(Math.max(0, size - layout.headerBytes) / rowBytes);
-    const data = new Float64Array(readAligned(fd, layout.headerBytes, rows * rowBytes));
-    return { layout, data, rows, tornBytes: size - layout.headerBytes - rows * rowBytes };
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readWholeRows(file, histogramsLayout, histogramRowFloats);
 }
 
 /**
