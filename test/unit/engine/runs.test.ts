@@ -20,35 +20,14 @@ import {
   slug,
   timeOfId,
   type MetricRecord,
-  type RunRecord,
 } from '../../../src/runs';
-import { runSpec } from './specs';
+import { testRunRecord } from './specs';
 
 let dir: string;
 beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-runs-'))));
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function record(id: string, over: Partial<RunRecord> = {}): RunRecord {
-  const parsed = parseRunId(id)!;
-  return {
-    format: 1,
-    id,
-    comparisonId: parsed.comparisonId,
-    comparisonKind: 'single',
-    index: parsed.index,
-    label: 'RAdam',
-    spec: runSpec(),
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    endedAt: null,
-    backend: { name: 'tensorflow', native: true },
-    pid: process.pid,
-    parameters: 10,
-    dataset: { task: 'classification', inputShape: [2], outputSize: 3, trainExamples: 240, validationExamples: 60 },
-    summary: null,
-    ...over,
-  };
-}
+const record = testRunRecord;
 
 const metric = (step: number, loss = 1 / step): MetricRecord => ({
   step,

@@ -17,7 +17,6 @@ import {
   histogramEdges,
   lastMetricsStep,
   newComparisonId,
-  parseRunId,
   readHistogramsTable,
   readMetricsStepRange,
   readMetricsTable,
@@ -31,33 +30,14 @@ import {
   type RunRecord,
 } from '../../../src/runs';
 import { readOverview, readRange } from '../../../src/panel/runRead';
-import { runSpec } from '../engine/specs';
+import { testRunRecord } from '../engine/specs';
 
 let dir: string;
 beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-columnar-'))));
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function record(over: Partial<RunRecord> = {}): RunRecord {
-  const id = runIdFor(newComparisonId(new Date(), Math.random().toString(16).slice(2, 6)), 0, 'RAdam');
-  const parsed = parseRunId(id)!;
-  return {
-    format: 1,
-    id,
-    comparisonId: parsed.comparisonId,
-    comparisonKind: 'single',
-    index: 0,
-    label: 'RAdam',
-    spec: runSpec(),
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    endedAt: null,
-    backend: { name: 'tensorflow', native: true },
-    pid: process.pid,
-    parameters: 10,
-    dataset: { task: 'classification', inputShape: [2], outputSize: 3, trainExamples: 240, validationExamples: 60 },
-    summary: null,
-    ...over,
-  };
+  return testRunRecord(runIdFor(newComparisonId(new Date(), Math.random().toString(16).slice(2, 6)), 0, 'RAdam'), over);
 }
 
 /** Metric records with every kind of value: nulls, both rectified states, evaluations on some steps. */

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { METRIC_BIN_COLUMNS, COL, RunWriter, newComparisonId, parseRunId, runIdFor, type MetricRecord, type RunRecord } from '../../../src/runs';
+import { METRIC_BIN_COLUMNS, COL, RunWriter, newComparisonId, runIdFor, type MetricRecord, type RunRecord } from '../../../src/runs';
 import { MinMaxBucketer, downsampleRows, evenPick, type RowTable } from '../../../src/panel/minMaxBuckets';
 import { RunLoader } from '../../../src/panel/runLoader';
 import { readOverview } from '../../../src/panel/runRead';
 import { LiveBuffer } from '../../../src/panel/liveBuffer';
 import type { MetricRow } from '../../../src/protocol/webview';
-import { runSpec } from '../engine/specs';
+import { testRunRecord } from '../engine/specs';
 
 /** A table of `n` rows: step i+1, loss f(i), rectified from step 6, valLoss every 10th step. */
 function table(n: number, loss: (i: number) => number): RowTable {
@@ -76,24 +76,7 @@ describe('panel: min/max buckets', () => {
 });
 
 function record(): RunRecord {
-  const id = runIdFor(newComparisonId(new Date(), 'a1b2'), 0, 'RAdam');
-  return {
-    format: 1,
-    id,
-    comparisonId: parseRunId(id)!.comparisonId,
-    comparisonKind: 'single',
-    index: 0,
-    label: 'RAdam',
-    spec: runSpec(),
-    status: 'finished',
-    startedAt: new Date().toISOString(),
-    endedAt: null,
-    backend: { name: 'tensorflow', native: true },
-    pid: process.pid,
-    parameters: 10,
-    dataset: { task: 'classification', inputShape: [2], outputSize: 3, trainExamples: 240, validationExamples: 60 },
-    summary: null,
-  };
+  return testRunRecord(runIdFor(newComparisonId(new Date(), 'a1b2'), 0, 'RAdam'), { status: 'finished' });
 }
 
 describe('panel: the run-loading worker thread', () => {
