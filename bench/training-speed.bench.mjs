@@ -26,7 +26,7 @@
 //
 //   node scripts/build.mjs && node bench/training-speed.bench.mjs [--quick] [--rounds N] [--json FILE] [--mlp]
 //       the MLP table, then (unless --mlp) the --transformer and --cnn tables below
-//   node bench/training-speed.bench.mjs --sweep [--quick]   the thread table behind src/host/threads.ts
+//   node bench/training-speed.bench.mjs --sweep [--quick]   the thread table behind src/shared/threads.ts
 //   node bench/training-speed.bench.mjs --transformer [--quick] [--rounds N] [--preset-steps N]
 //       the Transformer paper preset (issue 17): layers path vs the native step, 1 vs 2 threads, and the
 //       whole preset's wall time

@@ -199,7 +199,7 @@ export async function runTrainingBench({ quick = false, log = (s) => process.std
   if (!fs.existsSync(TRAINER)) throw new Error(`${TRAINER} is missing: run node scripts/build.mjs first`);
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-bench-'));
   const rounds = quick ? 3 : 5;
-  // The trainer gets the thread settings the extension would give it (src/host/threads.ts), sized by the
+  // The trainer gets the thread settings the extension would give it (src/shared/threads.ts), sized by the
   // largest model measured: TensorFlow reads them once, when the process loads it.
   const threadsLib = path.join(root, 'dist', 'lib', 'threads.js');
   const threadEnv = fs.existsSync(threadsLib)

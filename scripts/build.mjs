@@ -55,7 +55,7 @@ const builds = [
       cli: 'src/cli/main.ts',
       'lib/optim': 'src/optim/index.ts',
       'lib/engine': 'src/trainer/engineLib.ts',
-      'lib/threads': 'src/host/threads.ts',
+      'lib/threads': 'src/shared/threads.ts',
       // The run-loading worker thread (src/panel/runLoader.ts starts it from beside dist/extension.js).
       runLoadWorker: 'src/panel/runLoadWorker.ts',
     },

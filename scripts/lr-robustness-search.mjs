@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Small models: one intra-op thread is the fastest (src/host/threads.ts); set before TensorFlow loads.
+// Small models: one intra-op thread is the fastest (src/shared/threads.ts); set before TensorFlow loads.
 process.env.TF_NUM_INTRAOP_THREADS ??= '1';
 process.env.TF_NUM_INTEROP_THREADS ??= '1';
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';

@@ -1,5 +1,5 @@
 // Command-line parsing for radam-lab (pure: argv in, options or a usage error out; no tfjs here).
-import { MAX_THREADS, parseThreadOverride, type ThreadOverride } from '../host/threads';
+import { MAX_THREADS, parseThreadOverride, type ThreadOverride } from '../shared/threads';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/types';
 import { FlagError, parseFlagValue, specFileProblems, type SpecProblem } from '../runSpec/rules';
 import { DEFAULT_METRICS, type Activation, type ComparisonSpec, type DatasetName, type ModelName, type RunSpec } from '../runSpec/runSpec';
@@ -45,7 +45,7 @@ export interface TrainArgs {
   json: boolean;
   quiet: boolean;
   watch: boolean;
-  /** TensorFlow intra-op threads (src/host/threads.ts): auto, or a fixed count. */
+  /** TensorFlow intra-op threads (src/shared/threads.ts): auto, or a fixed count. */
   threads: ThreadOverride;
 }
 export interface ListArgs {

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeThreadEnv, threadEnvFor } from '../host/threads';
+import { describeThreadEnv, threadEnvFor } from '../shared/threads';
 import { listRunEntries, printable, type RunEntry, type RunRecord } from '../runs';
 import { settingToFlag } from '../runSpec/rules';
 import { USAGE, SpecFileError, UsageError, applyOverrides, comparisonFromFile, defaultRunSpec, parseArgs, type InspectArgs, type ListArgs, type TrainArgs } from './args';
@@ -151,7 +151,7 @@ async function train(args: TrainArgs): Promise<number> {
   const runsDir = path.resolve(args.out);
 
   // TensorFlow reads its thread settings once, when it loads (just below): choose them now, by the model's
-  // size and the core count (src/host/threads.ts), unless --threads or the environment fixes them.
+  // size and the core count (src/shared/threads.ts), unless --threads or the environment fixes them.
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   const threadEnv = threadEnvFor(comparison, cores, args.threads, process.env);
   Object.assign(process.env, threadEnv);

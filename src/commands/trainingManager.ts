@@ -3,7 +3,7 @@
 // bar subscribe to. Everything here is message routing; tensor work happens in the trainer process.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { describeThreadEnv, threadEnvFor, type ThreadOverride } from '../host/threads';
+import { describeThreadEnv, threadEnvFor, type ThreadOverride } from '../shared/threads';
 import { TrainerProcess } from '../host/trainerProcess';
 import type { TrainerToHost } from '../protocol/trainer';
 import type { ComparisonSpec } from '../runSpec/runSpec';

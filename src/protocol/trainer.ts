@@ -27,7 +27,7 @@ export const BackendReportSchema = v.strictObject({
   warning: v.optional(v.string()),
   tfjsVersion: v.string(),
   pid: v.number(),
-  /** Native backend only: the thread settings TensorFlow read when it loaded (src/host/threads.ts). */
+  /** Native backend only: the thread settings TensorFlow read when it loaded (src/shared/threads.ts). */
   threads: v.optional(TfThreadSettingsSchema),
 });
 export type BackendReport = v.InferOutput<typeof BackendReportSchema>;

@@ -2,7 +2,7 @@
 // Pure: takes plain values, so it is unit-tested without VS Code; src/commands reads the values.
 import type { OptimizerSpec } from '../optim/types';
 import { DEFAULT_METRICS, SEQUENCE_DATASETS, type Activation, type DatasetName, type ModelName, type RunSpec, type TransformerNorm } from './runSpec';
-import { parseThreadOverride, type ThreadOverride } from '../host/threads';
+import { parseThreadOverride, type ThreadOverride } from '../shared/threads';
 import { checkSettings, type SettingProblem, type SettingSchema } from './settingsSchema';
 
 export type SettingValues = Record<string, unknown>;
@@ -78,7 +78,7 @@ function isSequenceSet(dataset: unknown): boolean {
 
 /**
  * radam.training.threads (validated with every other setting by runSpecFromSettings): 0 = auto, the
- * rule of src/host/threads.ts; 1..64 = that many TensorFlow intra-op threads. Not part of the RunSpec:
+ * rule of src/shared/threads.ts; 1..64 = that many TensorFlow intra-op threads. Not part of the RunSpec:
  * it changes how fast a run trains, not what it computes (to float32 rounding), so it travels to the
  * trainer's environment (TrainingManager), not into run.json's spec.
  */

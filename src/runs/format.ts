@@ -36,7 +36,7 @@ export interface RunBackend {
   native: boolean;
   warning?: string;
   tfjsVersion?: string;
-  /** TensorFlow's thread settings in the training process (src/host/threads.ts); absent in older runs. */
+  /** TensorFlow's thread settings in the training process (src/shared/threads.ts); absent in older runs. */
   threads?: TfThreadSettings;
 }
 

@@ -1,5 +1,5 @@
 // What each built-in dataset looks like (task, input shape, outputs, names), known without its data: the
-// extension host's thread rule (src/host/threads.ts) sizes a model with it, the trainer's dataset modules
+// extension host's thread rule (src/shared/threads.ts) sizes a model with it, the trainer's dataset modules
 // (src/trainer/datasets/) describe what they generate or load with it. Pure: no data, no tfjs.
 import type { DatasetName, DatasetSpec, SequenceDatasetName } from '../runSpec/runSpec';
 import { SEQUENCE_DATASETS } from '../runSpec/runSpec';

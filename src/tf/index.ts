@@ -19,11 +19,11 @@ export interface BackendInfo {
   native: boolean;
   /** Set when running on the fallback: why the native backend is not in use. */
   warning?: string;
-  /** Native backend only: the thread settings TensorFlow read when it loaded (see src/host/threads.ts). */
+  /** Native backend only: the thread settings TensorFlow read when it loaded (see src/shared/threads.ts). */
   threads?: TfThreadSettings;
 }
 
-/** TensorFlow reads these once, when it loads: the parent sets them (src/host/threads.ts) before that. */
+/** TensorFlow reads these once, when it loads: the parent sets them (src/shared/threads.ts) before that. */
 function threadSettings(env: NodeJS.ProcessEnv): TfThreadSettings {
   const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : null);
   const onednn = env.TF_ENABLE_ONEDNN_OPTS?.trim();

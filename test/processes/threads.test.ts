@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { threadEnvFor, tfThreadEnv } from '../../src/host/threads';
+import { threadEnvFor, tfThreadEnv } from '../../src/shared/threads';
 import { TrainerProcess } from '../../src/host/trainerProcess';
 import { readRun, type MetricRecord, type RunRecord } from '../../src/runs';
 import type { ComparisonSpec } from '../../src/runSpec/runSpec';

@@ -24,7 +24,7 @@ describe('architecture: import boundaries between host, trainer and webview', ()
 
   it('flags each kind of crossed wire (the rule can fail)', () => {
     const crossed = (file: string, line: string): string[] => crossedImports(file, line).map((c) => c.why);
-    assert.match(crossed('src/host/threads.ts', "import { x } from '../trainer/datasets';")[0], /host code may not import trainer code/);
+    assert.match(crossed('src/host/trainerProcess.ts', "import { x } from '../trainer/datasets';")[0], /host code may not import trainer code/);
     assert.match(crossed('src/panel/exports.ts', "import { x } from '../../webview/data/csv';")[0], /host code may not import webview code/);
     assert.match(crossed('src/commands/settings.ts', "import { x } from '../trainer/datasets/workspacePath';")[0], /host code may not import trainer/);
     assert.match(crossed('src/trainer/engine.ts', "import { x } from '../panel/html';")[0], /trainer code may not import host code/);
@@ -32,7 +32,7 @@ describe('architecture: import boundaries between host, trainer and webview', ()
     assert.match(crossed('src/shared/a.ts', "import { x } from '../trainer/random';")[0], /shared code may not import trainer code/);
     assert.match(crossed('src/panel/a.ts', "import * as tf from '@tensorflow/tfjs-node';")[0], /host code may not load @tensorflow\/tfjs-node/);
     assert.match(crossed('src/trainer/a.ts', "import * as vscode from 'vscode';")[0], /trainer code may not load vscode/);
-    assert.deepEqual(crossed('src/host/threads.ts', "import { x } from '../shared/datasetShapes';"), []);
+    assert.deepEqual(crossed('src/host/trainerProcess.ts', "import { x } from '../shared/datasetShapes';"), []);
     assert.deepEqual(crossed('webview/dashboard.ts', "import type { X } from '../src/protocol/webview';"), []);
   });
 

@@ -1,4 +1,4 @@
-// The thread rule (src/host/threads.ts): its outputs for chosen specs, the overrides, and the parsing of
+// The thread rule (src/shared/threads.ts): its outputs for chosen specs, the overrides, and the parsing of
 // the setting and the --threads flag. Pure: no tfjs, no processes.
 import assert from 'node:assert/strict';
 import {
@@ -11,7 +11,7 @@ import {
   stepFlops,
   tfThreadEnv,
   threadEnvFor,
-} from '../../../src/host/threads';
+} from '../../../src/shared/threads';
 import { parseArgs, UsageError } from '../../../src/cli/args';
 import type { ComparisonSpec, RunSpec } from '../../../src/runSpec/runSpec';
 import { runSpec } from '../engine/specs';
@@ -19,7 +19,7 @@ import { runSpec } from '../engine/specs';
 const mlp = (dataset: RunSpec['dataset']['name'], hiddenLayers: number[], batchSize: number): RunSpec =>
   runSpec({ dataset: { name: dataset, validationSplit: 0.2 }, model: { name: 'mlp', hiddenLayers, activation: 'relu' }, batchSize });
 
-describe('host/threads: TensorFlow thread settings from the model size and the core count', () => {
+describe('shared/threads: TensorFlow thread settings from the model size and the core count', () => {
   it('counts the work of a step: 6 x batch x multiply-adds per example', () => {
     // 784*256 + 256*256 + 256*10 = 268,800 multiply-adds per example.
     assert.equal(macsPerExample(mlp('digits', [256, 256], 128)), 268_800);

@@ -39,7 +39,7 @@
 // (one more thread per further crossover's worth of work), not a measurement; radam.training.threads or
 // --threads overrides the rule.
 import type { ComparisonSpec, RunSpec } from '../runSpec/runSpec';
-import { datasetInfoWithoutLoading } from '../shared/datasetShapes';
+import { datasetInfoWithoutLoading } from './datasetShapes';
 
 /** `auto` (the rule) or a fixed number of intra-op threads (1..64), from radam.training.threads or --threads. */
 export type ThreadOverride = 'auto' | number;
