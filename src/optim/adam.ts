@@ -14,6 +14,7 @@
 import type { serialization, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import { SlotOptimizer, bool, num, type BaseOptions, type Slot } from './base';
+import { OPTIMIZER_DEFAULTS } from './spec';
 import { adaptiveStep, l2Gradient } from './kernels';
 import { checkBetas, checkNonNegative } from './radam';
 import { oneMinusPow } from '../shared/rectification';
@@ -48,12 +49,12 @@ export class AdamOptimizer extends SlotOptimizer {
   protected readonly slotKinds = ['m', 'v'] as const;
 
   constructor(options: AdamOptions = {}) {
-    super(options);
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
-    this.weightDecay = options.weightDecay ?? 0;
-    this.decoupledWeightDecay = options.decoupledWeightDecay ?? false;
+    super({ ...options, learningRate: options.learningRate ?? OPTIMIZER_DEFAULTS.adam.learningRate });
+    this.beta1 = options.beta1 ?? OPTIMIZER_DEFAULTS.adam.beta1;
+    this.beta2 = options.beta2 ?? OPTIMIZER_DEFAULTS.adam.beta2;
+    this.epsilon = options.epsilon ?? OPTIMIZER_DEFAULTS.adam.epsilon;
+    this.weightDecay = options.weightDecay ?? OPTIMIZER_DEFAULTS.adam.weightDecay;
+    this.decoupledWeightDecay = options.decoupledWeightDecay ?? OPTIMIZER_DEFAULTS.adam.decoupledWeightDecay;
     this.frozenSteps = options.frozenSteps ?? 0;
     checkBetas(this.beta1, this.beta2);
     checkNonNegative('epsilon', this.epsilon);
@@ -106,7 +107,7 @@ export class AdamOptimizer extends SlotOptimizer {
       weightDecay: this.weightDecay,
       decoupledWeightDecay: this.decoupledWeightDecay,
       frozenSteps: this.frozenSteps,
-    } as unknown as serialization.ConfigDict;
+    };
   }
 
   /** @nocollapse */
@@ -116,12 +117,12 @@ export class AdamOptimizer extends SlotOptimizer {
   ): T {
     const c = config as Record<string, unknown>;
     const options: AdamOptions = {
-      learningRate: num(c, 'learningRate', 1e-3),
-      beta1: num(c, 'beta1', 0.9),
-      beta2: num(c, 'beta2', 0.999),
-      epsilon: num(c, 'epsilon', 1e-8),
-      weightDecay: num(c, 'weightDecay', 0),
-      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', false),
+      learningRate: num(c, 'learningRate', OPTIMIZER_DEFAULTS.adam.learningRate),
+      beta1: num(c, 'beta1', OPTIMIZER_DEFAULTS.adam.beta1),
+      beta2: num(c, 'beta2', OPTIMIZER_DEFAULTS.adam.beta2),
+      epsilon: num(c, 'epsilon', OPTIMIZER_DEFAULTS.adam.epsilon),
+      weightDecay: num(c, 'weightDecay', OPTIMIZER_DEFAULTS.adam.weightDecay),
+      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', OPTIMIZER_DEFAULTS.adam.decoupledWeightDecay),
       frozenSteps: num(c, 'frozenSteps', 0),
       schedule: (c.schedule ?? null) as AdamOptions['schedule'],
     };

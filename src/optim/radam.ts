@@ -15,6 +15,7 @@
 import type { serialization, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import { SlotOptimizer, bool, num, type BaseOptions, type Slot } from './base';
+import { OPTIMIZER_DEFAULTS } from './spec';
 import { adaptiveStep, l2Gradient, momentumStep } from './kernels';
 import { oneMinusPow, rectification } from '../shared/rectification';
 import type { StepScalars } from './scalars';
@@ -64,14 +65,14 @@ export class RAdamOptimizer extends SlotOptimizer {
   protected readonly slotKinds = ['m', 'v'] as const;
 
   constructor(options: RAdamOptions = {}) {
-    super(options);
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
-    this.weightDecay = options.weightDecay ?? 0;
-    this.decoupledWeightDecay = options.decoupledWeightDecay ?? false;
-    this.rectificationThreshold = options.rectificationThreshold ?? 5;
-    this.degeneratedToSgd = options.degeneratedToSgd ?? true;
+    super({ ...options, learningRate: options.learningRate ?? OPTIMIZER_DEFAULTS.radam.learningRate });
+    this.beta1 = options.beta1 ?? OPTIMIZER_DEFAULTS.radam.beta1;
+    this.beta2 = options.beta2 ?? OPTIMIZER_DEFAULTS.radam.beta2;
+    this.epsilon = options.epsilon ?? OPTIMIZER_DEFAULTS.radam.epsilon;
+    this.weightDecay = options.weightDecay ?? OPTIMIZER_DEFAULTS.radam.weightDecay;
+    this.decoupledWeightDecay = options.decoupledWeightDecay ?? OPTIMIZER_DEFAULTS.radam.decoupledWeightDecay;
+    this.rectificationThreshold = options.rectificationThreshold ?? OPTIMIZER_DEFAULTS.radam.rectificationThreshold;
+    this.degeneratedToSgd = options.degeneratedToSgd ?? OPTIMIZER_DEFAULTS.radam.degeneratedToSgd;
     checkBetas(this.beta1, this.beta2);
     checkNonNegative('epsilon', this.epsilon);
     checkNonNegative('weightDecay', this.weightDecay);
@@ -139,7 +140,7 @@ export class RAdamOptimizer extends SlotOptimizer {
       decoupledWeightDecay: this.decoupledWeightDecay,
       rectificationThreshold: this.rectificationThreshold,
       degeneratedToSgd: this.degeneratedToSgd,
-    } as unknown as serialization.ConfigDict;
+    };
   }
 
   /** @nocollapse */
@@ -149,14 +150,14 @@ export class RAdamOptimizer extends SlotOptimizer {
   ): T {
     const c = config as Record<string, unknown>;
     const options: RAdamOptions = {
-      learningRate: num(c, 'learningRate', 1e-3),
-      beta1: num(c, 'beta1', 0.9),
-      beta2: num(c, 'beta2', 0.999),
-      epsilon: num(c, 'epsilon', 1e-8),
-      weightDecay: num(c, 'weightDecay', 0),
-      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', false),
-      rectificationThreshold: num(c, 'rectificationThreshold', 5),
-      degeneratedToSgd: bool(c, 'degeneratedToSgd', true),
+      learningRate: num(c, 'learningRate', OPTIMIZER_DEFAULTS.radam.learningRate),
+      beta1: num(c, 'beta1', OPTIMIZER_DEFAULTS.radam.beta1),
+      beta2: num(c, 'beta2', OPTIMIZER_DEFAULTS.radam.beta2),
+      epsilon: num(c, 'epsilon', OPTIMIZER_DEFAULTS.radam.epsilon),
+      weightDecay: num(c, 'weightDecay', OPTIMIZER_DEFAULTS.radam.weightDecay),
+      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', OPTIMIZER_DEFAULTS.radam.decoupledWeightDecay),
+      rectificationThreshold: num(c, 'rectificationThreshold', OPTIMIZER_DEFAULTS.radam.rectificationThreshold),
+      degeneratedToSgd: bool(c, 'degeneratedToSgd', OPTIMIZER_DEFAULTS.radam.degeneratedToSgd),
       schedule: (c.schedule ?? null) as RAdamOptions['schedule'],
     };
     return new (cls as unknown as new (o: RAdamOptions) => T)(options);

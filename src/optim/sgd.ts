@@ -5,6 +5,7 @@
 import type { serialization, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import { SlotOptimizer, bool, num, type BaseOptions, type Slot } from './base';
+import { OPTIMIZER_DEFAULTS } from './spec';
 import { l2Gradient, momentumStep } from './kernels';
 import { checkNonNegative } from './radam';
 import type { StepScalars } from './scalars';
@@ -31,8 +32,8 @@ export class SgdMomentumOptimizer extends SlotOptimizer {
   protected readonly slotKinds = ['momentum'] as const;
 
   constructor(options: SgdMomentumOptions = {}) {
-    super({ ...options, learningRate: options.learningRate ?? 1e-2 });
-    this.momentum = options.momentum ?? 0.9;
+    super({ ...options, learningRate: options.learningRate ?? OPTIMIZER_DEFAULTS['sgd-momentum'].learningRate });
+    this.momentum = options.momentum ?? OPTIMIZER_DEFAULTS['sgd-momentum'].beta1;
     this.weightDecay = options.weightDecay ?? 0;
     this.decoupledWeightDecay = options.decoupledWeightDecay ?? false;
     if (!(this.momentum >= 0 && this.momentum < 1)) throw new RangeError(`momentum must be in [0, 1), got ${this.momentum}`);
@@ -65,7 +66,7 @@ export class SgdMomentumOptimizer extends SlotOptimizer {
       momentum: this.momentum,
       weightDecay: this.weightDecay,
       decoupledWeightDecay: this.decoupledWeightDecay,
-    } as unknown as serialization.ConfigDict;
+    };
   }
 
   /** @nocollapse */
@@ -75,10 +76,10 @@ export class SgdMomentumOptimizer extends SlotOptimizer {
   ): T {
     const c = config as Record<string, unknown>;
     const options: SgdMomentumOptions = {
-      learningRate: num(c, 'learningRate', 1e-2),
-      momentum: num(c, 'momentum', 0.9),
-      weightDecay: num(c, 'weightDecay', 0),
-      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', false),
+      learningRate: num(c, 'learningRate', OPTIMIZER_DEFAULTS['sgd-momentum'].learningRate),
+      momentum: num(c, 'momentum', OPTIMIZER_DEFAULTS['sgd-momentum'].beta1),
+      weightDecay: num(c, 'weightDecay', OPTIMIZER_DEFAULTS['sgd-momentum'].weightDecay),
+      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', OPTIMIZER_DEFAULTS['sgd-momentum'].decoupledWeightDecay),
       schedule: (c.schedule ?? null) as SgdMomentumOptions['schedule'],
     };
     return new (cls as unknown as new (o: SgdMomentumOptions) => T)(options);
