@@ -380,11 +380,14 @@ export const MetricFields = group({
     { minimum: 0, maximum: STEPS_MAX },
     {
       default: 50,
+      setting: 'radam.metrics.validationEvery',
+      order: 34,
       flag: '--validation-every',
       flagArg: 'N',
       help: 'validation every N steps, 0 = at the end only',
       domain: { minimum: 0 },
-      description: 'Evaluate validation loss/accuracy every N steps (0 = only at the end).',
+      description:
+        'Measure validation loss and accuracy on the held-out examples (`#radam.training.validationSplit#`) every N steps, and always after the last step; `0` measures only at the end. Lower it to see where validation and training loss part; each measurement runs the model over the whole held-out set.',
     },
   ),
   // Why not every step by default: the norms cost 4 backend ops and 4 passes over memory per parameter
