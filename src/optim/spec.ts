@@ -19,6 +19,11 @@ export const OPTIMIZER_DEFAULTS: Record<OptimizerName, Defaults> = Object.fromEn
 
 const OPTIMIZER_DOMAIN = domainSchema(OptimizerFields);
 
+/** Some fields of a defaults entry (an optimizer class's option table, src/optim/options.ts). */
+export function pickDefaults<D extends object, K extends keyof D>(defaults: D, keys: readonly K[]): Pick<D, K> {
+  return Object.fromEntries(keys.map((k) => [k, defaults[k]])) as Pick<D, K>;
+}
+
 /** Problems with an optimizer spec, each naming its field (empty when valid). */
 export function validateOptimizerSpec(spec: unknown): SpecProblem[] {
   if (spec == null || typeof spec !== 'object' || Array.isArray(spec)) return [{ field: 'name', message: 'optimizer spec must be an object with a "name"' }];
