@@ -245,6 +245,11 @@ export const DatasetFields = group({
   shift: optional(integer({ minimum: 0, maximum: 64 }, { description: 'copy-shift only: the target at position i is the input at position (i - shift) mod length (default 1).' })),
 });
 
+/** A size of the transformer with its `radam.transformer.*` setting; the model takes any size >= 1 from a spec. */
+function transformerSize(name: string, range: { minimum: number; maximum: number }, dflt: number, order: number, description: string) {
+  return optional(integer(range, { default: dflt, setting: `radam.transformer.${name}`, order, onlyWhen: TRANSFORMER_ONLY, domain: { minimum: 1 }, description }));
+}
+
 export const ModelFields = group({
   name: oneOf(MODEL_NAMES, {
     default: 'mlp',
@@ -281,47 +286,13 @@ export const ModelFields = group({
     description: 'Activation of the hidden layers of the `mlp` model.',
   }),
   // transformer only (defaults and limits the model applies: TRANSFORMER_DEFAULTS in src/trainer/models/fit.ts)
-  layers: optional(
-    integer(
-      { minimum: 1, maximum: 6 },
-      {
-        default: 2,
-        setting: 'radam.transformer.layers',
-        order: 21,
-        onlyWhen: TRANSFORMER_ONLY,
-        domain: { minimum: 1 },
-        description:
-          'Encoder layers of the `transformer` model (each: multi-head self-attention and a feed-forward sublayer, each with a residual connection and a layer norm). Deeper post-LN encoders are where un-warmed Adam breaks: see the preset "Paper: Transformer without warmup" (6 layers).',
-      },
-    ),
+  layers: transformerSize('layers', { minimum: 1, maximum: 6 }, 2, 21,
+    'Encoder layers of the `transformer` model (each: multi-head self-attention and a feed-forward sublayer, each with a residual connection and a layer norm). Deeper post-LN encoders are where un-warmed Adam breaks: see the preset "Paper: Transformer without warmup" (6 layers).',
   ),
-  dModel: optional(
-    integer(
-      { minimum: 4, maximum: 512 },
-      {
-        default: 64,
-        setting: 'radam.transformer.dModel',
-        order: 22,
-        onlyWhen: TRANSFORMER_ONLY,
-        domain: { minimum: 1 },
-        description:
-          "Width of the `transformer`'s token vectors (the residual stream); a multiple of `#radam.transformer.heads#`. The feed-forward sublayers are 4 times as wide.",
-      },
-    ),
+  dModel: transformerSize('dModel', { minimum: 4, maximum: 512 }, 64, 22,
+    "Width of the `transformer`'s token vectors (the residual stream); a multiple of `#radam.transformer.heads#`. The feed-forward sublayers are 4 times as wide.",
   ),
-  heads: optional(
-    integer(
-      { minimum: 1, maximum: 16 },
-      {
-        default: 4,
-        setting: 'radam.transformer.heads',
-        order: 23,
-        onlyWhen: TRANSFORMER_ONLY,
-        domain: { minimum: 1 },
-        description: 'Attention heads per layer of the `transformer`; each attends with `dModel / heads` dimensions.',
-      },
-    ),
-  ),
+  heads: transformerSize('heads', { minimum: 1, maximum: 16 }, 4, 23, 'Attention heads per layer of the `transformer`; each attends with `dModel / heads` dimensions.'),
   ffDim: optional(integer({ minimum: 1, maximum: 4096 }, { domain: { minimum: 1 }, description: 'Hidden width of each feed-forward sublayer (default 4 * dModel).' })),
   norm: optional(
     oneOf(['post', 'pre'] as const, {
