@@ -1,12 +1,11 @@
 // Command-line parsing for radam-lab (pure: argv in, options or a usage error out; no tfjs here).
 // The flags that set a run spec field are declared with that field (src/runSpec/schema.ts: flag, help,
 // default, range), so `--help`, the parser and the checks come from one place; the flags of the CLI
-// itself (--spec, --compare, --out, ...) are the table CLI_FLAGS below.
+// itself (--spec, --compare, --out, ...) are the tables CLI_FLAGS_BEFORE/AFTER below.
 import { MAX_THREADS, parseThreadOverride, type ThreadOverride } from '../shared/threads';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/types';
-import { leaves, type Leaf } from '../runSpec/fields';
+import { defaultsOf, leaves, type Leaf } from '../runSpec/fields';
 import { FlagError, parseFlagValue, specFileProblems, type SpecProblem } from '../runSpec/rules';
-import { defaultsOf } from '../runSpec/fields';
 import { fieldDefault, RunSpecFields } from '../runSpec/schema';
 import type { ComparisonSpec, RunSpec } from '../runSpec/runSpec';
 
