@@ -240,7 +240,11 @@ export function describeDomain(r: Range): string {
   }
   if (r.type === 'boolean') return 'true or false';
   if (r.type === 'string') return 'a string';
-  if (r.type === 'array') return `a list of ${r.items ? describeDomain(r.items).replace(/^an? (\w+)/, '$1s') : 'values'}`;
+  if (r.type === 'array') {
+    // "an integer >= 1" -> "integers >= 1", "a finite number" -> "finite numbers"
+    const item = r.items ? describeDomain(r.items).replace(/^an? /, '').replace(/\b(integer|number|string)\b/, '$1s') : 'values';
+    return `a list of ${item}`;
+  }
   const bounds = [
     r.minimum !== undefined ? `>= ${r.minimum}` : r.exclusiveMinimum !== undefined ? `> ${r.exclusiveMinimum}` : '',
     r.maximum !== undefined ? `<= ${r.maximum}` : r.exclusiveMaximum !== undefined ? `< ${r.exclusiveMaximum}` : '',

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { defaultRunSpec } from '../../../src/cli/args';
 import { OPTIMIZER_DEFAULTS, validateOptimizerSpec } from '../../../src/optim/spec';
 import { runSpecFromSettings } from '../../../src/runSpec/fromSettings';
-import { leaves, type Leaf } from '../../../src/runSpec/fields';
+import { describeDomain, leaves, type Leaf } from '../../../src/runSpec/fields';
 import { specFileProblems } from '../../../src/runSpec/rules';
 import { RunSpecFields, SETTINGS, fieldDefault } from '../../../src/runSpec/schema';
 import { comparisonProblems } from '../../../src/runSpec/validateComparison';
@@ -117,5 +117,13 @@ describe('schema: one default per field', () => {
     walk(path.join(repoRoot(), 'src'));
     assert.deepEqual(hits, [], 'the default learning rate written outside the schema');
     assert.match(fs.readFileSync(path.join(repoRoot(), 'src/runSpec/schema.ts'), 'utf8'), /learningRate: optional\(\s*number\([^)]*?default: 1e-3,/s, 'and once in the schema');
+  });
+});
+
+describe('schema: the engine\'s words for what it accepts', () => {
+  it('names lists by their items', () => {
+    assert.equal(describeDomain({ type: 'array', items: { type: 'integer', minimum: 1 } }), 'a list of integers >= 1');
+    assert.equal(describeDomain({ type: 'array', items: { type: 'number' } }), 'a list of finite numbers');
+    assert.deepEqual(comparisonProblems(one((r) => (r.model.hiddenLayers = [8, 'x']))), ['runs[0].model.hiddenLayers: expected a list of integers, got [8,"x"]']);
   });
 });
