@@ -165,6 +165,8 @@ export class HistogramPanel implements ChartView {
   readonly element: HTMLElement;
   /** While data streams; a user action redraws at once (see ../scheduler.ts). */
   readonly minIntervalMs = 300;
+  /** Draws canvases (../scheduler.ts: at most one heavy view per frame). */
+  readonly heavy = true;
   private readonly grid: HTMLElement;
   private readonly cards = new Map<string, HistogramCard>();
   private readonly layerSelect: ReturnType<typeof dropdown>;

@@ -9,7 +9,7 @@ import { fmt } from '../data/summary';
 import { indexRange, nearestIndex } from '../data/viewRange';
 import { canvasPng, chartCard, setDataAttrs, type Card } from './card';
 import { baseOptions, createChart, type Chart, type XY } from './chartjs';
-import { SeriesFeed } from './feed';
+import { pointsForWidth, SeriesFeed } from './feed';
 import { StepOverlay } from './stepOverlay';
 import type { ChartTestData, ChartView, HoverData, RunView, ViewContext } from './view';
 
@@ -40,6 +40,8 @@ interface Binding {
 export abstract class RunLinesChart implements ChartView {
   readonly element: HTMLElement;
   readonly minIntervalMs: number = 0;
+  /** Draws a canvas (../scheduler.ts: at most one such view per frame). */
+  readonly heavy = true;
   protected readonly card: Card;
   protected chart: Chart<'line'>;
   private bindings: Binding[] = [];
@@ -135,7 +137,10 @@ export abstract class RunLinesChart implements ChartView {
       x.max = max;
       changed = true;
     }
+    const area = this.chart.chartArea;
+    const target = pointsForWidth(area ? area.right - area.left : this.chart.width, window.devicePixelRatio);
     for (const b of this.bindings) {
+      b.feed.setTarget(target);
       b.run = byId.get(b.run.id) ?? b.run;
       const data = b.run.data;
       if (!data) {
