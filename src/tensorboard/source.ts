@@ -11,11 +11,13 @@
 import * as path from 'node:path';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
 import { tensorBoardRunId } from '../shared/runId';
-import { runColumns, runHistograms, scalarColumn, tensorBoardRunInfo, type RunChoices } from './dashboard';
+import { scalarColumn, tensorBoardRunInfo, type RunChoices } from './dashboard';
+import { runHistograms, runHistogramsSliced } from './histogramSlices';
+import { runColumns, runColumnsSliced } from './runColumns';
 import { importedRunExport, type ImportedRunExport } from './exportRun';
 import { LogdirReader, type LogRun } from './logdir';
 import { RunChoicesStore, runChoiceKey } from './runChoices';
-import type { RunSeries } from './series';
+import type { WriterSeries } from './series';
 
 /** Points of one scalar tag charted on demand: appended, or (reset) all of them. */
 export interface ScalarUpdate {
@@ -63,7 +65,7 @@ export interface SourceOptions {
 }
 
 interface Sent {
-  series: RunSeries;
+  series: WriterSeries;
   resets: number;
   lastStep: number;
   /** Per scalar tag: values already sent; per histogram tag: entries already sent. */
@@ -145,12 +147,34 @@ export class TensorBoardSource {
     return at && this.readers.get(at.root)?.run(at.key);
   }
 
-  /** A run's whole record (and from now on, live updates continue from it). */
-  whole(runId: string): { columns: MetricColumns; histograms: HistogramSlice[]; scalars: ScalarUpdate[] } | undefined {
-    const run = this.lookup(runId);
-    if (!run) return undefined;
-    this.markSent(runId, run);
-    return { columns: runColumns(run, -Infinity, this.choicesOf(runId)), histograms: runHistograms(run), scalars: this.scalarUpdates(run) };
+  /**
+   * A run's whole record (and from now on, live updates continue from it), built in time slices
+   * (./timeSlices.ts): a long run's record took 0.5-1.3 s of CPU in one piece on the extension host. It is
+   * the run as it was when asked; updates a poll reads meanwhile go to the data listeners, from there on.
+   */
+  async whole(runId: string): Promise<{ columns: MetricColumns; histograms: HistogramSlice[]; scalars: ScalarUpdate[] } | undefined> {
+    for (;;) {
+      const run = this.lookup(runId);
+      if (!run) return undefined;
+      const { series, resets } = { series: run.series, resets: run.series.resets };
+      // Marked and started in one turn of the event loop: the builds take the series' lengths now.
+      this.markSent(runId, run);
+      const scalars = this.scalarUpdates(run);
+      const [columns, histograms] = await Promise.all([runColumnsSliced(run, -Infinity, this.choicesOf(runId)), runHistogramsSliced(run)]);
+      // A restart (preemption) dropped values the build may have read: built again.
+      if (run.series === series && series.resets === resets) return { columns, histograms, scalars };
+    }
+  }
+
+  /** A run's metric columns (for a zoomed range), built in time slices like whole(); nothing is marked sent. */
+  async columns(runId: string): Promise<MetricColumns | undefined> {
+    for (;;) {
+      const run = this.lookup(runId);
+      if (!run) return undefined;
+      const { series, resets } = { series: run.series, resets: run.series.resets };
+      const columns = await runColumnsSliced(run, -Infinity, this.choicesOf(runId));
+      if (run.series === series && series.resets === resets) return columns;
+    }
   }
 
   /** The run as the dashboard's exports write it (undefined: no such run). */
@@ -189,7 +213,7 @@ export class TensorBoardSource {
       const replaced = sent.series !== run.series || sent.resets !== run.series.resets;
       const update: RunUpdate = {
         runId,
-        columns: runColumns(run, -Infinity, choices),
+        columns: await runColumnsSliced(run, -Infinity, choices),
         reset: true,
         histograms: runHistograms(run, replaced ? undefined : sent.histogramLengths),
         histogramsReset: replaced,
@@ -280,7 +304,7 @@ export class TensorBoardSource {
           JSON.stringify(prev.imported) !== JSON.stringify(info.imported)
         )
           changedInfos.push(info);
-        if (changed.has(run.key) && this.sent.has(id)) this.emitUpdate(id, run);
+        if (changed.has(run.key) && this.sent.has(id)) await this.emitUpdate(id, run);
       }
     }
     for (const id of this.infos.keys()) if (!nextInfos.has(id)) listChanged = true;
@@ -304,7 +328,7 @@ export class TensorBoardSource {
   }
 
   /** What changed since the last update of this run: appended rows, or the whole run when needed. */
-  private emitUpdate(runId: string, run: LogRun): void {
+  private async emitUpdate(runId: string, run: LogRun): Promise<void> {
     const prev = this.sent.get(runId)!;
     let reset = prev.series !== run.series || prev.resets !== run.series.resets;
     // A value at a step already sent (e.g. an eval logged after later training steps) needs a reset.
@@ -315,8 +339,9 @@ export class TensorBoardSource {
       }
     }
     const choices = this.choicesOf(runId);
+    // A reset is the whole run again: built in time slices (no poll runs meanwhile: polls never overlap).
     const update: RunUpdate = reset
-      ? { runId, columns: runColumns(run, -Infinity, choices), reset: true, histograms: runHistograms(run), histogramsReset: true, scalars: this.scalarUpdates(run) }
+      ? { runId, columns: await runColumnsSliced(run, -Infinity, choices), reset: true, histograms: await runHistogramsSliced(run), histogramsReset: true, scalars: this.scalarUpdates(run) }
       : {
           runId,
           columns: runColumns(run, prev.lastStep, choices),
