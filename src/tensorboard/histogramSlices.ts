@@ -88,9 +88,10 @@ function* buildHistograms(run: LogRun, from: ReadonlyMap<string, number>): Gener
   const tags = [...run.series.histograms.keys()];
   const main = mainHistogramTag(tags);
   const out: HistogramSlice[] = [];
-  for (const tag of tags) {
-    const h = run.series.histograms.get(tag) as HistogramSeries;
-    for (let i = from.get(tag) ?? 0; i < h.entries.length; i++) {
+  // As long as each series is now (see runColumns.ts buildColumns).
+  const series = tags.map((tag) => [tag, run.series.histograms.get(tag) as HistogramSeries, (run.series.histograms.get(tag) as HistogramSeries).entries.length] as const);
+  for (const [tag, h, end] of series) {
+    for (let i = from.get(tag) ?? 0; i < end; i++) {
       const e = h.entries[i];
       const s = bucketsToSlice(e.step, e.buckets, tag === main ? undefined : tag);
       if (s) out.push(s);

@@ -48,17 +48,19 @@ export function runColumnsSliced(run: LogRun, fromStep = -Infinity, choices: Run
 /** The build behind both: yields (nothing) every PIECE rows merged or filled, where a slice may end. */
 function* buildColumns(run: LogRun, fromStep: number, choices: RunChoices): Generator<void, MetricColumns> {
   const roles = assignRoles([...run.series.scalars.keys()], choices);
-  const used: [keyof MetricColumns, ScalarSeries, number][] = [];
+  // Each series as long as it is now (the first slice runs at once): a poll may append while a sliced
+  // build waits, and those values go out as the next update.
+  const used: [keyof MetricColumns, ScalarSeries, number, number][] = [];
   for (const [role, key] of COLUMN_OF) {
     const tag = roles.get(role);
     const s = tag === undefined ? undefined : run.series.scalars.get(tag);
     if (!s) continue;
     const from = firstIndexAfter(s, fromStep);
-    used.push([key, s, from]);
+    used.push([key, s, from, s.length]);
   }
   // The union of the steps (each series' steps strictly increase: preemption keeps them so), merged.
   let steps: Float64Array<ArrayBuffer> = new Float64Array(0);
-  for (const [, s, from] of used) steps = yield* mergeSteps(steps, s.steps, from);
+  for (const [, s, from, end] of used) steps = yield* mergeSteps(steps, s.steps, from, end);
   const n = steps.length;
   const f32 = () => new Float32Array(n).fill(NaN);
   const c: MetricColumns = {
@@ -74,10 +76,10 @@ function* buildColumns(run: LogRun, fromStep: number, choices: RunChoices): Gene
     valLoss: f32(),
     valAccuracy: f32(),
   };
-  for (const [key, s, from] of used) {
+  for (const [key, s, from, end] of used) {
     const col = c[key] as Float32Array | Float64Array;
     let j = 0;
-    for (let i = from; i < s.length; i++) {
+    for (let i = from; i < end; i++) {
       while (steps[j] < s.steps[i]) j++;
       col[j] = s.values[i];
       if (i % PIECE === 0) yield;
@@ -123,14 +125,14 @@ export function runRows(run: LogRun, fromStep = -Infinity, choices: RunChoices =
   return rows;
 }
 
-/** Sorted union of `a` and `b[from..]` (both strictly increasing), without duplicates. */
-function* mergeSteps(a: Float64Array, b: readonly number[], from: number): Generator<void, Float64Array<ArrayBuffer>> {
-  const out = new Float64Array(a.length + b.length - from);
+/** Sorted union of `a` and `b[from..end)` (both strictly increasing), without duplicates. */
+function* mergeSteps(a: Float64Array, b: readonly number[], from: number, end: number): Generator<void, Float64Array<ArrayBuffer>> {
+  const out = new Float64Array(a.length + end - from);
   let i = 0;
   let j = from;
   let n = 0;
-  while (i < a.length || j < b.length) {
-    const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+  while (i < a.length || j < end) {
+    const x = j >= end || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
     if (n === 0 || out[n - 1] !== x) out[n++] = x;
     if ((i + j) % PIECE === 0) yield;
   }

@@ -50,6 +50,21 @@ describe('tensorboard: a run record built in time slices', () => {
     assert.ok(longest < 250, `longest turn ${longest.toFixed(1)} ms`);
   });
 
+  it('is the run as it was when the build started, however much a poll appends meanwhile', async () => {
+    const run = longRun(100_000);
+    const building = runColumnsSliced(run, -Infinity, {}, 0);
+    const histograms = runHistogramsSliced(run, new Map(), 0);
+    for (let s = 100_001; s <= 100_500; s++) {
+      run.series.add({ kind: 'scalar', tag: 'train/loss', step: s, wallTime: s, value: 1 / s });
+      if (s % 50 === 0) run.series.add({ kind: 'histogram', tag: 'grad/all', step: s, wallTime: s, buckets: [{ left: -1, right: 1, count: s }] });
+    }
+    const cols = await building;
+    assert.equal(cols.steps.length, 100_000);
+    assert.equal(cols.steps[99_999], 100_000);
+    assert.ok(cols.loss.every((v, i) => v === 1 / (i + 1)), 'every loss at its step');
+    assert.equal((await histograms).length, 2000);
+  });
+
   it('drainSliced runs a generator to its value', async () => {
     function* count(): Generator<void, number> {
       let n = 0;
