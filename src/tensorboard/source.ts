@@ -10,33 +10,16 @@
 // radam.tensorboard.pollInterval (default 1 s: a value a writer flushed shows within about 1 s).
 import * as path from 'node:path';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
+import { scalarUpdates, sentState, updateSince, type RunUpdate, type ScalarUpdate, type Sent } from './runUpdates';
 import { tensorBoardRunId } from '../shared/runId';
-import { scalarColumn, tensorBoardRunInfo, type RunChoices } from './dashboard';
+import { tensorBoardRunInfo, type RunChoices } from './dashboard';
 import { runHistograms, runHistogramsSliced } from './histogramSlices';
-import { runColumns, runColumnsSliced } from './runColumns';
+import { runColumnsSliced } from './runColumns';
 import { importedRunExport, type ImportedRunExport } from './exportRun';
 import { LogdirReader, type LogRun } from './logdir';
 import { RunChoicesStore, runChoiceKey } from './runChoices';
-import type { WriterSeries } from './series';
 
-/** Points of one scalar tag charted on demand: appended, or (reset) all of them. */
-export interface ScalarUpdate {
-  tag: string;
-  steps: Float64Array;
-  values: Float64Array;
-  reset: boolean;
-}
-
-export interface RunUpdate {
-  runId: string;
-  /** Rows to add, or (reset) the run's whole record. */
-  columns: MetricColumns;
-  reset: boolean;
-  histograms: HistogramSlice[];
-  histogramsReset: boolean;
-  /** The watched scalar tags this run has (setWatchedTags). */
-  scalars: ScalarUpdate[];
-}
+export type { RunUpdate, ScalarUpdate } from './runUpdates';
 
 /** What changed in the run list: runs added or removed (`listChanged`), and runs whose info changed. */
 export interface RunsChange {
@@ -62,15 +45,6 @@ export interface SourceOptions {
   now?: () => number;
   /** The user's loss tag and beta2 per run (default: kept in memory only). */
   choices?: RunChoicesStore;
-}
-
-interface Sent {
-  series: WriterSeries;
-  resets: number;
-  lastStep: number;
-  /** Per scalar tag: values already sent; per histogram tag: entries already sent. */
-  scalarLengths: Map<string, number>;
-  histogramLengths: Map<string, number>;
 }
 
 export class TensorBoardSource {
@@ -159,7 +133,7 @@ export class TensorBoardSource {
       const { series, resets } = { series: run.series, resets: run.series.resets };
       // Marked and started in one turn of the event loop: the builds take the series' lengths now.
       this.markSent(runId, run);
-      const scalars = this.scalarUpdates(run);
+      const scalars = scalarUpdates(run, this.watched);
       const [columns, histograms] = await Promise.all([runColumnsSliced(run, -Infinity, this.choicesOf(runId)), runHistogramsSliced(run)]);
       // A restart (preemption) dropped values the build may have read: built again.
       if (run.series === series && series.resets === resets) return { columns, histograms, scalars };
@@ -217,7 +191,7 @@ export class TensorBoardSource {
         reset: true,
         histograms: runHistograms(run, replaced ? undefined : sent.histogramLengths),
         histogramsReset: replaced,
-        scalars: this.scalarUpdates(run, replaced ? undefined : sent.scalarLengths),
+        scalars: scalarUpdates(run, this.watched, replaced ? undefined : sent.scalarLengths),
       };
       this.markSent(runId, run);
       for (const cb of this.dataListeners) cb(update);
@@ -238,18 +212,7 @@ export class TensorBoardSource {
   /** Every point of the watched tags the run has (for a tag just added to the charts). */
   scalarSeries(runId: string, tags: readonly string[] = this.watched): ScalarUpdate[] {
     const run = this.lookup(runId);
-    return run ? this.scalarUpdates(run, undefined, tags) : [];
-  }
-
-  /** Watched tags of a run: all points, or those past what `sent` says was sent. */
-  private scalarUpdates(run: LogRun, sent?: ReadonlyMap<string, number>, tags: readonly string[] = this.watched): ScalarUpdate[] {
-    const out: ScalarUpdate[] = [];
-    for (const tag of tags) {
-      const from = sent?.get(tag) ?? 0;
-      const col = scalarColumn(run, tag, from);
-      if (col && (col.steps.length || !sent)) out.push({ tag, steps: col.steps, values: col.values, reset: !sent });
-    }
-    return out;
+    return run ? scalarUpdates(run, tags) : [];
   }
 
   /** Polls every log directory once now (and resolves when done). */
@@ -317,41 +280,15 @@ export class TensorBoardSource {
     if (this.readers.size) this.schedule(behind ? 0 : this.intervalMs);
   }
 
-  private markSent(runId: string, run: LogRun): void {
-    this.sent.set(runId, {
-      series: run.series,
-      resets: run.series.resets,
-      lastStep: run.series.lastStep ?? -Infinity,
-      scalarLengths: new Map([...run.series.scalars].map(([t, s]) => [t, s.length])),
-      histogramLengths: new Map([...run.series.histograms].map(([t, h]) => [t, h.length])),
-    });
-  }
-
-  /** What changed since the last update of this run: appended rows, or the whole run when needed. */
+  /** What changed since the last update of this run, to the data listeners. */
   private async emitUpdate(runId: string, run: LogRun): Promise<void> {
     const prev = this.sent.get(runId)!;
-    let reset = prev.series !== run.series || prev.resets !== run.series.resets;
-    // A value at a step already sent (e.g. an eval logged after later training steps) needs a reset.
-    if (!reset) {
-      for (const [tag, s] of run.series.scalars) {
-        const from = prev.scalarLengths.get(tag) ?? 0;
-        if (from < s.length && s.steps[from] <= prev.lastStep) reset = true;
-      }
-    }
-    const choices = this.choicesOf(runId);
-    // A reset is the whole run again: built in time slices (no poll runs meanwhile: polls never overlap).
-    const update: RunUpdate = reset
-      ? { runId, columns: await runColumnsSliced(run, -Infinity, choices), reset: true, histograms: await runHistogramsSliced(run), histogramsReset: true, scalars: this.scalarUpdates(run) }
-      : {
-          runId,
-          columns: runColumns(run, prev.lastStep, choices),
-          reset: false,
-          histograms: runHistograms(run, prev.histogramLengths),
-          histogramsReset: false,
-          scalars: this.scalarUpdates(run, prev.scalarLengths),
-        };
+    const update = await updateSince(runId, run, prev, this.choicesOf(runId), this.watched);
     this.markSent(runId, run);
-    if (update.columns.steps.length === 0 && update.histograms.length === 0 && update.scalars.length === 0 && !reset) return;
-    for (const cb of this.dataListeners) cb(update);
+    if (update) for (const cb of this.dataListeners) cb(update);
+  }
+
+  private markSent(runId: string, run: LogRun): void {
+    this.sent.set(runId, sentState(run));
   }
 }
