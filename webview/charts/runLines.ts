@@ -1,5 +1,7 @@
 // A line chart with a few series per shown run (one colour per run), fed from the run store through
 // SeriesFeeds. The loss, rho/r and learning-rate charts are thin subclasses.
+// (~320 lines as one module: one chart.js chart's datasets, axis, legend and hover read-out, which all
+// follow the same bindings; downsampling is ./feed.ts, drag and crosshair ./stepOverlay.ts.)
 import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import { rgba } from '../data/colors';
 import type { XYColumn } from '../data/columns';
