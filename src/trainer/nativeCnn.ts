@@ -16,7 +16,7 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import type { Task } from '../shared/datasetInfo';
-import { commonAttrs, FlatStep } from './nativeFlatStep';
+import { commonAttrs, FlatStep, FlatStepModel } from './nativeFlatStep';
 import { ACTIVATIONS, type NativeActivation } from './nativeMlp';
 import { PhaseConvPool, phaseConvFits } from './nativeCnnPhases';
 import { nativeBackend, type NativeBackend } from './nativeOps';
@@ -89,8 +89,7 @@ export function nativeCnnPlan(model: LayersModel, task: Task): NativeCnnPlan | n
 }
 
 
-export class NativeCnn {
-  private readonly f: FlatStep;
+export class NativeCnn extends FlatStepModel {
   private readonly a: ReturnType<typeof makeAttrs>;
   private readonly kernelShapes: (Tensor | null)[];
   /** The first stage's convolution and pooling by phases, when plan.phases. */
@@ -106,22 +105,10 @@ export class NativeCnn {
     const k0 = plan.stages[0].kernel;
     // By phases the first kernel is used as a [kh kw c, filters] matrix; the other kernels keep their shapes.
     const viewShapes = plan.shapes.map((s, i) => (i === 0 && plan.phases ? [k0[0] * k0[1] * k0[2], k0[3]] : s.length > 1 ? s : null));
-    this.f = new FlatStep(plan.sizes, viewShapes, initial);
+    super(new FlatStep(plan.sizes, viewShapes, initial));
     this.a = makeAttrs(b, plan.sizes.length);
     this.kernelShapes = plan.shapes.map((s) => (s.length > 1 ? tf.keep(tf.tensor1d(s, 'int32')) : null));
     this.phases = plan.phases ? new PhaseConvPool(this.f, plan.stages[0].input, k0) : null;
-  }
-
-  get params(): Variable {
-    return this.f.params;
-  }
-
-  get size(): number {
-    return this.f.params.size;
-  }
-
-  get sizes(): readonly number[] {
-    return this.plan.sizes;
   }
 
   /** Mean softmax cross-entropy of x [batch, h, w, c] against one-hot y [batch, classes], and its flat gradient. */

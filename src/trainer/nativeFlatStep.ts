@@ -115,3 +115,20 @@ export class FlatStep {
     tf.dispose([this.params, this.splitSizes, this.flatShape, this.axis0, ...this.viewShapes.filter((t): t is Tensor => t !== null)]);
   }
 }
+
+/** A model's native step over a FlatStep: what the engine reads of it (the variable, its pieces' sizes). */
+export abstract class FlatStepModel {
+  constructor(protected readonly f: FlatStep) {}
+
+  get params(): Variable {
+    return this.f.params;
+  }
+
+  get size(): number {
+    return this.f.params.size;
+  }
+
+  get sizes(): readonly number[] {
+    return this.f.sizes;
+  }
+}

@@ -23,7 +23,7 @@
 // weights while training (copyTo writes the trained ones back).
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
-import { FlatStep } from './nativeFlatStep';
+import { FlatStep, FlatStepModel } from './nativeFlatStep';
 import { nativeBackend } from './nativeOps';
 import {
   attention,
@@ -65,8 +65,7 @@ interface StepShapes extends BatchShapes {
   gradScale: Scalar; // 1/N
 }
 
-export class NativeTransformer {
-  private readonly f: FlatStep;
+export class NativeTransformer extends FlatStepModel {
   private readonly a: TransformerAttrs;
   private readonly c: BlockContext;
   private readonly index = new Map<string, number>();
@@ -79,10 +78,12 @@ export class NativeTransformer {
   ) {
     const b = nativeBackend();
     if (!b) throw new Error('NativeTransformer needs the native TensorFlow backend');
-    this.f = new FlatStep(
-      plan.sizes,
-      plan.shapes.map((s) => (s.length > 1 ? s : null)),
-      initial,
+    super(
+      new FlatStep(
+        plan.sizes,
+        plan.shapes.map((s) => (s.length > 1 ? s : null)),
+        initial,
+      ),
     );
     this.a = transformerAttrs(b, plan.sizes.length);
     plan.names.forEach((n, i) => this.index.set(n, i));
@@ -99,18 +100,6 @@ export class NativeTransformer {
     };
     for (const t of Object.values(this.k)) tf.keep(t);
     this.c = { f: this.f, a: this.a, k: this.k, causal: plan.causal };
-  }
-
-  get params(): Variable {
-    return this.f.params;
-  }
-
-  get size(): number {
-    return this.f.params.size;
-  }
-
-  get sizes(): readonly number[] {
-    return this.plan.sizes;
   }
 
   /**
