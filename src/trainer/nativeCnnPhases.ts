@@ -15,7 +15,7 @@
 //
 //   forward   K4 = Reshape(MatMul(SEL, W)), W viewed as [kh kw c, filters] and SEL a kept 0/1 matrix;
 //             SpaceToDepth(x), Conv2D(., K4), Reshape [rows, 4, filters], Unpack, 3 Maximum, Reshape  10 ops
-//   backward  Reshape, 3 GreaterEqual + 6 SelectV2 route the pooled gradient, Pack + Reshape; dK4 =
+//   backward  Reshape, 3 GreaterEqual + 6 Select route the pooled gradient, Pack + Reshape; dK4 =
 //             Conv2DBackpropFilter(SpaceToDepth(x), K4's shape, .); dW = SEL^T dK4 (Reshape, MatMul)  15 ops
 // The products summed are the same as Conv2D's plus exact zeros, so outputs and gradients agree to float32
 // rounding (test/unit/trainer/nativeCnn.test.ts compares with tf.variableGrads through the layers model,
@@ -62,6 +62,7 @@ export function phaseSelection(kh: number, kw: number, c: number): { rows: numbe
 interface PhaseShapes {
   phases: Tensor; // [b ph pw, 4, filters]
   rows: Tensor; // [b ph pw, filters]
+  zeros: Tensor; // float zeros [b ph pw, filters], Select's other branch
   pooled: Tensor; // [b, ph, pw, filters]
   conv4: Tensor; // [b, ph, pw, 4 filters]
 }
@@ -79,8 +80,7 @@ export class PhaseConvPool {
   private readonly sel: Tensor;
   private readonly k4Shape: Tensor;
   private readonly rowsShape: Tensor;
-  private readonly zero: Tensor;
-  private readonly a: Record<'s2d' | 'conv' | 'unpack' | 'pack' | 'select', OpAttr[]>;
+  private readonly a: Record<'s2d' | 'conv' | 'unpack' | 'pack', OpAttr[]>;
   private readonly perBatch = new Map<number, PhaseShapes>();
   private cache: PhaseCache | null = null;
 
@@ -97,15 +97,13 @@ export class PhaseConvPool {
     this.sel = tf.keep(tf.tensor2d(s.data, [s.rows, s.cols]));
     this.k4Shape = tf.keep(tf.tensor1d([s.kbh, s.kbw, 4 * c, 4 * filters], 'int32'));
     this.rowsShape = tf.keep(tf.tensor1d([s.rows, filters], 'int32'));
-    this.zero = tf.keep(tf.scalar(0));
-    const { int, string, bool, type } = f.a.helpers;
+    const { int, string, bool } = f.a.helpers;
     const nhwc = string('data_format', 'NHWC');
     this.a = {
       s2d: [...f.a.float, int('block_size', 2), nhwc],
       conv: [...f.a.float, int('strides', [1, 1, 1, 1]), string('padding', 'VALID'), nhwc, bool('use_cudnn_on_gpu', true), int('dilations', [1, 1, 1, 1])],
       unpack: [...f.a.float, int('num', 4), int('axis', 1)],
       pack: [...f.a.float, int('N', 4), int('axis', 1)],
-      select: [type('T', f.b.binding.TF_FLOAT)],
     };
   }
 
@@ -130,10 +128,11 @@ export class PhaseConvPool {
     const k = this.cache;
     if (!k) throw new Error('PhaseConvPool.kernelGradient before forward');
     this.cache = null;
-    // d max(l, r): to l where l >= r (the earlier phase wins ties), else to r.
+    // d max(l, r): to l where l >= r (the earlier phase wins ties), else to r. Select with a kept zeros
+    // tensor of the same shape: SelectV2's broadcasting path took ~4x as long here.
     const split = (dm: Tensor, l: Tensor, r: Tensor): [Tensor, Tensor] => {
       const left = f.op('GreaterEqual', f.a.float, [l, r]);
-      return [f.op('SelectV2', a.select, [left, dm, this.zero]), f.op('SelectV2', a.select, [left, this.zero, dm])];
+      return [f.op('Select', f.a.float, [left, dm, k.s.zeros]), f.op('Select', f.a.float, [left, k.s.zeros, dm])];
     };
     const [d01, d23] = split(f.op('Reshape', f.a.reshape, [dpooled, k.s.rows]), k.m01, k.m23);
     const [d0, d1] = split(d01, k.c[0], k.c[1]);
@@ -144,7 +143,7 @@ export class PhaseConvPool {
   }
 
   dispose(): void {
-    tf.dispose([this.sel, this.k4Shape, this.rowsShape, this.zero]);
+    tf.dispose([this.sel, this.k4Shape, this.rowsShape]);
     for (const s of this.perBatch.values()) tf.dispose(Object.values(s));
     this.perBatch.clear();
   }
@@ -158,6 +157,7 @@ export class PhaseConvPool {
       s = {
         phases: tf.keep(tf.tensor1d([batch * ph * pw, 4, filters], 'int32')),
         rows: tf.keep(tf.tensor1d([batch * ph * pw, filters], 'int32')),
+        zeros: tf.keep(tf.zeros([batch * ph * pw, filters])),
         pooled: tf.keep(tf.tensor1d([batch, ph, pw, filters], 'int32')),
         conv4: tf.keep(tf.tensor1d([batch, ph, pw, 4 * filters], 'int32')),
       };

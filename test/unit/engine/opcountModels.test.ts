@@ -100,7 +100,7 @@ function cnnSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
       // Relu; the second stage Conv2D, MaxPool, BiasAdd, Relu; Reshape, MatMul, BiasAdd;
       // SoftmaxCrossEntropyWithLogits, Mean, Mul; MatMul, BiasAddGrad, MatMul, Reshape; the second stage ReluGrad,
       // BiasAddGrad, MaxPoolGrad, Conv2DBackpropFilter, Conv2DBackpropInput; the first ReluGrad, BiasAddGrad and
-      // by phases Reshape, 3 GreaterEqual, 6 SelectV2, Pack, Reshape, Conv2DBackpropFilter, Reshape, MatMul;
+      // by phases Reshape, 3 GreaterEqual, 6 Select, Pack, Reshape, Conv2DBackpropFilter, Reshape, MatMul;
       // 3 gradient Reshapes + ConcatV2; the update. (47 ops with Conv2D + MaxPool for the first stage: more
       // ops now, but the first stage's kernels took ~15 of ~25 ms per step, by phases ~5.)
       assert.equal(c.ops, 68, JSON.stringify(c.byName));
