@@ -11,27 +11,27 @@
 // the epsilon rescaled to eps sqrt(1 - beta2^t), which is algebraically identical:
 //   m_hat / (sqrt(v_hat) + eps) = sqrt(1 - beta2^t) / (1 - beta1^t) * m_t / (sqrt(v_t) + eps sqrt(1 - beta2^t)).
 
-import type { serialization, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
-import { SlotOptimizer, bool, num, type BaseOptions, type Slot } from './base';
+import { SlotOptimizer, type BaseOptions, type Slot } from './base';
+import { resolveOptions, type OptionValues } from './options';
+import { OPTIMIZER_DEFAULTS, pickDefaults } from './spec';
 import { adaptiveStep, l2Gradient } from './kernels';
 import { checkBetas, checkNonNegative } from './radam';
 import { oneMinusPow } from '../shared/rectification';
 import type { StepScalars } from './scalars';
 import type { StepInfo } from './types';
 
-export interface AdamOptions extends BaseOptions {
-  learningRate?: number;
-  beta1?: number;
-  beta2?: number;
-  /** Added to sqrt(v_hat) (tfjs / PyTorch Adam); default 1e-8. */
-  epsilon?: number;
-  weightDecay?: number;
-  /** false (default): L2 folded into the gradient; true: AdamW, theta *= 1 - lr * wd. */
-  decoupledWeightDecay?: boolean;
-  /** Adam-2k: for the first `frozenSteps` steps only v_t is updated; default 0 (plain Adam). */
-  frozenSteps?: number;
-}
+/**
+ * The Adam family's options and their defaults (the run spec's: spec.ts; documented on OptimizerSpec in
+ * types.ts). frozenSteps is the spec's `k`, used by adam-2k only: 0 is plain Adam.
+ */
+const ADAM_OPTIONS = {
+  ...pickDefaults(OPTIMIZER_DEFAULTS.adam, ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'decoupledWeightDecay']),
+  frozenSteps: 0,
+};
+
+export type AdamOptions = BaseOptions & Partial<OptionValues<typeof ADAM_OPTIONS>>;
 
 export class AdamOptimizer extends SlotOptimizer {
   /** @nocollapse */
@@ -47,14 +47,17 @@ export class AdamOptimizer extends SlotOptimizer {
   readonly frozenSteps: number;
   protected readonly slotKinds = ['m', 'v'] as const;
 
+  static override readonly options = ADAM_OPTIONS;
+
   constructor(options: AdamOptions = {}) {
     super(options);
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
-    this.weightDecay = options.weightDecay ?? 0;
-    this.decoupledWeightDecay = options.decoupledWeightDecay ?? false;
-    this.frozenSteps = options.frozenSteps ?? 0;
+    const o = resolveOptions(ADAM_OPTIONS, options);
+    this.beta1 = o.beta1;
+    this.beta2 = o.beta2;
+    this.epsilon = o.epsilon;
+    this.weightDecay = o.weightDecay;
+    this.decoupledWeightDecay = o.decoupledWeightDecay;
+    this.frozenSteps = o.frozenSteps;
     checkBetas(this.beta1, this.beta2);
     checkNonNegative('epsilon', this.epsilon);
     checkNonNegative('weightDecay', this.weightDecay);
@@ -91,41 +94,6 @@ export class AdamOptimizer extends SlotOptimizer {
       adaptiveStep(param, M, V, sc.get((effectiveStepSize * cm) / sqrtCv), sc.get((this.epsilon * sqrtBc2) / sqrtCv), decay);
     }
     return { step: t, learningRate: lr, rhoT: null, rT: null, rectified: null, effectiveStepSize, paramsUpdated: !frozen };
-  }
-
-  protected idleInfo(t: number, lr: number): StepInfo {
-    return { step: t, learningRate: lr, rhoT: null, rT: null, rectified: null, effectiveStepSize: 0, paramsUpdated: false };
-  }
-
-  override getConfig(): serialization.ConfigDict {
-    return {
-      ...this.baseConfig(),
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
-      weightDecay: this.weightDecay,
-      decoupledWeightDecay: this.decoupledWeightDecay,
-      frozenSteps: this.frozenSteps,
-    } as unknown as serialization.ConfigDict;
-  }
-
-  /** @nocollapse */
-  static override fromConfig<T extends serialization.Serializable>(
-    cls: serialization.SerializableConstructor<T>,
-    config: serialization.ConfigDict,
-  ): T {
-    const c = config as Record<string, unknown>;
-    const options: AdamOptions = {
-      learningRate: num(c, 'learningRate', 1e-3),
-      beta1: num(c, 'beta1', 0.9),
-      beta2: num(c, 'beta2', 0.999),
-      epsilon: num(c, 'epsilon', 1e-8),
-      weightDecay: num(c, 'weightDecay', 0),
-      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', false),
-      frozenSteps: num(c, 'frozenSteps', 0),
-      schedule: (c.schedule ?? null) as AdamOptions['schedule'],
-    };
-    return new (cls as unknown as new (o: AdamOptions) => T)(options);
   }
 }
 

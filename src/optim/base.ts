@@ -3,33 +3,22 @@
 //    variables later and the order of gradients does not matter (tfjs-core's optimizers key by position);
 //  - a per-variable step count (as PyTorch's state['step']), so a variable added later gets its own bias
 //    correction;
-//  - getWeights / setWeights in tfjs's format ([iter, <var>/<slot>...]), dispose, schedules, lastStep;
-//  - exponential moving averages kept in a SCALED form that saves two full passes per step (below).
-//
-// Scaled moving averages. The textbook update m <- beta m + (1 - beta) x costs three elementwise ops
-// (mul, mul, add). We store M = m / c instead, where the scale c (a float64 JS number per slot) is
-// multiplied by beta every step; then m_t = beta m + (1 - beta) x becomes
-//     M <- M + ((1 - beta) / c_t) x,   c_t = beta c_{t-1}
-// i.e. two ops (mul, add), and the scale is folded into the per-step scalars of the parameter update,
-// which multiply the moments anyway. When c falls below 2^-30 the slot is renormalised (M <- c M, c <- 1:
-// one extra pass every ~200 steps for beta = 0.9, every ~21000 for 0.999). getWeights renormalises first,
-// so saved moments are always the true m and v. Betas <= 0.5 (where this would renormalise too often)
-// use the textbook form.
+//  - getWeights / setWeights in tfjs's format ([iter, <var>/<slot>...]; reading them: slotWeights.ts),
+//    getConfig / fromConfig by each class's option table (options.ts), dispose, schedules, lastStep;
+//  - exponential moving averages kept in a SCALED form that saves two full passes per step
+//    (scaledMoments.ts).
 
-import type { NamedTensorMap, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { NamedTensorMap, Optimizer, Scalar, serialization, Tensor, Variable } from '@tensorflow/tfjs';
 
 /** tfjs-core's NamedTensor (not re-exported by @tensorflow/tfjs). */
 export type NamedTensor = Parameters<Optimizer['setWeights']>[0][number];
 import { tf } from '../tf';
-import { accumulate, blend } from './kernels';
+import { renormalizeSlots, scaledEma } from './scaledMoments';
+import { sameShape, slotsFromWeights } from './slotWeights';
 import { ConstantScalars, StepScalars } from './scalars';
+import { optionsFromConfig, optionsOf, type OptionTable } from './options';
 import { learningRateAt } from './schedules';
 import type { ScheduleSpec, StepInfo } from './types';
-
-/** Below this scale a scaled moment is renormalised before its next update. */
-const MIN_SCALE = 2 ** -30;
-/** Betas at or below this use the textbook (unscaled) moving average. */
-const SCALED_MIN_BETA = 0.5;
 
 /** Optimizer state of one variable. */
 export interface Slot {
@@ -53,7 +42,6 @@ export interface BaseOptions {
 
 type ApplyInput = NamedTensorMap | NamedTensor[];
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const stripUniqueSuffix = (name: string) => name.replace(/_\d+$/, '');
 
 export abstract class SlotOptimizer extends tf.Optimizer {
@@ -74,9 +62,15 @@ export abstract class SlotOptimizer extends tf.Optimizer {
   /** Scalars handed out by getWeights (kept until the next getWeights or dispose). */
   private weightScalars: Tensor[] = [];
 
+  /**
+   * This optimizer's options with their defaults (options.ts): what the constructor fills in, getConfig
+   * saves and fromConfig restores. Each subclass declares its own.
+   */
+  static readonly options: OptionTable = {};
+
   constructor(opts: BaseOptions) {
     super();
-    this.learningRate = opts.learningRate ?? 1e-3;
+    this.learningRate = opts.learningRate ?? (new.target.options.learningRate as number);
     this.schedule = opts.schedule ?? null;
     if (!(Number.isFinite(this.learningRate) && this.learningRate >= 0)) {
       throw new RangeError(`learningRate must be a finite number >= 0, got ${this.learningRate}`);
@@ -104,8 +98,10 @@ export abstract class SlotOptimizer extends tf.Optimizer {
    */
   protected abstract updateVariable(param: Variable, grad: Tensor, slot: Slot, lr: number, sc: StepScalars): StepInfo;
 
-  /** Info to report when a call had no gradient at all. */
-  protected abstract idleInfo(t: number, lr: number): StepInfo;
+  /** Info to report when a call had no gradient at all (RAdam adds its rho_t and r_t). */
+  protected idleInfo(t: number, lr: number): StepInfo {
+    return { step: t, learningRate: lr, rhoT: null, rT: null, rectified: null, effectiveStepSize: 0, paramsUpdated: false };
+  }
 
   override applyGradients(variableGradients: ApplyInput): void {
     const entries: Array<[string, Tensor | null | undefined]> = Array.isArray(variableGradients)
@@ -180,40 +176,9 @@ export abstract class SlotOptimizer extends tf.Optimizer {
     );
   }
 
-  /**
-   * Exponential moving average of `x` into slot tensor `i`: true <- beta * true + (1 - beta) * x, kept in
-   * scaled form (see the top of this file).
-   */
+  /** Exponential moving average of `x` into slot tensor `i`, in scaled form (scaledMoments.ts). */
   protected ema(slot: Slot, i: number, beta: number, x: Tensor, sc: StepScalars): void {
-    const stored = slot.tensors[i];
-    if (beta <= SCALED_MIN_BETA) {
-      blend(stored, this.consts.get(`beta:${beta}`, beta), x, this.consts.get(`1-beta:${beta}`, 1 - beta));
-      return;
-    }
-    let scale = slot.scales[i];
-    if (scale * beta < MIN_SCALE) {
-      const normal = tf.mul(stored, sc.get(scale));
-      stored.assign(normal);
-      normal.dispose();
-      scale = 1;
-    }
-    scale *= beta;
-    slot.scales[i] = scale;
-    accumulate(stored, x, sc.get((1 - beta) / scale));
-  }
-
-  /** Make every slot tensor hold its true value (scale 1). */
-  protected renormalize(): void {
-    tf.tidy(() => {
-      for (const slot of this.slotList) {
-        slot.scales.forEach((scale, i) => {
-          if (scale !== 1) {
-            slot.tensors[i].assign(tf.mul(slot.tensors[i], tf.scalar(scale)));
-            slot.scales[i] = 1;
-          }
-        });
-      }
-    });
+    scaledEma(slot, i, beta, x, sc, this.consts);
   }
 
   /** A cached float32 scalar for a value that rarely changes. */
@@ -227,7 +192,7 @@ export abstract class SlotOptimizer extends tf.Optimizer {
    * valid until the next getWeights call.
    */
   override async getWeights(): Promise<NamedTensor[]> {
-    this.renormalize();
+    renormalizeSlots(this.slotList);
     tf.dispose(this.weightScalars);
     const iter = tf.keep(tf.scalar(this.iterations, 'int32'));
     this.weightScalars = [iter];
@@ -248,45 +213,7 @@ export abstract class SlotOptimizer extends tf.Optimizer {
   /** Restore what getWeights returned (also accepts tfjs-core Adam's [iter, <var>/m..., <var>/v...]). */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
-    const byName = new Map<string, { tensors: (Tensor | undefined)[]; step?: number }>();
-    const entry = (name: string) => {
-      let e = byName.get(name);
-      if (e === undefined) {
-        e = { tensors: this.slotKinds.map(() => undefined) };
-        byName.set(name, e);
-      }
-      return e;
-    };
-    for (const { name, tensor } of rest) {
-      const cut = name.lastIndexOf('/');
-      if (cut <= 0) throw new Error(`setWeights: unexpected weight name '${name}'`);
-      const varName = name.slice(0, cut);
-      const kind = name.slice(cut + 1);
-      if (kind === 'step') {
-        entry(varName).step = (await tensor.data())[0];
-        continue;
-      }
-      const i = this.slotKinds.indexOf(kind);
-      if (i < 0) throw new Error(`setWeights: '${name}' is not a slot of ${this.getClassName()} (${this.slotKinds.join(', ')})`);
-      entry(varName).tensors[i] = tensor;
-    }
-    const restored: Slot[] = [];
-    for (const [name, e] of byName) {
-      const missing = this.slotKinds.filter((_, i) => e.tensors[i] === undefined);
-      if (missing.length) throw new Error(`setWeights: '${name}' lacks ${missing.map((k) => `${name}/${k}`).join(', ')}`);
-      const tensors = e.tensors as Tensor[];
-      const shape = tensors[0].shape;
-      if (!tensors.every((x) => sameShape(x.shape, shape))) throw new Error(`setWeights: slots of '${name}' differ in shape`);
-      restored.push({
-        name,
-        shape: shape.slice(),
-        step: e.step ?? this.iterations,
-        // A variable made from a tensor shares its data (reference counted): the caller may dispose theirs.
-        tensors: tensors.map((x) => tf.tidy(() => tf.cast(x, 'float32').variable(false))),
-        scales: tensors.map(() => 1),
-        claimed: false,
-      });
-    }
+    const restored = await slotsFromWeights(rest, this.slotKinds, this.iterations, this.getClassName());
     this.disposeSlots();
     this.slotList = restored;
   }
@@ -329,24 +256,26 @@ export abstract class SlotOptimizer extends tf.Optimizer {
     return this.slots.get(variableName)?.step;
   }
 
-  /** Config fields common to all optimizers here. */
-  protected baseConfig(): { learningRate: number; schedule: ScheduleSpec | null } {
-    return { learningRate: this.learningRate, schedule: this.schedule == null ? null : cleanSchedule(this.schedule) };
+  /** The options table of this object's class. */
+  private get optionTable(): OptionTable {
+    return (this.constructor as typeof SlotOptimizer).options;
+  }
+
+  /** The options (by the class's table) and the schedule, as JSON. */
+  override getConfig(): serialization.ConfigDict {
+    const schedule = this.schedule == null ? null : cleanSchedule(this.schedule);
+    return { ...optionsOf(this.optionTable, this), schedule } as unknown as serialization.ConfigDict;
+  }
+
+  /** An optimizer of class `cls` from a config getConfig wrote (absent fields take the table's defaults). @nocollapse */
+  static override fromConfig<T extends serialization.Serializable>(cls: serialization.SerializableConstructor<T>, config: serialization.ConfigDict): T {
+    const c = config as Record<string, unknown>;
+    const table = (cls as unknown as typeof SlotOptimizer).options;
+    return new (cls as unknown as new (o: BaseOptions) => T)({ ...optionsFromConfig(table, c), schedule: (c.schedule ?? null) as ScheduleSpec | null });
   }
 }
 
 /** The schedule spec without undefined fields (configs are JSON). */
 function cleanSchedule(s: ScheduleSpec): ScheduleSpec {
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as unknown as ScheduleSpec;
-}
-
-/** Read a number field of a config, with a default for absent/null. */
-export function num(config: Record<string, unknown>, key: string, dflt: number): number {
-  const v = config[key];
-  return v == null ? dflt : (v as number);
-}
-
-export function bool(config: Record<string, unknown>, key: string, dflt: boolean): boolean {
-  const v = config[key];
-  return v == null ? dflt : Boolean(v);
 }

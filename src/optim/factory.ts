@@ -4,6 +4,7 @@ import { AdamOptimizer } from './adam';
 import type { SlotOptimizer } from './base';
 import { RAdamOptimizer } from './radam';
 import { SgdMomentumOptimizer } from './sgd';
+import { resolveOptions } from './options';
 import { resolveOptimizerSpec } from './spec';
 import type { OptimizerSpec } from './types';
 
@@ -17,38 +18,15 @@ export function createOptimizer(spec: OptimizerSpec): SlotOptimizer {
   const schedule = r.schedule ?? null;
   switch (r.name) {
     case 'radam':
-      return new RAdamOptimizer({
-        learningRate: r.learningRate,
-        beta1: r.beta1,
-        beta2: r.beta2,
-        epsilon: r.epsilon,
-        weightDecay: r.weightDecay,
-        decoupledWeightDecay: r.decoupledWeightDecay,
-        rectificationThreshold: r.rectificationThreshold,
-        degeneratedToSgd: r.degeneratedToSgd,
-        schedule,
-      });
+      // The resolved spec holds every option RAdam's table names, under the same names.
+      return new RAdamOptimizer({ ...resolveOptions(RAdamOptimizer.options, r), schedule });
     case 'adam':
     case 'adamw':
     case 'adam-eps':
     case 'adam-2k':
-      return new AdamOptimizer({
-        learningRate: r.learningRate,
-        beta1: r.beta1,
-        beta2: r.beta2,
-        epsilon: r.epsilon,
-        weightDecay: r.weightDecay,
-        decoupledWeightDecay: r.decoupledWeightDecay,
-        frozenSteps: r.name === 'adam-2k' ? r.k : 0,
-        schedule,
-      });
+      return new AdamOptimizer({ ...resolveOptions(AdamOptimizer.options, r), frozenSteps: r.name === 'adam-2k' ? r.k : 0, schedule });
     case 'sgd-momentum':
-      return new SgdMomentumOptimizer({
-        learningRate: r.learningRate,
-        momentum: r.beta1,
-        weightDecay: r.weightDecay,
-        decoupledWeightDecay: r.decoupledWeightDecay,
-        schedule,
-      });
+      // The spec's beta1 is SGD's momentum.
+      return new SgdMomentumOptimizer({ ...resolveOptions(SgdMomentumOptimizer.options, r), momentum: r.beta1, schedule });
   }
 }

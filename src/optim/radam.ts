@@ -12,32 +12,29 @@
 // eps is added to the raw sqrt(v_t), not to the bias-corrected one. Slot tensors are float32; every
 // scalar factor is computed in float64 and uploaded once per step as a single combined step size.
 
-import type { serialization, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
-import { SlotOptimizer, bool, num, type BaseOptions, type Slot } from './base';
+import { SlotOptimizer, type BaseOptions, type Slot } from './base';
+import { resolveOptions, type OptionValues } from './options';
+import { OPTIMIZER_DEFAULTS, pickDefaults } from './spec';
 import { adaptiveStep, l2Gradient, momentumStep } from './kernels';
 import { oneMinusPow, rectification } from '../shared/rectification';
 import type { StepScalars } from './scalars';
 import type { StepInfo } from './types';
 
-export interface RAdamOptions extends BaseOptions {
-  /** Default 1e-3. */
-  learningRate?: number;
-  /** Default 0.9. */
-  beta1?: number;
-  /** Default 0.999. */
-  beta2?: number;
-  /** Added to sqrt(v_t); default 1e-8. */
-  epsilon?: number;
-  /** Default 0. */
-  weightDecay?: number;
-  /** false (default): L2, g += wd * theta; true: theta *= 1 - lr * wd (AdamW style). */
-  decoupledWeightDecay?: boolean;
-  /** Rectify when rho_t > threshold; default 5 (authors' code, PyTorch); the paper's Algorithm 2 uses 4. */
-  rectificationThreshold?: number;
-  /** While not rectified: true (default) step with lr * m_t / (1 - beta1^t); false: no step at all. */
-  degeneratedToSgd?: boolean;
-}
+/** RAdam's options and their defaults (the run spec's: spec.ts). Each option is documented on OptimizerSpec (types.ts). */
+const RADAM_OPTIONS = pickDefaults(OPTIMIZER_DEFAULTS.radam, [
+  'learningRate',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'weightDecay',
+  'decoupledWeightDecay',
+  'rectificationThreshold',
+  'degeneratedToSgd',
+]);
+
+export type RAdamOptions = BaseOptions & Partial<OptionValues<typeof RADAM_OPTIONS>>;
 
 export function checkBetas(beta1: number, beta2: number): void {
   if (!(beta1 >= 0 && beta1 < 1)) throw new RangeError(`beta1 must be in [0, 1), got ${beta1}`);
@@ -63,15 +60,18 @@ export class RAdamOptimizer extends SlotOptimizer {
   readonly degeneratedToSgd: boolean;
   protected readonly slotKinds = ['m', 'v'] as const;
 
+  static override readonly options = RADAM_OPTIONS;
+
   constructor(options: RAdamOptions = {}) {
     super(options);
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
-    this.weightDecay = options.weightDecay ?? 0;
-    this.decoupledWeightDecay = options.decoupledWeightDecay ?? false;
-    this.rectificationThreshold = options.rectificationThreshold ?? 5;
-    this.degeneratedToSgd = options.degeneratedToSgd ?? true;
+    const o = resolveOptions(RADAM_OPTIONS, options);
+    this.beta1 = o.beta1;
+    this.beta2 = o.beta2;
+    this.epsilon = o.epsilon;
+    this.weightDecay = o.weightDecay;
+    this.decoupledWeightDecay = o.decoupledWeightDecay;
+    this.rectificationThreshold = o.rectificationThreshold;
+    this.degeneratedToSgd = o.degeneratedToSgd;
     checkBetas(this.beta1, this.beta2);
     checkNonNegative('epsilon', this.epsilon);
     checkNonNegative('weightDecay', this.weightDecay);
@@ -124,42 +124,9 @@ export class RAdamOptimizer extends SlotOptimizer {
     };
   }
 
-  protected idleInfo(t: number, lr: number): StepInfo {
+  protected override idleInfo(t: number, lr: number): StepInfo {
     const rect = rectification(t, this.beta2, this.rectificationThreshold);
     return { step: t, learningRate: lr, rhoT: rect.rhoT, rT: rect.rT, rectified: rect.rectified, effectiveStepSize: 0, paramsUpdated: false };
-  }
-
-  override getConfig(): serialization.ConfigDict {
-    return {
-      ...this.baseConfig(),
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
-      weightDecay: this.weightDecay,
-      decoupledWeightDecay: this.decoupledWeightDecay,
-      rectificationThreshold: this.rectificationThreshold,
-      degeneratedToSgd: this.degeneratedToSgd,
-    } as unknown as serialization.ConfigDict;
-  }
-
-  /** @nocollapse */
-  static override fromConfig<T extends serialization.Serializable>(
-    cls: serialization.SerializableConstructor<T>,
-    config: serialization.ConfigDict,
-  ): T {
-    const c = config as Record<string, unknown>;
-    const options: RAdamOptions = {
-      learningRate: num(c, 'learningRate', 1e-3),
-      beta1: num(c, 'beta1', 0.9),
-      beta2: num(c, 'beta2', 0.999),
-      epsilon: num(c, 'epsilon', 1e-8),
-      weightDecay: num(c, 'weightDecay', 0),
-      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', false),
-      rectificationThreshold: num(c, 'rectificationThreshold', 5),
-      degeneratedToSgd: bool(c, 'degeneratedToSgd', true),
-      schedule: (c.schedule ?? null) as RAdamOptions['schedule'],
-    };
-    return new (cls as unknown as new (o: RAdamOptions) => T)(options);
   }
 }
 

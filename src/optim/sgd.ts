@@ -2,22 +2,26 @@
 //   g <- g + wd * theta                (L2)       or   theta <- theta (1 - lr wd)   (decoupled)
 //   b <- momentum * b + g ;  theta -= lr * b
 
-import type { serialization, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
-import { SlotOptimizer, bool, num, type BaseOptions, type Slot } from './base';
+import { SlotOptimizer, type BaseOptions, type Slot } from './base';
+import { resolveOptions, type OptionValues } from './options';
+import { OPTIMIZER_DEFAULTS } from './spec';
 import { l2Gradient, momentumStep } from './kernels';
 import { checkNonNegative } from './radam';
 import type { StepScalars } from './scalars';
 import type { StepInfo } from './types';
 
-export interface SgdMomentumOptions extends BaseOptions {
-  /** Default 1e-2. */
-  learningRate?: number;
-  /** Default 0.9. */
-  momentum?: number;
-  weightDecay?: number;
-  decoupledWeightDecay?: boolean;
-}
+/** SGD's options and their defaults (the run spec's for sgd-momentum, spec.ts, where beta1 is the momentum). */
+const SGD_DEFAULTS = OPTIMIZER_DEFAULTS['sgd-momentum'];
+const SGD_OPTIONS = {
+  learningRate: SGD_DEFAULTS.learningRate,
+  momentum: SGD_DEFAULTS.beta1,
+  weightDecay: SGD_DEFAULTS.weightDecay,
+  decoupledWeightDecay: SGD_DEFAULTS.decoupledWeightDecay,
+};
+
+export type SgdMomentumOptions = BaseOptions & Partial<OptionValues<typeof SGD_OPTIONS>>;
 
 export class SgdMomentumOptimizer extends SlotOptimizer {
   /** @nocollapse */
@@ -30,11 +34,14 @@ export class SgdMomentumOptimizer extends SlotOptimizer {
   readonly decoupledWeightDecay: boolean;
   protected readonly slotKinds = ['momentum'] as const;
 
+  static override readonly options = SGD_OPTIONS;
+
   constructor(options: SgdMomentumOptions = {}) {
-    super({ ...options, learningRate: options.learningRate ?? 1e-2 });
-    this.momentum = options.momentum ?? 0.9;
-    this.weightDecay = options.weightDecay ?? 0;
-    this.decoupledWeightDecay = options.decoupledWeightDecay ?? false;
+    super(options);
+    const o = resolveOptions(SGD_OPTIONS, options);
+    this.momentum = o.momentum;
+    this.weightDecay = o.weightDecay;
+    this.decoupledWeightDecay = o.decoupledWeightDecay;
     if (!(this.momentum >= 0 && this.momentum < 1)) throw new RangeError(`momentum must be in [0, 1), got ${this.momentum}`);
     checkNonNegative('weightDecay', this.weightDecay);
   }
@@ -53,35 +60,6 @@ export class SgdMomentumOptimizer extends SlotOptimizer {
     momentumStep(param, b, this.constant('lr', lr), decay);
     slot.step += 1;
     return { step: slot.step, learningRate: lr, rhoT: null, rT: null, rectified: null, effectiveStepSize: lr, paramsUpdated: true };
-  }
-
-  protected idleInfo(t: number, lr: number): StepInfo {
-    return { step: t, learningRate: lr, rhoT: null, rT: null, rectified: null, effectiveStepSize: 0, paramsUpdated: false };
-  }
-
-  override getConfig(): serialization.ConfigDict {
-    return {
-      ...this.baseConfig(),
-      momentum: this.momentum,
-      weightDecay: this.weightDecay,
-      decoupledWeightDecay: this.decoupledWeightDecay,
-    } as unknown as serialization.ConfigDict;
-  }
-
-  /** @nocollapse */
-  static override fromConfig<T extends serialization.Serializable>(
-    cls: serialization.SerializableConstructor<T>,
-    config: serialization.ConfigDict,
-  ): T {
-    const c = config as Record<string, unknown>;
-    const options: SgdMomentumOptions = {
-      learningRate: num(c, 'learningRate', 1e-2),
-      momentum: num(c, 'momentum', 0.9),
-      weightDecay: num(c, 'weightDecay', 0),
-      decoupledWeightDecay: bool(c, 'decoupledWeightDecay', false),
-      schedule: (c.schedule ?? null) as SgdMomentumOptions['schedule'],
-    };
-    return new (cls as unknown as new (o: SgdMomentumOptions) => T)(options);
   }
 }
 

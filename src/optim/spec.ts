@@ -30,6 +30,11 @@ function base(): Required<Omit<OptimizerSpec, 'name' | 'schedule'>> {
   };
 }
 
+/** Some fields of a defaults entry (an optimizer class's option table, src/optim/options.ts). */
+export function pickDefaults<D extends object, K extends keyof D>(defaults: D, keys: readonly K[]): Pick<D, K> {
+  return Object.fromEntries(keys.map((k) => [k, defaults[k]])) as Pick<D, K>;
+}
+
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /** Problems with an optimizer spec, each naming its field (empty when valid). */

@@ -26,20 +26,6 @@ export const HISTOGRAMS_FILE = 'histograms.jsonl';
 /** Space set aside while a run trains so its final run.json fits on a full disk; deleted at its end. */
 export const RESERVE_FILE = '.reserve';
 
-/** `running` only while a trainer owns the run; every other status is final. */
-export type RunStatus = 'running' | 'finished' | 'stopped' | 'failed' | 'diverged';
-export const FINAL_STATUSES: readonly RunStatus[] = ['finished', 'stopped', 'failed', 'diverged'];
-
-export interface RunBackend {
-  /** tf.getBackend(): 'tensorflow' (native) or 'cpu' (pure-JS fallback). */
-  name: string;
-  native: boolean;
-  warning?: string;
-  tfjsVersion?: string;
-  /** TensorFlow's thread settings in the training process (src/shared/threads.ts); absent in older runs. */
-  threads?: TfThreadSettings;
-}
-
 /** The TF_* variables the process had when tfjs-node loaded; null where unset (TensorFlow's default). */
 export const TfThreadSettingsSchema = v.strictObject({
   /** TF_NUM_INTRAOP_THREADS: threads one op may use (TensorFlow's default: one per core). */
@@ -51,68 +37,93 @@ export const TfThreadSettingsSchema = v.strictObject({
 });
 export type TfThreadSettings = v.InferOutput<typeof TfThreadSettingsSchema>;
 
-/** What the run trained on, for display without reloading the dataset. */
-export interface RunDatasetSummary {
-  task: 'classification' | 'regression';
-  inputShape: number[];
-  outputSize: number;
-  trainExamples: number;
-  validationExamples: number;
-}
+/** TensorFlow.js backend of the process that trained the run. */
+export const RunBackendSchema = v.strictObject({
+  /** tf.getBackend(): 'tensorflow' (native) or 'cpu' (pure-JS fallback). */
+  name: v.string(),
+  native: v.boolean(),
+  warning: v.optional(v.string()),
+  tfjsVersion: v.optional(v.string()),
+  /** TensorFlow's thread settings in the training process (src/shared/threads.ts); absent in older runs. */
+  threads: v.optional(TfThreadSettingsSchema),
+});
+export type RunBackend = v.InferOutput<typeof RunBackendSchema>;
 
-export interface RunSummary {
+/** What the run trained on, for display without reloading the dataset. */
+export const RunDatasetSummarySchema = v.strictObject({
+  task: v.picklist(['classification', 'regression']),
+  inputShape: v.array(v.number()),
+  outputSize: v.number(),
+  trainExamples: v.number(),
+  validationExamples: v.number(),
+});
+export type RunDatasetSummary = v.InferOutput<typeof RunDatasetSummarySchema>;
+
+export const RunSummarySchema = v.strictObject({
   /** Optimizer steps completed (the last `step` in metrics.jsonl). */
-  steps: number;
+  steps: v.number(),
   /** Training loss of the last completed step (null if none). */
-  finalLoss: number | null;
-  minLoss: number | null;
+  finalLoss: numOrNull(),
+  minLoss: numOrNull(),
   /** Validation loss/accuracy of the last evaluation (accuracy null for regression). */
-  finalValLoss: number | null;
-  finalValAccuracy: number | null;
+  finalValLoss: numOrNull(),
+  finalValAccuracy: numOrNull(),
   /** Wall-clock time from the first step to the end, in milliseconds. */
-  wallMs: number;
+  wallMs: v.number(),
   /** Training examples per second over the run (all runs of a lockstep comparison share the time). */
-  samplesPerSecond: number;
+  samplesPerSecond: v.number(),
   /**
    * CPU time (user + system, all threads) the trainer process spent over the same span; shared by the
    * runs of a lockstep comparison. Absent when rebuilt from metrics.jsonl after a crash.
    */
-  cpuMs?: number;
-}
+  cpuMs: v.optional(v.number()),
+});
+export type RunSummary = v.InferOutput<typeof RunSummarySchema>;
 
-/** run.json */
-export interface RunRecord {
-  format: number;
-  id: string;
+const plainObject = (x: unknown): boolean => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * run.json. Strict like every schema here: a key this version does not know is a problem named by its
+ * path (a writer that adds a field bumps RUN_FORMAT_VERSION, which readers check first). `spec` is the
+ * RunSpec the run was started with, checked as an object here: its fields are the run spec's schema's
+ * business (src/runSpec/), and a run keeps the spec it was written with.
+ */
+export const RunRecordSchema = v.strictObject({
+  format: v.number(),
+  id: v.string(),
   /** Runs started together share a comparison id (and initial weights and batch order). */
-  comparisonId: string;
-  comparisonKind: ComparisonKind;
+  comparisonId: v.string(),
+  comparisonKind: v.custom<ComparisonKind>((x) => typeof x === 'string', 'expected a comparison kind'),
   /** Position of this run in its comparison (0-based). */
-  index: number;
-  label: string;
-  spec: RunSpec;
-  status: RunStatus;
+  index: v.number(),
+  label: v.string(),
+  spec: v.custom<RunSpec>(plainObject, 'expected a run spec object'),
+  /** `running` only while a trainer owns the run; every other status is final. */
+  status: v.picklist(['running', 'finished', 'stopped', 'failed', 'diverged']),
   /** ISO 8601 times. `endedAt` is null while running. */
-  startedAt: string;
-  endedAt: string | null;
-  backend: RunBackend;
+  startedAt: v.string(),
+  endedAt: v.nullable(v.string()),
+  backend: RunBackendSchema,
   /** Process that trained the run (the trainer child, or the CLI). */
-  pid: number;
+  pid: v.number(),
   /**
    * Identity of that process beyond its pid (Linux: "<boot id>/<start time in clock ticks>"), so a pid
    * reused by another process is not taken for the trainer (src/runs/liveness.ts). Absent in older runs.
    */
-  processStart?: string;
+  processStart: v.optional(v.string()),
   /** Number of trainable parameters of the model. */
-  parameters: number;
-  dataset: RunDatasetSummary;
+  parameters: v.number(),
+  dataset: RunDatasetSummarySchema,
   /** Set when the run ended (any final status); partial for stopped/failed/diverged runs. */
-  summary: RunSummary | null;
+  summary: v.nullable(RunSummarySchema),
   /** Why a run failed, diverged or was stopped (human-readable). */
-  reason?: string;
+  reason: v.optional(v.string()),
   /** diverged: the step whose loss was NaN or infinite (no metrics line is written for it). */
-  divergedAtStep?: number;
-}
+  divergedAtStep: v.optional(v.number()),
+});
+export type RunRecord = v.InferOutput<typeof RunRecordSchema>;
+export type RunStatus = RunRecord['status'];
+export const FINAL_STATUSES: readonly RunStatus[] = ['finished', 'stopped', 'failed', 'diverged'];
 
 /** One line of metrics.jsonl: what happened at one optimizer step (a step whose loss is not finite ends the run as diverged and is not written). */
 export const MetricRecordSchema = v.strictObject({
@@ -156,21 +167,25 @@ export type LayerHistogram = v.InferOutput<typeof LayerHistogramSchema>;
  * Bin i covers [edges[i], edges[i+1]) in natural-log units, edges[i] = lo + i (hi - lo) / bins; the first
  * bin also holds everything below lo, the last everything at or above hi. Exact zeros are counted apart.
  * sum(counts) + zeros === total (the number of gradient entries).
+ * Lines written since the binary side files came carry no `edges` (docs/run-format.md); older ones do.
  */
+const histogramEntries = {
+  step: v.number(),
+  lo: v.number(),
+  hi: v.number(),
+  bins: v.number(),
+  counts: v.array(v.number()),
+  zeros: v.number(),
+  total: v.number(),
+  /** Present when perLayerHistograms is on: the same counts split by layer. */
+  layers: v.optional(v.array(LayerHistogramSchema)),
+};
+export const HistogramLineSchema = v.strictObject({ ...histogramEntries, edges: v.optional(v.array(v.number())) });
+export type HistogramLine = v.InferOutput<typeof HistogramLineSchema>;
+
+/** A histogram in memory (the trainer's messages, and lines after the reader's withEdges): edges always set. */
 export const HistogramRecordSchema = v.pipe(
-  v.strictObject({
-    step: v.number(),
-    lo: v.number(),
-    hi: v.number(),
-    bins: v.number(),
-    /** Always set in memory (the trainer's messages) and by readers (reader.ts withEdges); not written to the JSON lines (docs/run-format.md). */
-    edges: v.array(v.number()),
-    counts: v.array(v.number()),
-    zeros: v.number(),
-    total: v.number(),
-    /** Present when perLayerHistograms is on: the same counts split by layer. */
-    layers: v.optional(v.array(LayerHistogramSchema)),
-  }),
+  v.strictObject({ ...histogramEntries, edges: v.array(v.number()) }),
   v.check((h) => h.edges.length === h.counts.length + 1, 'expected edges.length === counts.length + 1'),
 );
 export type HistogramRecord = v.InferOutput<typeof HistogramRecordSchema>;

@@ -5,6 +5,10 @@ export { RunWriter, RunWriteError, RESERVE_BYTES, describeWriteCode, writeJsonAt
 export {
   parseJsonl,
   readJsonl,
+  readMetricLines,
+  readHistogramLines,
+  isMetricLine,
+  isHistogramLine,
   JsonlTail,
   isRunRecord,
   readRunRecord,

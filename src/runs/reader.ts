@@ -5,57 +5,99 @@
 // inside the runs folder.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v from 'valibot';
 import {
   HISTOGRAMS_FILE,
   METRICS_FILE,
   RUN_FILE,
   RUN_FORMAT_VERSION,
+  HistogramLineSchema,
+  MetricRecordSchema,
+    RunRecordSchema,
   histogramEdges,
+  type HistogramLine,
   type HistogramRecord,
   type MetricRecord,
   type RunRecord,
 } from './format';
+import { fastGuard, issuePath, problemsOf, type Guard } from '../protocol/check';
 import { isRunId } from '../shared/runId';
+
+/**
+ * Lines of metrics.jsonl and histograms.jsonl are checked against their schemas (format.ts) as they are
+ * read: a line that is JSON but not a record (a field missing, mistyped or unknown) is skipped and
+ * counted like a line that is not JSON, never handed on as if it were one. The guards are compiled from
+ * the schemas (fastGuard: plain typeof checks, ~7x faster than walking the schema per line), so they
+ * cannot drift from them.
+ */
+export const isMetricLine: Guard<MetricRecord> = fastGuard(MetricRecordSchema);
+export const isHistogramLine: Guard<HistogramLine> = fastGuard(HistogramLineSchema);
 
 export interface JsonlContent<T> {
   records: T[];
   /** The file ended in a partial line (a writer was killed mid-line, or is still writing it). */
   truncated: boolean;
-  /** Complete lines that were not valid JSON objects (should not happen; counted, not thrown). */
+  /** Complete lines that were not valid JSON objects or not records of the file's schema (should not happen; counted, not thrown). */
   skipped: number;
+  /** The first skipped line, and why (its 1-based line number and the problem with its key path), or null. */
+  firstProblem: string | null;
 }
 
-/** Parses JSON-lines text. The last line counts as truncated when it has no newline and does not parse. */
-export function parseJsonl<T>(text: string): JsonlContent<T> {
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Parses JSON-lines text; with `accept` (a schema's guard), only lines it accepts are records. The last
+ * line counts as truncated when it has no newline and does not parse. `schema` words the first problem.
+ */
+export function parseJsonl<T>(text: string, accept?: Guard<T>, schema?: Parameters<typeof problemsOf>[0]): JsonlContent<T> {
   const records: T[] = [];
   let skipped = 0;
   let truncated = false;
+  let firstProblem: string | null = null;
+  const skip = (i: number, why: string) => {
+    skipped++;
+    firstProblem ??= `line ${i + 1}: ${why}`;
+  };
   const lines = text.split('\n');
   const last = lines.length - 1; // text after the final '\n' ('' when the file ends cleanly)
   for (let i = 0; i <= last; i++) {
     const line = lines[i];
     if (line.trim() === '') continue;
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(line);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) records.push(value as T);
-      else skipped++;
-    } catch {
+      value = JSON.parse(line);
+    } catch (e) {
       if (i === last) truncated = true;
-      else skipped++;
+      else skip(i, `not JSON (${(e as Error).message})`);
+      continue;
     }
+    if (!isPlainObject(value)) skip(i, 'not a JSON object');
+    else if (accept && !accept(value)) skip(i, schema ? problemsOf(schema, value).slice(0, 3).join('; ') : 'not a record of this file');
+    else records.push(value as T);
   }
-  return { records, truncated, skipped };
+  return { records, truncated, skipped, firstProblem };
 }
 
-export function readJsonl<T>(file: string): JsonlContent<T> {
+export function readJsonl<T>(file: string, accept?: Guard<T>, schema?: Parameters<typeof problemsOf>[0]): JsonlContent<T> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], truncated: false, skipped: 0 };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], truncated: false, skipped: 0, firstProblem: null };
     throw e;
   }
-  return parseJsonl<T>(text);
+  return parseJsonl<T>(text, accept, schema);
+}
+
+/** metrics.jsonl of a run folder: the lines that are metric records. */
+export function readMetricLines(dir: string): JsonlContent<MetricRecord> {
+  return readJsonl(path.join(dir, METRICS_FILE), isMetricLine, MetricRecordSchema);
+}
+
+/** histograms.jsonl of a run folder: the lines that are histogram records, with their edges. */
+export function readHistogramLines(dir: string): JsonlContent<HistogramRecord> {
+  const h = readJsonl(path.join(dir, HISTOGRAMS_FILE), isHistogramLine, HistogramLineSchema);
+  return { ...h, records: withEdges(h.records) };
 }
 
 /**
@@ -66,7 +108,11 @@ export class JsonlTail<T> {
   private offset = 0;
   private pending = '';
 
-  constructor(readonly file: string) {}
+  /** `accept`: a schema's guard (isMetricLine, isHistogramLine); lines it refuses are dropped. */
+  constructor(
+    readonly file: string,
+    private readonly accept?: Guard<T>,
+  ) {}
 
   read(): T[] {
     let fd: number;
@@ -90,7 +136,7 @@ export class JsonlTail<T> {
       const text = this.pending + buf.subarray(0, n).toString('utf8');
       const cut = text.lastIndexOf('\n');
       this.pending = text.slice(cut + 1);
-      return cut < 0 ? [] : parseJsonl<T>(text.slice(0, cut + 1)).records;
+      return cut < 0 ? [] : parseJsonl<T>(text.slice(0, cut + 1), this.accept).records;
     } finally {
       fs.closeSync(fd);
     }
@@ -148,19 +194,26 @@ export function readRunRecordChecked(runsDir: string, id: string): RecordRead {
 /** run.json larger than this is not a run record (it would only be read to be refused). */
 const MAX_RUN_JSON_BYTES = 4 * 1024 * 1024;
 
-/** Why a value is not a run record this version reads, or null. */
+/**
+ * Why a value is not a run record this version reads, or null. The format is checked first (a newer
+ * writer's record is "newer", not "wrong"); then the record's schema (format.ts), each problem with its
+ * key path, e.g. "lacks id; mistypes summary.wallMs (expected number, got \"12\")".
+ */
 export function runRecordProblem(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
-  const r = value as Partial<RunRecord>;
-  const bad: string[] = [];
-  if (typeof r.id !== 'string') bad.push('id');
-  if (typeof r.status !== 'string') bad.push('status');
-  if (typeof r.startedAt !== 'string') bad.push('startedAt');
-  if (typeof r.spec !== 'object' || r.spec === null) bad.push('spec');
-  if (typeof r.format !== 'number') bad.push('format');
-  if (bad.length) return `lacks or mistypes ${bad.join(', ')}`;
-  if ((r.format as number) > RUN_FORMAT_VERSION) return `has format ${r.format}, newer than this version reads (${RUN_FORMAT_VERSION})`;
-  return null;
+  if (!isPlainObject(value)) return 'is not a JSON object';
+  if (typeof value.format === 'number' && value.format > RUN_FORMAT_VERSION) return `has format ${value.format}, newer than this version reads (${RUN_FORMAT_VERSION})`;
+  const r = v.safeParse(RunRecordSchema, value);
+  if (r.success) return null;
+  const paths = (keep: (i: v.BaseIssue<unknown>) => boolean) => [...new Set(r.issues.filter(keep).map(issuePath))];
+  // valibot words a missing key as an issue whose input is undefined, an undeclared one as "expected never".
+  const missing = paths((i) => i.input === undefined && i.expected !== 'never');
+  const unknown = paths((i) => i.expected === 'never');
+  const wrong = r.issues.filter((i) => i.input !== undefined && i.expected !== 'never');
+  const parts: string[] = [];
+  if (missing.length) parts.push(`lacks ${missing.join(', ')}`);
+  if (wrong.length) parts.push(`mistypes ${wrong.map((i) => `${issuePath(i)} (expected ${String(i.expected).replace(/^\((.*)\)$/, '$1')}, got ${i.received})`).join(', ')}`);
+  if (unknown.length) parts.push(`has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+  return parts.join('; ');
 }
 
 /** run.json of a run folder, or undefined if it is missing or unreadable. */
@@ -185,13 +238,13 @@ export function readRun(runsDir: string, id: string): RunData | undefined {
   const r = readRunRecordChecked(runsDir, id);
   if (!r.ok) return undefined;
   const dir = path.join(runsDir, id);
-  const m = readJsonl<MetricRecord>(path.join(dir, METRICS_FILE));
-  const h = readJsonl<HistogramRecord>(path.join(dir, HISTOGRAMS_FILE));
+  const m = readMetricLines(dir);
+  const h = readHistogramLines(dir);
   return {
     dir,
     record: r.record,
     metrics: m.records,
-    histograms: withEdges(h.records),
+    histograms: h.records,
     truncated: m.truncated || h.truncated,
     skippedLines: m.skipped + h.skipped + (m.truncated ? 1 : 0) + (h.truncated ? 1 : 0),
   };
@@ -201,11 +254,10 @@ export function readRun(runsDir: string, id: string): RunData | undefined {
  * Histogram lines as written since the binary side files came (writer.ts) carry no `edges`: they are
  * derived from lo, hi and bins. Older lines keep theirs.
  */
-export function withEdges(records: HistogramRecord[]): HistogramRecord[] {
-  for (const r of records) {
-    if (!Array.isArray(r.edges) && typeof r.lo === 'number' && typeof r.hi === 'number' && Array.isArray(r.counts)) r.edges = histogramEdges(r.lo, r.hi, r.counts.length);
-  }
-  return records;
+export function withEdges(records: HistogramLine[]): HistogramRecord[] {
+  // An old line's edges are kept when they fit its counts; otherwise (and when absent) derived.
+  for (const r of records) if (r.edges?.length !== r.counts.length + 1) r.edges = histogramEdges(r.lo, r.hi, r.counts.length);
+  return records as HistogramRecord[];
 }
 
 /** Names of run folders under `runsDir`, oldest first ([] when the folder does not exist). */

@@ -9,11 +9,11 @@
 // Pure Node (no vscode, no tfjs), so it is unit-tested directly.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, type MetricRecord, type RunRecord } from './format';
+import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, type RunRecord } from './format';
 import { HISTOGRAMS_BIN_FILE, METRICS_BIN_FILE } from './columnar';
 import { lastMetricsStep, trimTornRows } from './columnarReader';
 import { isPidAlive, processLiveness, type Liveness } from './liveness';
-import { readJsonl, readRunRecordChecked, runFolderNames } from './reader';
+import { readMetricLines, readRunRecordChecked, runFolderNames } from './reader';
 import { isRunId } from '../shared/runId';
 import { summarize } from './summary';
 import { writeJsonAtomic } from './writer';
@@ -70,7 +70,7 @@ export function trimPartialLine(file: string): number {
 /** The record of a run marked failed (not written). Its files lose a cut last line first. */
 function failedRecord(runsDir: string, record: RunRecord, reason: string, now: Date): RunRecord {
   for (const name of [METRICS_FILE, HISTOGRAMS_FILE]) trimPartialLine(path.join(runsDir, record.id, name));
-  const metrics = readJsonl<MetricRecord>(path.join(runsDir, record.id, METRICS_FILE)).records;
+  const metrics = readMetricLines(path.join(runsDir, record.id)).records;
   trimBinaryFiles(path.join(runsDir, record.id), metrics.length ? metrics[metrics.length - 1].step : undefined);
   return { ...record, status: 'failed', endedAt: now.toISOString(), reason, summary: summarize(metrics, record.spec?.batchSize ?? 0) };
 }

@@ -2,9 +2,8 @@
 // A run ends when it diverges or its step throws (lockstepStep.ts), when a write of its files fails (its
 // partners go on), when the comparison finishes or is stopped, or when setup fails. Ending never throws:
 // whatever fails, the run is ended (a write fault turns the status into `failed` with the reason).
-import * as path from 'node:path';
-import { METRICS_FILE, type MetricRecord, type RunSummary } from '../runs/format';
-import { readJsonl } from '../runs/reader';
+import type { MetricRecord, RunSummary } from '../runs/format';
+import { readMetricLines } from '../runs/reader';
 import { summarize } from '../runs/summary';
 import { RunWriteError, describeWriteCode, errnoCode } from '../runs/writer';
 import { runWithId, type ActiveRun } from './activeRun';
@@ -52,7 +51,7 @@ export class RunEnder {
       // What is on disk, not what was trained: the summary must agree with metrics.jsonl.
       let onDisk: MetricRecord[] = [];
       try {
-        onDisk = readJsonl<MetricRecord>(path.join(run.writer.dir, METRICS_FILE)).records;
+        onDisk = readMetricLines(run.writer.dir).records;
       } catch {
         /* unreadable too: an empty summary */
       }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toRunInfo, unreadableRunInfo } from '../../src/panel/runAdapter';
-import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, deleteRun, listRunEntries, newComparisonId, readRun, runIdFor, writeJsonAtomic, type RunRecord } from '../../src/runs';
+import { HISTOGRAMS_FILE, METRICS_FILE, RUN_FILE, deleteRun, listRunEntries, newComparisonId, readMetricLines, readRun, runIdFor, writeJsonAtomic, type RunRecord } from '../../src/runs';
 import { FIELD_RULES, ruleSchema } from '../../src/runSpec/rules';
 import { packagedSettingsSchema } from '../../src/runSpec/schemaSource';
 import { checkSetting } from '../../src/runSpec/settingsSchema';
@@ -65,14 +65,21 @@ describe('faults: files on disk', function () {
   it('corrupt and truncated run files: listed as "unreadable: <why>" (CLI and dashboard), skipped lines counted, nothing vanishes', () => {
     const cid = newComparisonId();
     const ok = record(runIdFor(cid, 0, 'ok'));
-    writeRun(dir, ok, { [METRICS_FILE]: line(1) + 'garbage{\n' + line(3) + '{"step": 4, "lo', [HISTOGRAMS_FILE]: '' });
+    // Line 2 is not JSON; line 4 is JSON but not a metric record (its schema: loss is a number, no unknown keys).
+    const notARecord = JSON.stringify({ ...JSON.parse(line(4)), loss: 'NaN', extra: 1 }) + '\n';
+    writeRun(dir, ok, { [METRICS_FILE]: line(1) + 'garbage{\n' + line(3) + notARecord + '{"step": 5, "lo', [HISTOGRAMS_FILE]: '' });
     const broken = [
       { id: runIdFor(cid, 1, 'cut'), text: '{"format": 1, "id": "x", "sta', why: /unreadable: run\.json is not valid JSON/ },
       { id: runIdFor(cid, 2, 'empty'), text: '', why: /unreadable: run\.json is not valid JSON \(empty\)/ },
       { id: runIdFor(cid, 3, 'array'), text: '[1,2]', why: /unreadable: run\.json is not a JSON object/ },
-      { id: runIdFor(cid, 4, 'fields'), text: '{"format": 1}', why: /unreadable: run\.json lacks or mistypes id, status, startedAt, spec/ },
+      { id: runIdFor(cid, 4, 'fields'), text: '{"format": 1}', why: /unreadable: run\.json lacks id, comparisonId, comparisonKind, index, label, spec, status, startedAt, endedAt, backend, pid, parameters, dataset, summary$/ },
       { id: runIdFor(cid, 5, 'future'), text: JSON.stringify(record(runIdFor(cid, 5, 'future'), { format: 99 })), why: /unreadable: run\.json has format 99, newer/ },
       { id: runIdFor(cid, 6, 'none'), text: null, why: /unreadable: no run\.json/ },
+      {
+        id: runIdFor(cid, 7, 'typed'),
+        text: JSON.stringify({ ...record(runIdFor(cid, 7, 'typed')), status: 'done', pid: '12', colour: 'red' }),
+        why: /unreadable: run\.json mistypes status \(expected "running" \| "finished" \| "stopped" \| "failed" \| "diverged", got "done"\), pid \(expected number, got "12"\); has unknown key colour$/,
+      },
     ];
     for (const b of broken) {
       fs.mkdirSync(path.join(dir, b.id));
@@ -82,20 +89,23 @@ describe('faults: files on disk', function () {
     assert.equal(r.code, 0);
     assertNoStack(r.stderr);
     const lines = r.stdout.trim().split('\n');
-    assert.equal(lines.length, 7, r.stdout);
+    assert.equal(lines.length, 8, r.stdout);
     assert.match(lines[0], new RegExp(`^${ok.id}  finished `));
     broken.forEach((b, i) => assert.match(lines[i + 1], new RegExp(`^${b.id}  ${b.why.source}`)));
     const json = JSON.parse(cli(['list', '--out', '.', '--json'], { cwd: dir }).stdout);
-    assert.equal(json.length, 7);
-    assert.equal(json.filter((x: { status: string }) => x.status === 'unreadable').length, 6);
-    // Readers say how many lines they skipped: one garbage line, one cut last line.
+    assert.equal(json.length, 8);
+    assert.equal(json.filter((x: { status: string }) => x.status === 'unreadable').length, 7);
+    // Readers say how many lines they skipped: one garbage line, one line that is not a record, one cut last line.
     const data = readRun(dir, ok.id)!;
     assert.deepEqual(data.metrics.map((m) => m.step), [1, 3]);
-    assert.equal(data.skippedLines, 2);
+    assert.equal(data.skippedLines, 3);
+    const m = readMetricLines(path.join(dir, ok.id));
+    assert.match(m.firstProblem ?? '', /^line 2: not JSON/);
+    assert.equal(m.skipped, 2);
     assert.equal(data.truncated, true);
     // The dashboard lists the same entries: unreadable ones with the reason beside the badge.
     const infos = listRunEntries(dir).map((e) => (e.record ? toRunInfo(e.record) : unreadableRunInfo(e.id, e.unreadable)));
-    assert.equal(infos.length, 7);
+    assert.equal(infos.length, 8);
     assert.equal(infos[1].status, 'unknown');
     assert.match(reasonText(infos[1]), /^unreadable: run\.json is not valid JSON/);
   });

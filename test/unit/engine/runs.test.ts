@@ -12,7 +12,11 @@ import {
   isRunId,
   listRuns,
   newComparisonId,
+  isHistogramLine,
+  isMetricLine,
+  MetricRecordSchema,
   parseJsonl,
+  runRecordProblem,
   parseRunId,
   readRun,
   reconcileStaleRuns,
@@ -22,6 +26,7 @@ import {
   type MetricRecord,
 } from '../../../src/runs';
 import { testRunRecord } from './specs';
+import { problemsOf } from '../../../src/protocol/check';
 
 let dir: string;
 beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-runs-'))));
@@ -67,6 +72,33 @@ describe('runs: reader', () => {
     assert.equal(r.skipped, 0);
     const clean = parseJsonl('{"step":1}\n');
     assert.equal(clean.truncated, false);
+  });
+
+  it('keeps only lines of the file schema; the first skipped line is named with its key path', () => {
+    const good = JSON.stringify(metric(1));
+    const lines = [good, JSON.stringify({ ...metric(2), loss: 'x' }), JSON.stringify({ ...metric(3), gradNorm: undefined }), JSON.stringify({ ...metric(4), extra: 1 }), '[4]', JSON.stringify(metric(5))];
+    const r = parseJsonl(lines.join('\n') + '\n', isMetricLine, MetricRecordSchema);
+    assert.deepEqual(r.records.map((x) => x.step), [1, 5]);
+    assert.equal(r.skipped, 4);
+    assert.equal(r.truncated, false);
+    assert.match(r.firstProblem ?? '', /^line 2: loss: .*[Ee]xpected number/);
+    // The compiled guard and the schema agree on these lines (the guard is built from the schema).
+    for (const l of lines.slice(0, 4)) assert.equal(isMetricLine(JSON.parse(l)), problemsOf(MetricRecordSchema, JSON.parse(l)).length === 0, l);
+    // Histogram lines: with or without edges (older lines kept theirs), never with unknown keys.
+    const h = { step: 10, lo: -20, hi: 0, bins: 2, counts: [1, 2], zeros: 0, total: 3 };
+    assert.equal(isHistogramLine(h), true);
+    assert.equal(isHistogramLine({ ...h, edges: [-20, -10, 0] }), true);
+    assert.equal(isHistogramLine({ ...h, counts: 'x' }), false);
+    assert.equal(isHistogramLine({ ...h, colour: 1 }), false);
+  });
+
+  it('run.json: checked against its schema, every problem named by its key path', () => {
+    const ok = record(runIdFor(newComparisonId(), 0, 'RAdam'));
+    assert.equal(runRecordProblem(ok), null);
+    assert.equal(runRecordProblem({ ...ok, summary: { steps: 3 } }), 'lacks summary.finalLoss, summary.minLoss, summary.finalValLoss, summary.finalValAccuracy, summary.wallMs, summary.samplesPerSecond');
+    assert.equal(runRecordProblem({ ...ok, backend: { ...ok.backend, native: 'yes' } }), 'mistypes backend.native (expected boolean, got "yes")');
+    assert.equal(runRecordProblem({ ...ok, note: 'x' }), 'has unknown key note');
+    assert.match(runRecordProblem({ ...ok, format: 2 }) ?? '', /^has format 2, newer than this version reads \(1\)$/);
   });
 
   it('reads a run whose metrics file was cut mid-line (a killed writer)', () => {
