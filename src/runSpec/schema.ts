@@ -11,6 +11,9 @@
 // there is to know about a field. The extension validates with this declaration too (not the manifest it
 // shipped with): the same object in the host, the trainer and the CLI, and no file to find at run time.
 //
+// Why one long file (over 500 lines, most of them descriptions): it is a table, read entry by entry, and
+// splitting it would put a field's range in one file and its setting or flag in another again.
+//
 // To add a setting: one entry here (with `setting`, and `flag` if the CLI should have it), its use, then
 // `npm run gen:manifest` (docs/architecture.md, "add a setting").
 import type * as v from 'valibot';
