@@ -32,7 +32,11 @@ export function validateOptimizerSpec(spec: unknown): SpecProblem[] {
   for (const p of keyProblems(OPTIMIZER_DOMAIN, OptimizerFields, spec)) {
     if (p.path === 'schedule' || p.path.startsWith('schedule.')) continue; // validateSchedule's, below
     if (p.kind === 'unknown-key') out.push({ field: p.path, message: `unknown key (known here: ${Object.keys(OptimizerFields.fields).join(', ')})` });
-    else out.push({ field: p.path, message: `must be ${describeDomain(domainRange(p.node as Leaf))}; got ${JSON.stringify(p.value)}` });
+    else {
+      const leaf = p.node as Leaf;
+      const why = leaf.doc.domainWhy ? ` (${leaf.doc.domainWhy})` : '';
+      out.push({ field: p.path, message: `must be ${describeDomain(domainRange(leaf))}${why}; got ${JSON.stringify(p.value)}` });
+    }
   }
   if (s.name === 'adamw' && s.decoupledWeightDecay === false) {
     out.push({ field: 'decoupledWeightDecay', message: 'adamw is Adam with decoupled weight decay; it cannot be false (use adam for L2)' });

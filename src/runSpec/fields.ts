@@ -31,6 +31,8 @@ export interface Doc<T = unknown> {
    * receipt of a comparison and by createOptimizer. Without it those check the type only.
    */
   domain?: Omit<Range, 'type'>;
+  /** Why the domain ends where it does, added to the engine's message (e.g. "r_t is undefined below 4"). */
+  domainWhy?: string;
   /**
    * An optional field whose default is written into a default spec anyway (the CLI's, DEFAULT_METRICS):
    * optional because specs written before it lack it, or (the learning rate) so run.json shows it.

@@ -132,8 +132,8 @@ export const OptimizerFields = group({
         default: 5,
         setting: 'radam.optimizer.rectificationThreshold',
         order: 7,
-        // r_t is undefined below 4.
         domain: { minimum: 4 },
+        domainWhy: 'r_t is undefined below 4',
         description:
           "RAdam rectifies (uses the adaptive step times `r_t`) only once `rho_t` exceeds this value. `5` as in the authors' code and PyTorch; the paper's Algorithm 2 uses `4` (where `r_t` is defined but its variance is unbounded).",
       },

@@ -62,6 +62,7 @@ describe('schema: users\' ranges and the engine\'s domains come from one entry',
     assert.deepEqual(specFileProblems({ optimizer: { learningRate: 1e20 } }).map((p) => p.message), ['is 100000000000000000000; it must be a number greater than 0 and at most 10']);
     assert.deepEqual(validateOptimizerSpec({ name: 'adam', learningRate: -1 }).map((p) => `${p.field}: ${p.message}`), ['learningRate: must be a finite number >= 0; got -1']);
     assert.deepEqual(validateOptimizerSpec({ name: 'adam', lr: 0.1 }).map((p) => p.field), ['lr']);
+    assert.deepEqual(validateOptimizerSpec({ name: 'radam', rectificationThreshold: 3 }).map((p) => p.message), ['must be a finite number >= 4 (r_t is undefined below 4); got 3']);
   });
 });
 
