@@ -288,7 +288,7 @@ export const ModelFields = group({
     flagArg: 'NAME',
     description: 'Activation of the hidden layers of the `mlp` model.',
   }),
-  // transformer only (defaults and limits the model applies: TRANSFORMER_DEFAULTS in src/trainer/models/fit.ts)
+  // transformer only (src/trainer/models/fit.ts applies these defaults and ranges: TRANSFORMER_DEFAULTS, TRANSFORMER_LIMITS)
   layers: transformerSize('layers', { minimum: 1, maximum: 6 }, 2, 21,
     'Encoder layers of the `transformer` model (each: multi-head self-attention and a feed-forward sublayer, each with a residual connection and a layer norm). Deeper post-LN encoders are where un-warmed Adam breaks: see the preset "Paper: Transformer without warmup" (6 layers).',
   ),
@@ -525,6 +525,14 @@ export function fieldDefault<T>(path: string): T {
   const hit = leaves(RunSpecFields).find(([p]) => p === path);
   if (!hit || hit[1].doc.default === undefined) throw new Error(`no default declared for ${path}`);
   return structuredClone(hit[1].doc.default) as T;
+}
+
+/** The inclusive [minimum, maximum] of the integer or number RunSpec field at `path` (e.g. `model.layers`). */
+export function fieldRange(path: string): readonly [number, number] {
+  const hit = leaves(RunSpecFields).find(([p]) => p === path);
+  const r = hit?.[1].range;
+  if (r?.minimum === undefined || r.maximum === undefined) throw new Error(`no inclusive range declared for ${path}`);
+  return [r.minimum, r.maximum];
 }
 
 /** The default of an optimizer field for an optimizer name (its own difference, else the declared default). */

@@ -3,6 +3,7 @@
 // (src/trainer/datasets/) describe what they generate or load with it. Pure: no data, no tfjs.
 import type { DatasetName, DatasetSpec, SequenceDatasetName } from '../runSpec/runSpec';
 import { SEQUENCE_DATASETS } from '../runSpec/runSpec';
+import { fieldDefault, fieldRange } from '../runSpec/schema';
 import { DatasetError, type DatasetInfo, type Task } from './datasetInfo';
 
 /** The shape of a generated set (all are flat vectors); the generator is in src/trainer/datasets/<name>.ts. */
@@ -60,8 +61,15 @@ export function syntheticInfo(shape: SyntheticShape): DatasetInfo {
   };
 }
 
-export const SEQUENCE_DEFAULTS = { sequenceLength: 12, vocabularySize: 16, shift: 1, samples: 10_000 };
-export const SEQUENCE_LIMITS = { sequenceLength: [2, 64], vocabularySize: [2, 256] } as const;
+/** Sizes of a sequence set its DatasetSpec leaves out; length and vocabulary are the run spec's (src/runSpec/schema.ts). */
+export const SEQUENCE_DEFAULTS = {
+  sequenceLength: fieldDefault<number>('dataset.sequenceLength'),
+  vocabularySize: fieldDefault<number>('dataset.vocabularySize'),
+  shift: 1,
+  samples: 10_000,
+};
+/** Inclusive ranges, the run spec's. */
+export const SEQUENCE_LIMITS = { sequenceLength: fieldRange('dataset.sequenceLength'), vocabularySize: fieldRange('dataset.vocabularySize') };
 
 export function isSequenceDataset(name: string): name is SequenceDatasetName {
   return (SEQUENCE_DATASETS as readonly string[]).includes(name);

@@ -1,6 +1,7 @@
 // Does a model fit a dataset? Pure (no tfjs), so the extension host can validate settings before it
 // forks a trainer. Messages name the setting the user has to change.
 import type { ModelSpec } from '../../runSpec/runSpec';
+import { fieldDefault, fieldRange } from '../../runSpec/schema';
 import type { DatasetInfo } from '../../shared/datasetInfo';
 
 /** Setting names used in messages (one place to rename them). */
@@ -77,10 +78,21 @@ export const checkCnn: ModelCheck = (_spec, info) => {
 /** Setting names of the transformer's sizes. */
 export const SETTING_TRANSFORMER = 'radam.transformer';
 
-/** Sizes of the transformer when its ModelSpec leaves them out (ffDim: 4 * dModel). */
-export const TRANSFORMER_DEFAULTS = { layers: 2, dModel: 64, heads: 4, norm: 'post', causal: false } as const;
-/** Inclusive ranges; dModel must also be a multiple of heads. */
-export const TRANSFORMER_LIMITS = { layers: [1, 6], dModel: [4, 512], heads: [1, 16], ffDim: [1, 4096] } as const;
+/** Sizes of the transformer when its ModelSpec leaves them out (ffDim: 4 * dModel): the run spec's (src/runSpec/schema.ts). */
+export const TRANSFORMER_DEFAULTS = {
+  layers: fieldDefault<number>('model.layers'),
+  dModel: fieldDefault<number>('model.dModel'),
+  heads: fieldDefault<number>('model.heads'),
+  norm: fieldDefault<'post' | 'pre'>('model.norm'),
+  causal: false,
+};
+/** Inclusive ranges, the run spec's; dModel must also be a multiple of heads. */
+export const TRANSFORMER_LIMITS = {
+  layers: fieldRange('model.layers'),
+  dModel: fieldRange('model.dModel'),
+  heads: fieldRange('model.heads'),
+  ffDim: fieldRange('model.ffDim'),
+};
 
 export interface TransformerSizes {
   layers: number;
