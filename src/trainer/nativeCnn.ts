@@ -9,7 +9,7 @@
 //   loss       SoftmaxCrossEntropyWithLogits (loss per example and its gradient in one kernel) + Mean
 //   backward   Mul 1/batch; MatMul (dW), BiasAddGrad, MatMul (dx), Reshape; per stage (top down)
 //              activation grad, BiasAddGrad, MaxPoolGrad, Conv2DBackpropFilter and, below the top stage,
-//              Conv2DBackpropInput; the kernel gradients Reshape'd flat and one ConcatV2
+//              Conv2DBackpropInput (or their phase forms); the kernel gradients Reshape'd flat and one ConcatV2
 // so the optimizer updates the whole model with ~10 ops. Equal to tf.variableGrads through the layers model
 // up to float32 rounding (test/unit/trainer/nativeCnn.test.ts). Anything else (gelu, same padding, strides,
 // regression) has no plan and trains through tf.variableGrads.

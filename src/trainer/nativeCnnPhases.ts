@@ -1,22 +1,23 @@
-// The cnn's first convolution and its 2x2 max pooling (stride 1, VALID, an odd kernel over an even-sized
-// image) computed by phases: the same numbers as Conv2D + MaxPool, in kernels TensorFlow runs far faster.
+// A cnn stage's convolution and its 2x2 max pooling (stride 1, VALID, an odd kernel) computed by phases: the
+// same numbers as Conv2D + MaxPool, in kernels TensorFlow runs far faster.
 //
 // Why: TensorFlow's CPU Conv2D and Conv2DBackpropFilter are slow for ONE input channel (digits: 28x28x1,
-// 3x3x1x8; at batch 128 they took ~5 and ~4 ms of a ~25 ms step, on 6.2 M multiply-adds). Split the image
-// into its four 2x2 phases with SpaceToDepth ([b, H, W, c] -> [b, H/2, W/2, 4c]); the conv outputs of the
-// four phases (a, b) of each pooling window (rows 2i + a, columns 2j + b) are then ONE stride-1 convolution
-// of that image with a kernel K4 [kb, kb, 4c, 4 filters] (kb = floor(k/2) + 1) holding the 3x3 kernel at
-// the four offsets (zeros elsewhere). A convolution with 4 input channels and 32 outputs runs far better
-// than one with 1 and 8, for 1.8x the multiply-adds (the zeros). The pooling is then the largest of the four
-// phases, and its gradient goes to the first largest in the window's raster order (a, b) = (0,0), (0,1),
-// (1,0), (1,1), as MaxPoolGrad routes it: max(max(c0, c1), max(c2, c3)) with ties to the left operand.
-// MaxPool, MaxPoolGrad and the shuffles back to the image layout (DepthToSpace, SpaceToDepth) are gone: at
-// batch 128 they were ~8 ms of the step, for tensors of 700k entries.
+// 3x3x1x8; at batch 128 they took ~5 and ~4 ms of a ~25 ms step, on 6.2 M multiply-adds), and MaxPoolGrad is
+// slow at any size (~4.7 ms for the first stage). Split the image into its four 2x2 phases with SpaceToDepth
+// ([b, H, W, c] -> [b, H/2, W/2, 4c]; an odd image is first cut by Slice to the rows and columns the pooling
+// reads: 2 ph + k - 1, even); the conv outputs of the four phases (a, b) of each pooling window (rows 2i + a,
+// columns 2j + b) are then ONE stride-1 convolution of that image with a kernel K4 [kb, kb, 4c, 4 filters]
+// (kb = floor(k/2) + 1) holding the kernel at the four offsets (zeros elsewhere): for 1 input channel and 8
+// filters a convolution with 4 and 32, for 1.8x the multiply-adds (the zeros), which runs far better. The
+// pooling is then the largest of the four phases, and its gradient goes to the first largest in the window's
+// raster order (a, b) = (0,0), (0,1), (1,0), (1,1), as MaxPoolGrad routes it: max(max(c0, c1), max(c2, c3))
+// with ties to the left operand. No MaxPool, MaxPoolGrad or shuffle back to the image layout in the forward pass.
 //
 //   forward   K4 = Reshape(MatMul(SEL, W)), W viewed as [kh kw c, filters] and SEL a kept 0/1 matrix;
-//             SpaceToDepth(x), Conv2D(., K4), Reshape [rows, 4, filters], Unpack, 3 Maximum, Reshape  10 ops
+//             [Slice], SpaceToDepth(x), Conv2D(., K4), Reshape [rows, 4, filters], Unpack, 3 Maximum, Reshape
 //   backward  Reshape, 3 GreaterEqual + 6 Select route the pooled gradient, Pack + Reshape; dK4 =
-//             Conv2DBackpropFilter(SpaceToDepth(x), K4's shape, .); dW = SEL^T dK4 (Reshape, MatMul)  15 ops
+//             Conv2DBackpropFilter(phases, K4's shape, .); dW = SEL^T dK4 (Reshape, MatMul); below the first
+//             stage the input's gradient: Conv2DBackpropInput(phases' shape, K4, .), DepthToSpace, [Pad]
 // The products summed are the same as Conv2D's plus exact zeros, so outputs and gradients agree to float32
 // rounding (test/unit/trainer/nativeCnn.test.ts compares with tf.variableGrads through the layers model,
 // nativeCnnPhases.test.ts with Conv2D + MaxPool for other sizes).
