@@ -9,7 +9,9 @@
 //      ~20 messages/s: 10,000 steps/s per run) with a histogram slice every 100 steps; p95
 //      step-to-pixel latency (message posted -> the first animation frame after the render that drew
 //      that step, i.e. once it is composited), requestAnimationFrame gaps p50/p95/max and the share
-//      over 34 ms, render time per frame, and the JS heap after streaming.
+//      over 34 ms, render time per frame, and the JS heap after streaming. Issue 16's targets for it are
+//      "with a trainer running on the other core": by default a real trainer (the built CLI) trains
+//      meanwhile and its CPU use is printed; `--no-trainer` streams without it (dashboardStreaming.mjs).
 // Everything runs on the page's main thread, as in the webview; other work on the machine (2 CPUs
 // here) slows every figure, so the load average is printed with them.
 //
@@ -32,10 +34,13 @@
 //
 //   node bench/dashboard.bench.mjs [--steps 100000] [--runs 3] [--slices 1000] [--bundle PATH]
 //        [--theme dark|light] [--screenshot DIR] [--json FILE] [--gpu]
-//        diagnostics: [--profile FILE.cpuprofile] [--profile-load FILE] [--no-hist] [--unshown]
+//        [--no-trainer] [--streaming-only]
+//        diagnostics: [--profile FILE.cpuprofile] [--profile-load FILE] [--trace FILE.json] (a Chromium
+//        trace of phase 2) [--flush-probe] (phase 2: forces and times each canvas's rasterisation after
+//        every frame) [--no-hist] [--unshown]
 // Needs: `node scripts/build.mjs` first, playwright-core (devDependency), Debian's chromium.
-// One file of ~420 lines because phases 1 and 2 share the test page, its feeding and their figures;
-// phase 3 is dashboardRunList.mjs.
+// Phases 0 and 1 share the test page and its synthetic runs; phase 2 is dashboardStreaming.mjs, phase 3
+// dashboardRunList.mjs.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -44,7 +49,8 @@ import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { findChromium } from '../test/harness/workbenchPage.mjs';
 import { printRunList, runListBench as runListPhase } from './dashboardRunList.mjs';
-import { f1, q } from './figures.mjs';
+import { printStreaming, streamingPhase } from './dashboardStreaming.mjs';
+import { f1 } from './figures.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -65,6 +71,9 @@ const JSON_OUT = opt('json', null);
 // (the messages are validated and dropped: the cost of the channel alone).
 const NO_HIST = args.includes('--no-hist');
 const UNSHOWN = args.includes('--unshown');
+const FLUSH_PROBE = args.includes('--flush-probe');
+// Issue 16's streaming targets are with a trainer on the other core: phase 2 runs one (dashboardStreaming.mjs).
+const TRAINER = !args.includes('--no-trainer');
 
 if (!existsSync(BUNDLE)) {
   console.error(`[bench:dashboard] ${BUNDLE} is missing: run \`node scripts/build.mjs\` first`);
@@ -432,7 +441,7 @@ if (args.includes('--runlist-only')) {
   process.exit(0);
 }
 try {
-  if (!args.includes('--no-disk')) {
+  if (!args.includes('--no-disk') && !args.includes('--streaming-only')) {
     results.disk = await diskOpenBench(browser);
     results.disk.loadAvg = loadavg()[0];
     printDisk(results.disk);
@@ -514,146 +523,17 @@ try {
   }
 
   // ---------- 2. streaming ----------
-  const PROFILE = opt('profile', null);
-  let cdp;
-  if (PROFILE) {
-    cdp = await page.context().newCDPSession(page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.start');
-  }
-  const stream = await page.evaluate(
-    async ({ RUNS, STEPS, SLICES, BATCH_MS, NO_HIST, UNSHOWN }) => {
-      const lib = window.__lib;
-      const hook = window.__radamDashboard;
-      const ids = Array.from({ length: RUNS }, (_, i) => `20250101-000001-000-strm-${i}-${lib.kinds[i % 3]}`);
-      const runs = ids.map((id, i) => ({ id, label: ['RAdam', 'Adam', 'Adam, warmup 2000'][i % 3] + ' (live)', status: 'running', live: true, steps: STEPS, beta2: 0.999, rectificationThreshold: 5 }));
-      window.postMessage({ type: 'runList', runs }, '*');
-      window.postMessage({ type: 'showRuns', runIds: UNSHOWN ? [] : ids, replace: true }, '*');
-      await new Promise((r) => setTimeout(r, 300));
-      // Prepare every batch first (the host's messages arrive already built).
-      const ticks = Math.ceil((STEPS * BATCH_MS) / 10_000); // 10,000 steps/s per run
-      const per = Math.ceil(STEPS / ticks);
-      const every = Math.max(1, Math.floor(STEPS / SLICES));
-      const batches = [];
-      for (let k = 0; k < ticks; k++) {
-        const from = k * per + 1;
-        const to = Math.min(STEPS, (k + 1) * per);
-        if (from > to) break;
-        batches.push(
-          ids.map((id, i) => {
-            const rows = lib.rowsFor(lib.kinds[i % 3], i + 7, from, to, []);
-            const slices = [];
-            for (let s = Math.ceil(from / every) * every; s <= to; s += every) slices.push(lib.sliceFor(lib.kinds[i % 3], s));
-            // Live batches go as columns too (DashboardPanel.pushMetrics).
-            return { id, columns: lib.columns(rows), slices, last: to };
-          }),
-        );
-      }
-      window.gc?.();
-      const pending = []; // { id, step, t }
-      const latencies = [];
-      const renderMs = [];
-      // A batch counts as on screen at the first animation frame after the render that drew its last
-      // step (the canvas is composited between the two).
-      const drawn = [];
-      const off = hook.onFrame((info) => {
-        renderMs.push(info.renderMs);
-        for (let j = pending.length - 1; j >= 0; j--) {
-          const p = pending[j];
-          if ((info.lastSteps[p.id] ?? 0) >= p.step) {
-            drawn.push(p);
-            pending.splice(j, 1);
-          }
-        }
-      });
-      const gaps = [];
-      let last = 0;
-      let streaming = true;
-      let measuring = true;
-      const raf = (t) => {
-        if (streaming && last) gaps.push(t - last);
-        last = t;
-        const now = performance.now();
-        for (const p of drawn.splice(0)) latencies.push(now - p.t);
-        if (measuring) requestAnimationFrame(raf);
-      };
-      requestAnimationFrame(raf);
-      const t0 = performance.now();
-      await new Promise((resolve) => {
-        let k = 0;
-        const tick = () => {
-          if (k >= batches.length) return resolve();
-          for (const b of batches[k]) {
-            const t = performance.now();
-            window.postMessage({ type: 'metricColumns', runId: b.id, columns: b.columns }, '*');
-            if (b.slices.length && !NO_HIST) window.postMessage({ type: 'histograms', runId: b.id, rows: b.slices }, '*');
-            pending.push({ id: b.id, step: b.last, t });
-          }
-          k++;
-          // Next batch BATCH_MS after this one was due (the trainer's clock does not wait for us).
-          setTimeout(tick, Math.max(0, t0 + k * BATCH_MS - performance.now()));
-        };
-        tick();
-      });
-      // Wait for the last step to reach the screen.
-      streaming = false;
-      const tEnd = performance.now();
-      while ((pending.length || drawn.length) && performance.now() - tEnd < 5000) await new Promise((r) => setTimeout(r, 20));
-      const streamMs = performance.now() - t0;
-      measuring = false;
-      off();
-      const batchCount = batches.length;
-      batches.length = 0; // the bench's own copy of the stream, not the dashboard's memory
-      await new Promise((r) => setTimeout(r, 600));
-      window.gc?.();
-      const heapMB = performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null;
-      const points = Object.fromEntries(['loss', 'rho-r', 'lr', 'histograms'].map((n) => [n, hook.chartData(n)?.points]));
-      return { latencies, gaps, renderMs, streamMs, undelivered: pending.length, heapMB, batches: batchCount, points };
-    },
-    { RUNS, STEPS, SLICES, BATCH_MS, NO_HIST, UNSHOWN },
-  );
-  if (cdp) {
-    const { profile } = await cdp.send('Profiler.stop');
-    writeFileSync(PROFILE, JSON.stringify(profile));
-  }
-  const lat = [...stream.latencies].sort((a, b) => a - b);
-  const gaps = [...stream.gaps].sort((a, b) => a - b);
-  const rms = [...stream.renderMs].sort((a, b) => a - b);
-  Object.assign(results, {
-    streamMs: stream.streamMs,
-    batches: stream.batches,
-    latencyP50: q(lat, 0.5),
-    latencyP95: q(lat, 0.95),
-    latencyMax: lat[lat.length - 1],
-    undelivered: stream.undelivered,
-    gapP50: q(gaps, 0.5),
-    gapP95: q(gaps, 0.95),
-    gapMax: gaps[gaps.length - 1],
-    gapsOver34Pct: (100 * gaps.filter((g) => g > 34).length) / Math.max(1, gaps.length),
-    frames: gaps.length,
-    renderP50: q(rms, 0.5),
-    renderP95: q(rms, 0.95),
-    renderMax: rms[rms.length - 1],
-    heapMB: stream.heapMB,
-    streamPoints: stream.points,
-  });
-  console.log(
-    `[bench:dashboard] streaming ${RUNS} x ${STEPS.toLocaleString('en-US')} steps in ${stream.batches} batches of ${BATCH_MS} ms: ${f1(stream.streamMs)} ms until the last step was on screen`,
-  );
-  console.log(
-    `[bench:dashboard] step-to-pixel latency p50 ${f1(results.latencyP50)} ms, p95 ${f1(results.latencyP95)} ms, max ${f1(results.latencyMax)} ms (${lat.length} batches${stream.undelivered ? `, ${stream.undelivered} never drawn` : ''})`,
-  );
-  console.log(
-    `[bench:dashboard] frame gaps (requestAnimationFrame) p50 ${f1(results.gapP50)} / p95 ${f1(results.gapP95)} / max ${f1(results.gapMax)} ms, ${results.gapsOver34Pct.toFixed(2)}% over 34 ms (${gaps.length} frames)`,
-  );
-  console.log(`[bench:dashboard] render per frame p50 ${f1(results.renderP50)} / p95 ${f1(results.renderP95)} / max ${f1(results.renderMax)} ms; JS heap after streaming ${f1(results.heapMB)} MB`);
+  results.stream = await streamingPhase(page, { RUNS, STEPS, SLICES, BATCH_MS, NO_HIST, UNSHOWN, FLUSH_PROBE, TRAINER, PROFILE: opt('profile', null), TRACE: opt('trace', null), root: ROOT });
+  printStreaming(results.stream);
   if (SHOTS) {
     await page.screenshot({ path: join(SHOTS, `dashboard-${THEME}-streamed.png`), fullPage: true });
     console.log(`[bench:dashboard] screenshots in ${SHOTS}`);
   }
   await page.close();
-  results.runList = await runListBench(browser);
-  printRunList(results.runList);
+  if (!args.includes('--streaming-only')) {
+    results.runList = await runListBench(browser);
+    printRunList(results.runList);
+  }
 } finally {
   await browser.close();
 }

@@ -2,10 +2,9 @@
 // Holds no truth the disk does not also hold: shown runs and view options live in setState, run data
 // is read back from disk (through the host) after a reload.
 import type { OmitEach } from '../src/protocol/requests';
-import type { HostToWebview, RangeColumns, RunInfo, ViewRange, WebviewRequest, WebviewRequestResults, WebviewState, WebviewToHost } from '../src/protocol/webview';
+import type { HostToWebview, RunInfo, ViewRange, WebviewRequest, WebviewRequestResults, WebviewState, WebviewToHost } from '../src/protocol/webview';
 import { RunStore } from './data/runStore';
-import { detailFrom, needsDetail } from './data/rangeDetail';
-import { rangeLabel, sameRange } from './data/viewRange';
+import { sameRange } from './data/viewRange';
 import { applyThemeDefaults } from './charts/chartjs';
 import { HistogramPanel } from './charts/histogramPanel';
 import { LearningRateChart } from './charts/lrChart';
@@ -18,12 +17,10 @@ import { RunList } from './components/runList';
 import { SummaryTable } from './components/summaryTable';
 import { ImportedRunsPanel } from './components/importedRuns';
 import { ScalarTagsPanel } from './charts/scalarTags';
-import { button } from './components/toolkit';
 import { FrameScheduler, type Renderable } from './scheduler';
+import { ZoomRange } from './zoomRange';
 import { assignSlots } from './state';
 
-/** Rows per run a zoomed range may bring from disk (more than enough for a full-resolution picture). */
-export const RANGE_MAX_POINTS = 100_000;
 
 export interface DashboardIO {
   /** A notification: no answer. */
@@ -50,17 +47,13 @@ export class Dashboard {
   /** Runs whose record was asked for in this page's lifetime. */
   private readonly requested = new Set<string>();
   private runViewsCache: RunView[] | null = null;
-  /** "Zoomed: steps a–b · Reset zoom", shown while the step-axis charts are zoomed. */
-  readonly zoomChip: HTMLElement;
-  private readonly zoomText: HTMLElement;
+  /** The zoom chip and the full-resolution rows of a zoomed range (./zoomRange.ts). */
+  readonly zoom: ZoomRange;
   /**
    * Called whenever the shared step range changes (null: zoom reset), after the charts were told.
    * The one hook for code that follows the zoom (e.g. fetching the range at full resolution).
    */
   readonly viewRangeListeners = new Set<(range: ViewRange | null) => void>();
-  private rangeRequestId = 0;
-  /** Per run, the range last asked for (so a run is not asked twice for the same range). */
-  private readonly rangeAsked = new Map<string, string>();
   private hoverStep: number | null = null;
 
   constructor(
@@ -79,13 +72,15 @@ export class Dashboard {
       setViewRange: (range) => this.setViewRange(range),
       hover: (step) => this.setHover(step),
     };
-    this.zoomText = document.createElement('span');
-    this.zoomChip = document.createElement('div');
-    this.zoomChip.className = 'zoom-chip';
-    this.zoomChip.dataset.testid = 'zoom-chip';
-    this.zoomChip.setAttribute('role', 'status');
-    this.zoomChip.append(this.zoomText, button('Reset zoom', () => this.setViewRange(null), { secondary: true, testId: 'zoom-reset', title: 'Show all steps again (double-click a chart, or Escape)' }));
-    this.showZoomChip();
+    this.zoom = new ZoomRange({
+      store: this.store,
+      range: () => this.state.viewRange,
+      shownRunIds: () => this.state.shownRunIds,
+      request: (msg) => this.io.request(msg),
+      notice: (level, text) => this.io.notice(level, text),
+      redraw: () => this.scheduler.markDirty(this.charts, true),
+      reset: () => this.setViewRange(null),
+    });
     this.charts = [new LossChart(ctx), new RectificationChart(ctx), new LearningRateChart(ctx), new HistogramPanel(ctx), new SweepChart(ctx)];
     this.runList = new RunList(() => ({
       runs: [...this.runInfos.values()],
@@ -210,7 +205,7 @@ export class Dashboard {
         break; // shown by main.ts
     }
     // A run's record arrived while zoomed (e.g. after a window reload): it may need the range from disk.
-    if ((msg.type === 'metricColumns' && msg.reset) || msg.type === 'showRuns') this.requestRange();
+    if ((msg.type === 'metricColumns' && msg.reset) || msg.type === 'showRuns') this.zoom.requestRange();
   }
 
   get viewRange(): ViewRange | null {
@@ -223,7 +218,6 @@ export class Dashboard {
     this.state = { ...this.state, viewRange: range };
     this.io.saveState(this.state);
     if (!range) for (const run of this.store.runs.values()) run.detail = null;
-    this.showZoomChip();
     this.scheduler.markDirty(this.charts, true);
     this.onViewRangeChange(range);
   }
@@ -231,49 +225,7 @@ export class Dashboard {
   /** The one event for "the step range changed": listeners first, then whatever the store lacks is asked for. */
   onViewRangeChange(range: ViewRange | null): void {
     for (const l of this.viewRangeListeners) l(range);
-    this.requestRange();
-  }
-
-  /**
-   * Asks the host for the zoomed range of the shown runs whose data there is not at full resolution
-   * (./data/rangeDetail.ts); the reply's rows replace the charts' points in the range.
-   */
-  private requestRange(): void {
-    const range = this.state.viewRange;
-    if (!range) return;
-    const key = `${range.from}:${range.to}`;
-    const runIds = this.state.shownRunIds.filter((id) => {
-      const run = this.store.get(id);
-      return run && needsDetail(run, range) && this.rangeAsked.get(id) !== key;
-    });
-    if (!runIds.length) return;
-    for (const id of runIds) this.rangeAsked.set(id, key);
-    const asked = ++this.rangeRequestId;
-    this.io.request({ type: 'requestRange', runIds, fromStep: range.from, toStep: range.to, maxPoints: RANGE_MAX_POINTS }).then(
-      ({ runs }) => {
-        for (const r of runs) this.receiveRange(asked, r);
-      },
-      (e: unknown) => this.io.notice('warn', `The zoomed steps could not be read (${e instanceof Error ? e.message : String(e)}); drawn from the data held.`),
-    );
-  }
-
-  private receiveRange(asked: number, msg: RangeColumns): void {
-    const run = this.store.get(msg.runId);
-    const range = this.state.viewRange;
-    // Stale (a newer request went out, the zoom changed, or the run is no longer shown): dropped.
-    if (asked !== this.rangeRequestId || !run || !range || msg.fromStep !== range.from || msg.toStep !== range.to) return;
-    if (msg.error) {
-      this.io.notice('warn', `Run ${msg.runId}: the zoomed steps could not be read (${msg.error}); drawn from the data held.`);
-      return;
-    }
-    run.detail = detailFrom(run, { ...msg, requestId: asked });
-    this.scheduler.markDirty(this.charts, true);
-  }
-
-  private showZoomChip(): void {
-    const range = this.state.viewRange;
-    this.zoomChip.hidden = !range;
-    this.zoomText.textContent = range ? `Zoomed: ${rangeLabel(range)}` : '';
+    this.zoom.update();
   }
 
   /** The shared hover step: each step-axis chart draws its crosshair and values there. */
@@ -297,7 +249,7 @@ export class Dashboard {
       if (!unique.includes(id)) {
         this.store.drop(id);
         this.requested.delete(id);
-        this.rangeAsked.delete(id);
+        this.zoom.forget(id);
       }
     }
     this.state = { ...this.state, shownRunIds: unique, colors };
@@ -325,8 +277,7 @@ export class Dashboard {
     if (patch.smoothing !== undefined && patch.smoothing !== prev.smoothing) {
       // The store drops zoomed details (their smoothing continued the old average): ask again.
       this.store.setSmoothing(patch.smoothing);
-      this.rangeAsked.clear();
-      this.requestRange();
+      this.zoom.askAgain();
     }
     if (patch.shownRunIds) {
       this.state = prev;

@@ -29,7 +29,7 @@ function notice(level: 'info' | 'warn' | 'error', text: string): void {
 }
 
 const dashboard = new Dashboard(sanitizeState(loadState()), { post, request, saveState, notice });
-header.append(dashboard.zoomChip);
+header.append(dashboard.zoom.chip);
 // Escape resets the zoom (as a double-click on a chart or the chip's button do), unless a control
 // such as a dropdown is using the key.
 window.addEventListener('keydown', (e) => {

@@ -5,9 +5,18 @@
 // frame, longest-waiting first, so one frame never renders everything at once -- unless a view has
 // waited more than `maxWaitMs` past its interval (a busy machine makes every render slower; data must
 // still reach the screen within ~100 ms).
+//
+// Views that draw a canvas are `heavy`: at most one of them renders per frame (unless overdue). Their
+// cost is larger than the budget sees: the canvas is rasterised after the script, when the frame is
+// committed (headless Chromium without GPU raster: the loss chart's script 4-8 ms, its raster another
+// 2-12 ms), so three charts in one frame made it miss the next vsync -- the 33.3 ms frame gaps (two
+// vsyncs) of issue 16's streaming figures came from the frames that drew the loss, rho_t/r_t and
+// learning-rate charts together. Spread over frames, each frame stays under one vsync.
 
 export interface Renderable {
   readonly minIntervalMs: number;
+  /** Draws a canvas: at most one heavy view renders per frame (see the top). */
+  readonly heavy?: boolean;
   /** Draws; returning false means "more to do": called again next frame (e.g. one card per frame). */
   render(): void | boolean;
 }
@@ -75,6 +84,7 @@ export class FrameScheduler {
     this.pending = false;
     const t0 = performance.now();
     let rendered = 0;
+    let heavy = 0;
     const order = [...this.dirty].sort((a, b) => a[1] - b[1]).map(([v]) => v);
     for (const v of order) {
       const since = this.dirty.get(v) ?? t0;
@@ -84,6 +94,7 @@ export class FrameScheduler {
       const start = performance.now();
       const overdue = t0 - Math.max(since, last + v.minIntervalMs) > this.maxWaitMs;
       if (rendered > 0 && !overdue && start - t0 + (this.cost.get(v) ?? 0) > this.budgetMs) continue;
+      if (v.heavy && heavy > 0 && !overdue) continue;
       this.dirty.delete(v);
       this.urgent.delete(v);
       this.last.set(v, t0);
@@ -101,6 +112,7 @@ export class FrameScheduler {
         this.urgent.add(v);
       }
       rendered++;
+      if (v.heavy) heavy++;
     }
     const t = performance.now();
     if (rendered) {

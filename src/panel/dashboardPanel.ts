@@ -23,8 +23,9 @@
 //   panel.pushExternal(update): void                      live data of an external run (rows or whole, histograms)
 // All of these are cheap no-ops for data when the panel is hidden: the webview reads everything
 // back from disk when it is shown again. What is sent for a run (its record from disk, downsampled off
-// the host thread; live batches; zoom ranges) is runData.ts's job; this class is the VS Code panel,
-// the run list and the webview's requests.
+// the host thread; live batches; zoom ranges) is runData.ts's job, the run list panelRunList.ts's,
+// deleting and exporting runActions.ts's; this class is the VS Code panel and routes the webview's
+// messages and requests to them.
 //
 // ── Safety ─────────────────────────────────────────────────────────────────────────────────────
 // Every webview message is validated (src/protocol/webview.ts); unknown ones are logged and ignored.
@@ -32,37 +33,25 @@
 // before anything is read, exported or deleted, so no message can reach another path.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  RUNS_SUBDIR,
-  deleteRun,
-  isRunId as isDiskRunId,
-  listRunEntries,
-  listRuns,
-  runFolderNames,
-  readRunRecord,
-  type HistogramRecord,
-  type MetricRecord,
-  type RunRecord,
-} from '../runs';
+import { RUNS_SUBDIR, isRunId as isDiskRunId, type HistogramRecord, type MetricRecord, type RunRecord } from '../runs';
 import type { RunMetricsBatch } from '../protocol/trainer';
 import { answer } from '../protocol/requests';
 import {
   isWebviewRequest,
   isWebviewToHost,
-  type ExportFormat,
   type HostToWebview,
   type RunInfo,
   type SweepResult,
   type WebviewRequest,
-  type WebviewRequestResults,
   type WebviewToHost,
 } from '../protocol/webview';
 import type { BackendReport } from '../protocol/trainer';
 import { dashboardHtml } from './html';
-import { applyStatus, toRunInfo, unreadableRunInfo, type RunStatusUpdate } from './runAdapter';
-import { exportPng, exportRuns } from './exports';
+import type { RunStatusUpdate } from './runAdapter';
 import type { ExternalRuns, ExternalUpdate } from './externalRuns';
 import { RunData } from './runData';
+import { PanelRunList } from './panelRunList';
+import { handleRequest, type RequestDeps } from './panelRequests';
 import { RunLoader } from './runLoader';
 import { handleImportedRunMessage, isImportedRunMessage } from './importedRuns';
 
@@ -81,9 +70,6 @@ export interface DashboardDeps {
   external?: ExternalRuns;
 }
 
-/** Progress (last step) in the run list is refreshed at most this often per run. */
-const STATUS_INTERVAL_MS = 500;
-
 export function defaultRunsDir(): string | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
   return folder && folder.uri.scheme === 'file' ? path.join(folder.uri.fsPath, ...RUNS_SUBDIR.split('/')) : undefined;
@@ -92,14 +78,14 @@ export function defaultRunsDir(): string | undefined {
 export class DashboardPanel {
   private static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  /** What the dashboard knows about each run: from disk, updated live. */
-  private readonly runs = new Map<string, RunInfo>();
+  /** What the dashboard knows about each run (./panelRunList.ts). */
+  private readonly list: PanelRunList;
+  /** What the webview's requests use (./panelRequests.ts). */
+  private readonly requests: RequestDeps;
   /** Runs the webview shows (live data is forwarded for these only). */
   private shown = new Set<string>();
   /** Records from disk, live batches and zoom ranges for the webview. */
   private readonly data: RunData;
-  private readonly lastStatusPost = new Map<string, number>();
-  private readonly statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private webviewReady = false;
   private sweep: SweepResult | null = null;
@@ -131,16 +117,21 @@ export class DashboardPanel {
     private readonly deps: DashboardDeps,
   ) {
     DashboardPanel.current = this;
-    this.data = new RunData({
+    const runsDir = () => this.runsDir;
+    const post = (m: HostToWebview) => this.post(m);
+    this.list = new PanelRunList({ runsDir, post, log: deps.log, external: deps.external, ready: () => this.webviewReady });
+    const data = new RunData({
       post: (m) => this.post(m),
       log: deps.log,
       // The worker bundle sits beside dist/extension.js.
       loader: new RunLoader(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'runLoadWorker.js').fsPath),
-      info: (id) => this.runs.get(id),
-      runDir: (id, action, quiet) => this.checkedRun(id, action, quiet),
+      info: (id) => this.list.get(id),
+      runDir: (id, action, quiet) => this.list.checkedRun(id, action, quiet),
       forwarded: (id) => this.shown.has(id) && this.webviewReady,
       external: deps.external,
     });
+    this.data = data;
+    this.requests = { runsDir, list: this.list, shown: () => this.shown, post, log: deps.log, external: deps.external, data };
     panel.webview.options = {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
@@ -180,21 +171,14 @@ export class DashboardPanel {
     const ids = runIds.filter((id) => isDiskRunId(id) || external?.has(id));
     if (opts.replace) this.shown = new Set(ids);
     else for (const id of ids) this.shown.add(id);
-    for (const id of ids) {
-      if (this.runs.has(id)) continue;
-      const info = external?.has(id) ? external.list().find((r) => r.id === id) : undefined;
-      if (info) {
-        this.runs.set(id, info);
-        void this.post({ type: 'runStatus', run: info });
-      } else this.learnRun(id);
-    }
+    this.list.learn(ids);
     this.unconfirmedShow = { runIds: ids, replace: !!opts.replace };
     void this.post({ type: 'showRuns', runIds: ids, replace: !!opts.replace });
   }
 
   pushMetrics(runId: string, rows: readonly MetricRecord[]): void {
     if (!rows.length) return;
-    this.noteProgress(runId, rows[rows.length - 1].step);
+    this.list.noteProgress(runId, rows[rows.length - 1].step);
     this.data.pushMetrics(runId, rows);
   }
 
@@ -210,18 +194,7 @@ export class DashboardPanel {
   }
 
   runStatusChanged(meta: RunRecord | RunStatusUpdate): void {
-    if (!isDiskRunId(meta.id)) return;
-    const prev = this.runs.get(meta.id);
-    let info: RunInfo;
-    if ('spec' in meta && 'startedAt' in meta) info = toRunInfo(meta, { lastStep: prev?.lastStep });
-    else if (prev) info = applyStatus(prev, meta);
-    else {
-      const rec = this.runsDir ? readRunRecord(path.join(this.runsDir, meta.id)) : undefined;
-      info = applyStatus(rec ? toRunInfo(rec) : { id: meta.id, label: meta.label ?? meta.id, status: 'unknown', live: false }, meta);
-    }
-    this.runs.set(meta.id, info);
-    this.lastStatusPost.set(meta.id, Date.now());
-    void this.post({ type: 'runStatus', run: info });
+    this.list.runStatusChanged(meta);
   }
 
   /**
@@ -229,15 +202,7 @@ export class DashboardPanel {
    * progress or status changed (sent as runStatus, without re-reading .radam/runs).
    */
   externalRunsChanged(change: { listChanged: boolean; changed: readonly RunInfo[] } = { listChanged: true, changed: [] }): void {
-    if (change.listChanged) {
-      this.scheduleRefresh();
-      return;
-    }
-    for (const info of change.changed) {
-      if (!this.runs.has(info.id)) continue;
-      this.runs.set(info.id, info);
-      if (this.webviewReady) void this.post({ type: 'runStatus', run: info });
-    }
+    if (this.list.externalRunsChanged(change)) this.scheduleRefresh();
   }
 
   pushExternal(u: ExternalUpdate): void {
@@ -255,33 +220,7 @@ export class DashboardPanel {
   }
 
   async refreshRuns(): Promise<void> {
-    const dir = this.runsDir;
-    // The one reconciliation (src/runs/recover.ts): a run left `running` by a process that is gone (or
-    // whose pid was reused) is shown, and written, as failed; an unreadable folder is listed with why.
-    let entries: ReturnType<typeof listRunEntries> = [];
-    try {
-      entries = dir ? listRunEntries(dir, { reconcile: true }) : [];
-    } catch (e) {
-      this.deps.log(`[dashboard] cannot read ${dir}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const next = new Map<string, RunInfo>();
-    for (const entry of entries) {
-      if (!entry.record) {
-        next.set(entry.id, unreadableRunInfo(entry.id, entry.unreadable));
-        continue;
-      }
-      const rec = entry.record;
-      const prev = this.runs.get(rec.id);
-      const live = rec.status === 'running';
-      const info = toRunInfo(rec, { live, lastStep: live ? prev?.lastStep : undefined });
-      next.set(rec.id, info);
-    }
-    // Live runs announced by the trainer but not yet listed stay.
-    for (const [id, info] of this.runs) if (!next.has(id) && info.live && !this.deps.external?.has(id)) next.set(id, info);
-    for (const info of this.deps.external?.list() ?? []) next.set(info.id, info);
-    this.runs.clear();
-    for (const [id, info] of next) this.runs.set(id, info);
-    await this.post({ type: 'runList', runs: [...this.runs.values()] });
+    await this.list.refresh();
   }
 
   // ── webview messages ──────────────────────────────────────────────────────────────────────────
@@ -299,7 +238,7 @@ export class DashboardPanel {
     }
     // A request gets its reply (result or error, shown by the webview); a notification that fails is logged.
     if (isWebviewRequest(raw)) {
-      void answer(raw.requestId, () => this.request(raw), (reply) => this.post(reply)).then((reply) => {
+      void answer(raw.requestId, () => handleRequest(this.requests, raw), (reply) => this.post(reply)).then((reply) => {
         if (!reply.ok) this.deps.log(`[dashboard] ${raw.type} failed: ${reply.error}`);
       });
       return;
@@ -339,144 +278,6 @@ export class DashboardPanel {
     }
   }
 
-  /** A zoomed step range at full resolution, one entry per run (./rangeRead.ts). */
-  /** Runs a webview request; its result (or the error it throws) is the reply. */
-  private async request<T extends WebviewRequest>(msg: T): Promise<WebviewRequestResults[T['type']]>;
-  private async request(msg: WebviewRequest): Promise<WebviewRequestResults[WebviewRequest['type']]> {
-    switch (msg.type) {
-      case 'requestRunData': {
-        const failed: { runId: string; error: string }[] = [];
-        for (const runId of msg.runIds) {
-          try {
-            await this.data.send(runId);
-          } catch (e) {
-            failed.push({ runId, error: e instanceof Error ? e.message : String(e) });
-          }
-        }
-        return { failed };
-      }
-      case 'refreshRuns':
-        await this.refreshRuns();
-        return null;
-      case 'deleteRun':
-        return { deleted: await this.deleteRun(msg.runId) };
-      case 'deleteRuns':
-        return { deleted: await this.deleteRuns(msg.runIds) };
-      case 'exportData':
-        return { savedTo: await this.exportData(msg.format, msg.runIds) };
-      case 'requestRange':
-        return { runs: await this.data.range(msg.runIds, msg.fromStep, msg.toStep, msg.maxPoints) };
-      case 'exportImage': {
-        const r = await exportPng(this.runsDir, msg.chart, msg.dataUrl);
-        if (r) await this.post({ type: 'notice', level: 'info', text: `Saved ${msg.chart} chart to ${r.uri.fsPath}` });
-        return { savedTo: r?.uri.fsPath ?? null };
-      }
-    }
-  }
-
-  /** The run directory of `id` if it is a run id listed on disk; undefined otherwise (logged). */
-  private checkedRun(id: string, action: string, quiet = false): string | undefined {
-    const dir = this.runsDir;
-    if (!dir || !isDiskRunId(id)) {
-      this.deps.log(`[dashboard] refused to ${action} '${id}': not a run id`);
-      return undefined;
-    }
-    // Delete also takes an unreadable run folder (listed with its reason, it must be removable); reading
-    // and exporting need a readable run.json.
-    const known = action === 'delete' ? runFolderNames(dir).includes(id) : listRuns(dir).some((r) => r.id === id);
-    if (!known) {
-      if (!quiet) this.deps.log(`[dashboard] refused to ${action} '${id}': no such run in ${dir}`);
-      return undefined;
-    }
-    return path.join(dir, id);
-  }
-
-  /** Deletes one run after the user confirms; returns 1 if it did. */
-  private async deleteRun(id: string): Promise<number> {
-    if (this.deps.external?.has(id)) {
-      await this.post({ type: 'notice', level: 'info', text: 'TensorBoard runs are read from their log directory and are not deleted from the dashboard.' });
-      return 0;
-    }
-    const dir = this.checkedRun(id, 'delete');
-    const runsDir = this.runsDir;
-    if (!dir || !runsDir) return 0;
-    const info = this.runs.get(id);
-    if (info?.live) {
-      await this.post({ type: 'notice', level: 'warn', text: `${info.label} is still training: stop it before deleting it.` });
-      return 0;
-    }
-    const answer = await vscode.window.showWarningMessage(
-      `Delete the run “${info?.label ?? id}”?`,
-      { modal: true, detail: `This removes ${dir} and everything in it.` },
-      'Delete',
-    );
-    if (answer !== 'Delete') return 0;
-    deleteRun(runsDir, id);
-    this.deps.log(`[dashboard] deleted run ${id}`);
-    this.shown.delete(id);
-    await this.refreshRuns();
-    await this.post({ type: 'notice', level: 'info', text: `Deleted ${info?.label ?? id}.` });
-    return 1;
-  }
-
-  /** Several runs, one confirmation (the same modal as for one run); live runs are left alone. */
-  private async deleteRuns(ids: readonly string[]): Promise<number> {
-    const runsDir = this.runsDir;
-    if (!runsDir) return 0;
-    const external = ids.filter((id) => this.deps.external?.has(id));
-    if (external.length) {
-      await this.post({ type: 'notice', level: 'info', text: 'TensorBoard runs are read from their log directory and are not deleted from the dashboard.' });
-    }
-    const unique = [...new Set(ids)].filter((id) => !this.deps.external?.has(id));
-    const live = unique.filter((id) => this.runs.get(id)?.live);
-    const ok = unique.filter((id) => !this.runs.get(id)?.live && this.checkedRun(id, 'delete'));
-    if (live.length) {
-      await this.post({ type: 'notice', level: 'warn', text: `${live.length} of the selected runs ${live.length > 1 ? 'are' : 'is'} still training and will not be deleted: stop ${live.length > 1 ? 'them' : 'it'} first.` });
-    }
-    if (!ok.length) return 0;
-    const label = (id: string) => this.runs.get(id)?.label ?? id;
-    const names = ok.slice(0, 10).map((id) => `• ${label(id)}`);
-    if (ok.length > 10) names.push(`… and ${ok.length - 10} more`);
-    const answer = await vscode.window.showWarningMessage(
-      ok.length === 1 ? `Delete the run “${label(ok[0])}”?` : `Delete ${ok.length} runs?`,
-      { modal: true, detail: `This removes their folders in ${runsDir} and everything in them:\n${names.join('\n')}` },
-      'Delete',
-    );
-    if (answer !== 'Delete') return 0;
-    let deleted = 0;
-    const failed: string[] = [];
-    for (const id of ok) {
-      try {
-        deleteRun(runsDir, id);
-        deleted++;
-        this.shown.delete(id);
-        this.deps.log(`[dashboard] deleted run ${id}`);
-      } catch (e) {
-        failed.push(`${label(id)}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    await this.refreshRuns();
-    if (failed.length) await this.post({ type: 'notice', level: 'error', text: `Deleted ${deleted} of ${ok.length} runs; could not delete ${failed.join('; ')}` });
-    else await this.post({ type: 'notice', level: 'info', text: `Deleted ${deleted} run${deleted > 1 ? 's' : ''}.` });
-    return deleted;
-  }
-
-  /** Exports through a save dialog; returns the file written, null when cancelled. */
-  private async exportData(format: ExportFormat, runIds: readonly string[]): Promise<string | null> {
-    const dir = this.runsDir;
-    const external = this.deps.external;
-    // Imported runs come from what the host read of their event files; ours from their folders.
-    const imported = runIds.flatMap((id) => (external?.has(id) ? [external.exportRun(id)].filter((r) => r !== undefined) : []));
-    const ok = runIds.filter((id) => !external?.has(id) && this.checkedRun(id, 'export'));
-    const count = ok.length + imported.length;
-    if (!count) throw new Error('nothing to export: none of these runs can be read');
-    const r = await exportRuns(dir, format, ok, undefined, imported);
-    if (!r) return null;
-    const skipped = r.skippedLines ? ` (${r.skippedLines} unreadable line${r.skippedLines > 1 ? 's' : ''} of the run files left out)` : '';
-    await this.post({ type: 'notice', level: r.skippedLines ? 'warn' : 'info', text: `Exported ${count} run${count > 1 ? 's' : ''} to ${r.uri.fsPath}${skipped}` });
-    return r.uri.fsPath;
-  }
-
   private async sendBackend(): Promise<void> {
     try {
       await this.post({ type: 'backend', backend: await this.deps.backend() });
@@ -489,32 +290,6 @@ export class DashboardPanel {
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────
 
-  /** A run shown before its run.json was listed: read it now (or keep a placeholder). */
-  private learnRun(id: string): void {
-    const rec = this.runsDir ? readRunRecord(path.join(this.runsDir, id)) : undefined;
-    const info: RunInfo = rec ? toRunInfo(rec) : { id, label: id, status: 'running', live: true };
-    this.runs.set(id, info);
-    void this.post({ type: 'runStatus', run: info });
-  }
-
-  /** Keeps the run list's progress current for live runs, at most every STATUS_INTERVAL_MS. */
-  private noteProgress(runId: string, step: number): void {
-    const info = this.runs.get(runId);
-    if (!info) return;
-    info.lastStep = step;
-    if (this.statusTimers.has(runId)) return;
-    const wait = Math.max(0, (this.lastStatusPost.get(runId) ?? 0) + STATUS_INTERVAL_MS - Date.now());
-    this.statusTimers.set(
-      runId,
-      setTimeout(() => {
-        this.statusTimers.delete(runId);
-        this.lastStatusPost.set(runId, Date.now());
-        const now = this.runs.get(runId);
-        if (now && this.webviewReady) void this.post({ type: 'runStatus', run: now });
-      }, wait),
-    );
-  }
-
   private scheduleRefresh(): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refreshRuns().catch((e) => this.deps.log(`[dashboard] refresh failed: ${String(e)}`)), 300);
@@ -523,7 +298,7 @@ export class DashboardPanel {
   private dispose(): void {
     if (DashboardPanel.current === this) DashboardPanel.current = undefined;
     clearTimeout(this.refreshTimer);
-    for (const t of this.statusTimers.values()) clearTimeout(t);
+    this.list.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.data.dispose();
   }

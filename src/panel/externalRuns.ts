@@ -8,8 +8,10 @@ import type { ImportedRunsControl, ScalarPoints } from './importedRuns';
 export interface ExternalRuns extends ImportedRunsControl {
   list(): RunInfo[];
   has(id: string): boolean;
-  /** The run's whole record; live updates continue from it (pushExternal). */
-  whole(id: string): { columns: MetricColumns; histograms: HistogramSlice[]; scalars: ScalarPoints[] } | undefined;
+  /** The run's whole record, built off the host's critical path; live updates continue from it (pushExternal). */
+  whole(id: string): Promise<{ columns: MetricColumns; histograms: HistogramSlice[]; scalars: ScalarPoints[] } | undefined>;
+  /** The run's metric columns (a zoomed range is picked from them). */
+  columns(id: string): Promise<MetricColumns | undefined>;
   /** The run as the exports write it (undefined: no such run). */
   exportRun(id: string): ImportedRunExport | undefined;
 }

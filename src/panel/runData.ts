@@ -40,6 +40,8 @@ export interface RunDataDeps {
 
 export class RunData {
   private readonly live = new LiveBuffer();
+  /** Imported runs whose record is being built: their live updates, held until it is posted. */
+  private readonly externalHeld = new Map<string, ExternalUpdate[]>();
 
   constructor(private readonly deps: RunDataDeps) {}
 
@@ -67,6 +69,12 @@ export class RunData {
 
   pushExternal(u: ExternalUpdate): void {
     if (!this.deps.forwarded(u.runId)) return;
+    const held = this.externalHeld.get(u.runId);
+    if (held) held.push(u);
+    else this.postExternal(u);
+  }
+
+  private postExternal(u: ExternalUpdate): void {
     if (u.columns.steps.length || u.reset) void this.deps.post({ type: 'metricColumns', runId: u.runId, columns: u.columns, reset: u.reset });
     void this.postHistograms(u.runId, u.histograms, u.histogramsReset);
     for (const m of scalarMessages(u.runId, u.scalars)) void this.deps.post(m);
@@ -124,9 +132,9 @@ export class RunData {
     for (const runId of runIds) {
       const entry = { runId, fromStep, toStep };
       try {
-        const whole = this.deps.external?.has(runId) ? this.deps.external.whole(runId) : undefined;
-        if (whole) {
-          const r = pickRangeOfColumns(whole.columns, fromStep, toStep, maxPoints);
+        const columns = this.deps.external?.has(runId) ? await this.deps.external.columns(runId) : undefined;
+        if (columns) {
+          const r = pickRangeOfColumns(columns, fromStep, toStep, maxPoints);
           out.push({ ...entry, stride: r.stride, columns: r.columns });
           continue;
         }
@@ -146,13 +154,24 @@ export class RunData {
     return out;
   }
 
+  /**
+   * An imported run's record. It is built in time slices; live updates the source reads meanwhile are held
+   * and follow it, in order (as a disk run's live batches do).
+   */
   private async sendExternal(id: string): Promise<void> {
-    const whole = this.deps.external?.whole(id);
-    if (!whole) throw new Error('no such TensorBoard run');
-    // Posted without awaiting in between, so no live update can land between the chunks.
-    void this.deps.post({ type: 'metricColumns', runId: id, columns: whole.columns, reset: true });
-    void this.postHistograms(id, whole.histograms, true);
-    for (const m of scalarMessages(id, whole.scalars)) void this.deps.post(m);
+    const held: ExternalUpdate[] = [];
+    this.externalHeld.set(id, held);
+    try {
+      const whole = await this.deps.external?.whole(id);
+      if (!whole) throw new Error('no such TensorBoard run');
+      // Posted without awaiting in between, so no live update can land between the chunks.
+      void this.deps.post({ type: 'metricColumns', runId: id, columns: whole.columns, reset: true });
+      void this.postHistograms(id, whole.histograms, true);
+      for (const m of scalarMessages(id, whole.scalars)) void this.deps.post(m);
+    } finally {
+      if (this.externalHeld.get(id) === held) this.externalHeld.delete(id);
+      for (const u of held) this.postExternal(u);
+    }
   }
 
   /** Histogram slices in chunks of CHUNK_SLICES; with `reset`, at least one (empty) message. */

@@ -8,6 +8,11 @@
 // Requests and replies: the webview's requests (run data, refresh, delete, export) carry a `requestId`;
 // the host answers each with one `reply` of that id, holding the result or the error (./requests.ts).
 // The webview shows the error of a failed request. Everything else is a one-way notification.
+//
+// One module of ~400 lines on purpose (issue 14 allows it with the reason here): it is the channel's one
+// protocol, imported by both ends, and every message, the shapes inside them (run info, metric columns,
+// histogram slices, view state) and their validators must change together; split, a message and the
+// shape it carries could drift apart between the host's and the webview's bundles.
 import * as v from 'valibot';
 import { SHOWN_RUN_ID_PATTERN, isShownRunId } from '../shared/runId';
 import { guard, numOrNull } from './check';

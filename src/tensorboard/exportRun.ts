@@ -5,7 +5,9 @@
 // Pure: no vscode, no fs.
 import type { HistogramSlice, MetricRow, RhoOrigin, RunInfo } from '../protocol/webview';
 import * as path from 'node:path';
-import { assignRoles, rhoOrigin, runHistograms, runRows, type RunChoices } from './dashboard';
+import { assignRoles, rhoOrigin, type RunChoices } from './dashboard';
+import { runHistograms } from './histogramSlices';
+import { runRows } from './runColumns';
 import type { LogRun } from './logdir';
 
 /** Column name of a raw scalar tag in the exported rows. */

@@ -4,7 +4,8 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { printable } from '../runs/printable';
-import { assignRoles, mainHistogramTag, runBeta2 } from './dashboard';
+import { assignRoles, runBeta2 } from './dashboard';
+import { mainHistogramTag } from './histogramSlices';
 import { LogdirReader, type LogRun } from './logdir';
 
 export interface ScalarTagSummary {

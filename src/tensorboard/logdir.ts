@@ -16,11 +16,11 @@
 import * as path from 'node:path';
 import { EventFileTail, type StreamStats, type TailOptions } from './eventFile';
 import { compareEventFiles, discoverEventFiles, parseEventFileName, type DiscoverOptions } from './eventFiles';
-import { RunSeries } from './series';
+import { WriterSeries } from './series';
 
 /** One writer's sequence of event files in a run directory. */
 class Lane {
-  readonly series = new RunSeries();
+  readonly series = new WriterSeries();
   readonly tails: EventFileTail[] = [];
   constructor(
     readonly index: number,
@@ -66,7 +66,7 @@ export interface LogRun {
   label: string;
   /** The writer (host.pid) when the directory holds several concurrent writers. */
   writer?: string;
-  series: RunSeries;
+  series: WriterSeries;
   files: string[];
   /** Why files of this run stopped being read. */
   errors: string[];
@@ -148,7 +148,7 @@ export class LogdirReader {
   private async pollOnce(): Promise<PollReport> {
     const report: PollReport = { changed: [], added: [], replaced: [], removed: [], errors: [], bytes: 0, behind: false };
     const found = await discoverEventFiles(this.root, this.opts);
-    const before = new Map<string, { series: RunSeries; revision: number }>();
+    const before = new Map<string, { series: WriterSeries; revision: number }>();
     for (const d of this.dirs.values()) for (const l of d.lanes) before.set(laneKey(d, l), { series: l.series, revision: l.series.revision });
     for (const [rel, files] of found) {
       let d = this.dirs.get(rel);

@@ -76,8 +76,12 @@ export class HistogramSeries {
   }
 }
 
-/** The data of one run. `revision` grows with every change; `resets` when data already seen was dropped. */
-export class RunSeries {
+/**
+ * Everything one TensorBoard writer (a run of the log directory) logged, per tag, kept by the preemption
+ * rule above. (Not the webview's RunSeries, webview/data/runStore.ts: that is a shown run's chart data.)
+ * `revision` grows with every change; `resets` when data already seen was dropped.
+ */
+export class WriterSeries {
   readonly scalars = new Map<string, ScalarSeries>();
   readonly histograms = new Map<string, HistogramSeries>();
   revision = 0;

@@ -10,31 +10,16 @@
 // radam.tensorboard.pollInterval (default 1 s: a value a writer flushed shows within about 1 s).
 import * as path from 'node:path';
 import type { HistogramSlice, MetricColumns, RunInfo } from '../protocol/webview';
+import { scalarUpdates, sentState, updateSince, type RunUpdate, type ScalarUpdate, type Sent } from './runUpdates';
 import { tensorBoardRunId } from '../shared/runId';
-import { runColumns, runHistograms, scalarColumn, tensorBoardRunInfo, type RunChoices } from './dashboard';
+import { tensorBoardRunInfo, type RunChoices } from './dashboard';
+import { runHistograms, runHistogramsSliced } from './histogramSlices';
+import { runColumnsSliced } from './runColumns';
 import { importedRunExport, type ImportedRunExport } from './exportRun';
 import { LogdirReader, type LogRun } from './logdir';
 import { RunChoicesStore, runChoiceKey } from './runChoices';
-import type { RunSeries } from './series';
 
-/** Points of one scalar tag charted on demand: appended, or (reset) all of them. */
-export interface ScalarUpdate {
-  tag: string;
-  steps: Float64Array;
-  values: Float64Array;
-  reset: boolean;
-}
-
-export interface RunUpdate {
-  runId: string;
-  /** Rows to add, or (reset) the run's whole record. */
-  columns: MetricColumns;
-  reset: boolean;
-  histograms: HistogramSlice[];
-  histogramsReset: boolean;
-  /** The watched scalar tags this run has (setWatchedTags). */
-  scalars: ScalarUpdate[];
-}
+export type { RunUpdate, ScalarUpdate } from './runUpdates';
 
 /** What changed in the run list: runs added or removed (`listChanged`), and runs whose info changed. */
 export interface RunsChange {
@@ -60,15 +45,6 @@ export interface SourceOptions {
   now?: () => number;
   /** The user's loss tag and beta2 per run (default: kept in memory only). */
   choices?: RunChoicesStore;
-}
-
-interface Sent {
-  series: RunSeries;
-  resets: number;
-  lastStep: number;
-  /** Per scalar tag: values already sent; per histogram tag: entries already sent. */
-  scalarLengths: Map<string, number>;
-  histogramLengths: Map<string, number>;
 }
 
 export class TensorBoardSource {
@@ -145,12 +121,34 @@ export class TensorBoardSource {
     return at && this.readers.get(at.root)?.run(at.key);
   }
 
-  /** A run's whole record (and from now on, live updates continue from it). */
-  whole(runId: string): { columns: MetricColumns; histograms: HistogramSlice[]; scalars: ScalarUpdate[] } | undefined {
-    const run = this.lookup(runId);
-    if (!run) return undefined;
-    this.markSent(runId, run);
-    return { columns: runColumns(run, -Infinity, this.choicesOf(runId)), histograms: runHistograms(run), scalars: this.scalarUpdates(run) };
+  /**
+   * A run's whole record (and from now on, live updates continue from it), built in time slices
+   * (./timeSlices.ts): a long run's record took 0.5-1.3 s of CPU in one piece on the extension host. It is
+   * the run as it was when asked; updates a poll reads meanwhile go to the data listeners, from there on.
+   */
+  async whole(runId: string): Promise<{ columns: MetricColumns; histograms: HistogramSlice[]; scalars: ScalarUpdate[] } | undefined> {
+    for (;;) {
+      const run = this.lookup(runId);
+      if (!run) return undefined;
+      const { series, resets } = { series: run.series, resets: run.series.resets };
+      // Marked and started in one turn of the event loop: the builds take the series' lengths now.
+      this.markSent(runId, run);
+      const scalars = scalarUpdates(run, this.watched);
+      const [columns, histograms] = await Promise.all([runColumnsSliced(run, -Infinity, this.choicesOf(runId)), runHistogramsSliced(run)]);
+      // A restart (preemption) dropped values the build may have read: built again.
+      if (run.series === series && series.resets === resets) return { columns, histograms, scalars };
+    }
+  }
+
+  /** A run's metric columns (for a zoomed range), built in time slices like whole(); nothing is marked sent. */
+  async columns(runId: string): Promise<MetricColumns | undefined> {
+    for (;;) {
+      const run = this.lookup(runId);
+      if (!run) return undefined;
+      const { series, resets } = { series: run.series, resets: run.series.resets };
+      const columns = await runColumnsSliced(run, -Infinity, this.choicesOf(runId));
+      if (run.series === series && series.resets === resets) return columns;
+    }
   }
 
   /** The run as the dashboard's exports write it (undefined: no such run). */
@@ -189,11 +187,11 @@ export class TensorBoardSource {
       const replaced = sent.series !== run.series || sent.resets !== run.series.resets;
       const update: RunUpdate = {
         runId,
-        columns: runColumns(run, -Infinity, choices),
+        columns: await runColumnsSliced(run, -Infinity, choices),
         reset: true,
         histograms: runHistograms(run, replaced ? undefined : sent.histogramLengths),
         histogramsReset: replaced,
-        scalars: this.scalarUpdates(run, replaced ? undefined : sent.scalarLengths),
+        scalars: scalarUpdates(run, this.watched, replaced ? undefined : sent.scalarLengths),
       };
       this.markSent(runId, run);
       for (const cb of this.dataListeners) cb(update);
@@ -214,18 +212,7 @@ export class TensorBoardSource {
   /** Every point of the watched tags the run has (for a tag just added to the charts). */
   scalarSeries(runId: string, tags: readonly string[] = this.watched): ScalarUpdate[] {
     const run = this.lookup(runId);
-    return run ? this.scalarUpdates(run, undefined, tags) : [];
-  }
-
-  /** Watched tags of a run: all points, or those past what `sent` says was sent. */
-  private scalarUpdates(run: LogRun, sent?: ReadonlyMap<string, number>, tags: readonly string[] = this.watched): ScalarUpdate[] {
-    const out: ScalarUpdate[] = [];
-    for (const tag of tags) {
-      const from = sent?.get(tag) ?? 0;
-      const col = scalarColumn(run, tag, from);
-      if (col && (col.steps.length || !sent)) out.push({ tag, steps: col.steps, values: col.values, reset: !sent });
-    }
-    return out;
+    return run ? scalarUpdates(run, tags) : [];
   }
 
   /** Polls every log directory once now (and resolves when done). */
@@ -280,7 +267,7 @@ export class TensorBoardSource {
           JSON.stringify(prev.imported) !== JSON.stringify(info.imported)
         )
           changedInfos.push(info);
-        if (changed.has(run.key) && this.sent.has(id)) this.emitUpdate(id, run);
+        if (changed.has(run.key) && this.sent.has(id)) await this.emitUpdate(id, run);
       }
     }
     for (const id of this.infos.keys()) if (!nextInfos.has(id)) listChanged = true;
@@ -293,40 +280,15 @@ export class TensorBoardSource {
     if (this.readers.size) this.schedule(behind ? 0 : this.intervalMs);
   }
 
-  private markSent(runId: string, run: LogRun): void {
-    this.sent.set(runId, {
-      series: run.series,
-      resets: run.series.resets,
-      lastStep: run.series.lastStep ?? -Infinity,
-      scalarLengths: new Map([...run.series.scalars].map(([t, s]) => [t, s.length])),
-      histogramLengths: new Map([...run.series.histograms].map(([t, h]) => [t, h.length])),
-    });
+  /** What changed since the last update of this run, to the data listeners. */
+  private async emitUpdate(runId: string, run: LogRun): Promise<void> {
+    const prev = this.sent.get(runId)!;
+    const update = await updateSince(runId, run, prev, this.choicesOf(runId), this.watched);
+    this.markSent(runId, run);
+    if (update) for (const cb of this.dataListeners) cb(update);
   }
 
-  /** What changed since the last update of this run: appended rows, or the whole run when needed. */
-  private emitUpdate(runId: string, run: LogRun): void {
-    const prev = this.sent.get(runId)!;
-    let reset = prev.series !== run.series || prev.resets !== run.series.resets;
-    // A value at a step already sent (e.g. an eval logged after later training steps) needs a reset.
-    if (!reset) {
-      for (const [tag, s] of run.series.scalars) {
-        const from = prev.scalarLengths.get(tag) ?? 0;
-        if (from < s.length && s.steps[from] <= prev.lastStep) reset = true;
-      }
-    }
-    const choices = this.choicesOf(runId);
-    const update: RunUpdate = reset
-      ? { runId, columns: runColumns(run, -Infinity, choices), reset: true, histograms: runHistograms(run), histogramsReset: true, scalars: this.scalarUpdates(run) }
-      : {
-          runId,
-          columns: runColumns(run, prev.lastStep, choices),
-          reset: false,
-          histograms: runHistograms(run, prev.histogramLengths),
-          histogramsReset: false,
-          scalars: this.scalarUpdates(run, prev.scalarLengths),
-        };
-    this.markSent(runId, run);
-    if (update.columns.steps.length === 0 && update.histograms.length === 0 && update.scalars.length === 0 && !reset) return;
-    for (const cb of this.dataListeners) cb(update);
+  private markSent(runId: string, run: LogRun): void {
+    this.sent.set(runId, sentState(run));
   }
 }

@@ -31,23 +31,29 @@ const startLiveRun = () => {
   for (let s = 1; s <= 10; s++) appendFileSync(liveFile, event(s));
 };
 
+/** Opens the dashboard: a test-hook reader (null while the webview reloads), a poller. */
+async function openDashboard(page, runCommand, webview, intervalMs) {
+  await runCommand('RAdam: Open Dashboard');
+  const body = webview().locator('body');
+  await body.waitFor({ state: 'attached', timeout: 60_000 });
+  const hook = (fn, arg) => body.evaluate(fn, arg).catch(() => null);
+  const until = async (what, probe, ms = 60_000) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await probe();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await page.waitForTimeout(intervalMs);
+    }
+  };
+  return { hook, until };
+}
+
 test(
   'TensorBoard logs from radam.logDirectories: run list, loss, rho/r and histograms, and live appends',
   async ({ page, runCommand, webview, screenshot, log }) => {
     startLiveRun();
-    await runCommand('RAdam: Open Dashboard');
-    const body = webview().locator('body');
-    await body.waitFor({ state: 'attached', timeout: 60_000 });
-    const hook = (fn, arg) => body.evaluate(fn, arg).catch(() => null);
-    const until = async (what, probe, ms = 60_000) => {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const v = await probe();
-        if (v) return v;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await page.waitForTimeout(500);
-      }
-    };
+    const { hook, until } = await openDashboard(page, runCommand, webview, 500);
     const runs = await until('the TensorBoard runs in the run list', async () => {
       const list = (await hook(() => window.__radamDashboard?.runs() ?? null)) ?? [];
       const radam = list.find((r) => r.label === 'TensorBoard: logs/pytorch_radam');
@@ -147,19 +153,7 @@ test(
   async ({ page, runCommand, webview, screenshot, log }) => {
     writeFileSync(choiceFile, frameRecord(encodeEvent({ wallTime: Date.now() / 1000, fileVersion: 'brain.Event:2' })));
     for (let s = 1; s <= 40; s++) appendFileSync(choiceFile, choiceEvent(s));
-    await runCommand('RAdam: Open Dashboard');
-    const body = webview().locator('body');
-    await body.waitFor({ state: 'attached', timeout: 60_000 });
-    const hook = (fn, arg) => body.evaluate(fn, arg).catch(() => null);
-    const until = async (what, probe, ms = 60_000) => {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const v = await probe();
-        if (v) return v;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await page.waitForTimeout(400);
-      }
-    };
+    const { hook, until } = await openDashboard(page, runCommand, webview, 400);
     const info = () => hook(() => (window.__radamDashboard?.runs() ?? []).find((r) => r.label === 'TensorBoard: logs/mine') ?? null);
     const run = await until('the run in the run list', info);
     assert.equal(run.imported.autoLossTag, 'train/loss');

@@ -1,5 +1,11 @@
-// Feeds one chart.js dataset from one XYColumn: downsampled progressively to ~1,500 points, written
-// into a reused array of reused {x, y} objects (no garbage per frame).
+// Feeds one chart.js dataset from one XYColumn: downsampled progressively to about one point per device
+// pixel of the plot's width (at most 1,500), written into a reused array of reused {x, y} objects (no
+// garbage per frame).
+//
+// Why one point per pixel: a canvas line is rasterised after the frame's script, on the same thread in
+// a webview without GPU raster, and its cost grows with the points per pixel, not with the picture:
+// three 2-px lines of 1,500 points across a 450-px plot took 6-13 ms to rasterise in headless Chromium,
+// the same lines at one point per pixel 1.3-1.6 ms (measured for issue 16's frame gaps).
 import type { XYColumn } from '../data/columns';
 import { ProgressiveLttb } from '../data/downsample';
 import type { RangePoints } from '../data/rangeDetail';
@@ -7,6 +13,14 @@ import { rangeIndices } from '../data/viewRange';
 import type { XY } from './chartjs';
 
 export const POINTS_PER_SERIES = 1500;
+/** The fewest points per series, however narrow the plot (a thin panel still gets a readable line). */
+export const MIN_POINTS_PER_SERIES = 200;
+
+/** Points per series for a plot `cssWidth` pixels wide at `pixelRatio`: one per device pixel, in 50s. */
+export function pointsForWidth(cssWidth: number, pixelRatio: number): number {
+  const px = Math.round((cssWidth * (pixelRatio > 0 ? pixelRatio : 1)) / 50) * 50;
+  return Math.max(MIN_POINTS_PER_SERIES, Math.min(POINTS_PER_SERIES, Number.isFinite(px) ? px : POINTS_PER_SERIES));
+}
 
 export class SeriesFeed {
   /** The dataset's `data` array (same object for the chart's lifetime). */
@@ -24,8 +38,22 @@ export class SeriesFeed {
   private rangeLttb: ProgressiveLttb | null = null;
   private rangeBase = '';
 
-  constructor(readonly target = POINTS_PER_SERIES) {
-    this.lttb = new ProgressiveLttb(target);
+  constructor(private targetPoints = POINTS_PER_SERIES) {
+    this.lttb = new ProgressiveLttb(targetPoints);
+  }
+
+  get target(): number {
+    return this.targetPoints;
+  }
+
+  /** A new point budget (the plot was resized): the next fill starts the downsampling over. */
+  setTarget(points: number): void {
+    if (points === this.targetPoints) return;
+    this.targetPoints = points;
+    this.lastCol = null;
+    this.rangeLttb = null;
+    this.rangeKey = '';
+    this.lastLength = -1;
   }
 
   /**

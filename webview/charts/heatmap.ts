@@ -5,7 +5,7 @@
 // (one fillRect per cell would cost 40-60 ms).
 import type { Chart, ChartOptions, Plugin } from 'chart.js';
 import { mix } from '../data/colors';
-import { colorLut, paintHeatmap, type HeatmapGrid, type RGBA } from '../data/histograms';
+import { colorLut, heatmapCell, paintHeatmap, type HeatmapCell, type HeatmapGrid, type RGBA } from '../data/histograms';
 import { fmt, fmtStep } from '../data/summary';
 import { baseOptions } from './chartjs';
 import type { Theme } from './theme';
@@ -96,15 +96,9 @@ export class HeatmapLayer {
   }
 
   /** The cell under a point in step/ln|g| units, for the readout. */
-  cellAt(step: number, lng: number): { step: number; lo: number; hi: number; value: number } | null {
-    const g = this.grid;
-    if (!g || !g.cols) return null;
-    const [x0, x1] = this.xRange();
-    const c = Math.floor(((step - x0) / (x1 - x0)) * g.cols);
-    let b = -1;
-    for (let i = 0; i + 1 < g.edges.length; i++) if (lng >= g.edges[i] && lng < g.edges[i + 1]) b = i;
-    if (c < 0 || c >= g.cols || b < 0) return null;
-    return { step: g.steps[c], lo: g.edges[b], hi: g.edges[b + 1], value: g.values[(g.rows - 1 - b) * g.cols + c] };
+  /** The cell at a step and ln|g| (../data/histograms.ts heatmapCell), or null. */
+  cellAt(step: number, lng: number): HeatmapCell | null {
+    return this.grid ? heatmapCell(this.grid, step, lng) : null;
   }
 }
 

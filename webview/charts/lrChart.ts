@@ -6,13 +6,12 @@
 import type { ChartOptions, Plugin } from 'chart.js';
 import { dropdown } from '../components/toolkit';
 import { AXIS_LEFT, fixWidth, stepAxis, valueAxis } from './chartjs';
-import { bandsOf, marksSignature, rectificationPlugin, type Marks } from './rectificationMarks';
+import { bandsOf, MarksHolder, rectificationPlugin } from './rectificationMarks';
 import { RunLinesChart } from './runLines';
 import type { ViewContext } from './view';
 
 export class LearningRateChart extends RunLinesChart {
-  private marks: Marks | undefined;
-  private marksSig = '';
+  private readonly marks = new MarksHolder();
 
   constructor(ctx: ViewContext) {
     const applied = () => ctx.state().stepSize === 'applied';
@@ -35,7 +34,7 @@ export class LearningRateChart extends RunLinesChart {
   }
 
   protected override plugins(): Plugin<'line'>[] {
-    return [rectificationPlugin(() => this.marks)];
+    return [rectificationPlugin(() => this.marks?.marks)];
   }
 
   /** On a logarithmic step axis the first steps take half the width: keep them all. */
@@ -52,12 +51,7 @@ export class LearningRateChart extends RunLinesChart {
   }
 
   protected override refreshExtras(): boolean {
-    const m: Marks = { bands: bandsOf(this.ctx.runs()), thresholds: [], theme: this.ctx.theme() };
-    const sig = marksSignature(m);
-    this.marks = m;
-    if (sig === this.marksSig) return false;
-    this.marksSig = sig;
-    return true;
+    return this.marks.refresh({ bands: bandsOf(this.ctx.runs()), thresholds: [], theme: this.ctx.theme() });
   }
 
   protected scales(): ChartOptions<'line'>['scales'] {

@@ -5,20 +5,19 @@
 import type { ChartOptions, Plugin } from 'chart.js';
 import { checkbox } from '../components/toolkit';
 import { AXIS_LEFT, fixWidth, stepAxis, valueAxis } from './chartjs';
-import { bandsOf, marksSignature, rectificationPlugin, thresholdsOf, type Marks } from './rectificationMarks';
+import { bandsOf, MarksHolder, rectificationPlugin, thresholdsOf } from './rectificationMarks';
 import { RunLinesChart } from './runLines';
 import type { ChartTestData, ViewContext } from './view';
 
 export class RectificationChart extends RunLinesChart {
-  private marks: Marks | undefined;
-  private marksSig = '';
+  private readonly marks = new MarksHolder();
 
   constructor(ctx: ViewContext) {
     super('rho-r', 'ρₜ and rₜ', ctx, [
       { key: 'rho', series: 'rhoT', yAxisID: 'rho', label: (r) => `${r.label} ρₜ`, positiveOnly: () => true, style: () => ({ borderWidth: 2 }) },
       { key: 'r', series: 'rT', yAxisID: 'rt', label: (r) => `${r.label} rₜ`, style: () => ({ borderWidth: 2 }) },
     ]);
-    this.marks = { bands: [], thresholds: [], theme: ctx.theme() };
+    this.marks.marks = { bands: [], thresholds: [], theme: ctx.theme() };
     this.card.controls.append(
       checkbox('Log step axis', ctx.state().stepScale === 'log', (on) => ctx.update({ stepScale: on ? 'log' : 'linear' }), {
         testId: 'step-log-scale',
@@ -29,7 +28,7 @@ export class RectificationChart extends RunLinesChart {
   }
 
   protected override plugins(): Plugin<'line'>[] {
-    return [rectificationPlugin(() => this.marks, 'rho')];
+    return [rectificationPlugin(() => this.marks?.marks, 'rho')];
   }
 
   /** On a logarithmic step axis the first steps take half the width: keep them all. */
@@ -47,12 +46,7 @@ export class RectificationChart extends RunLinesChart {
 
   protected override refreshExtras(): boolean {
     const runs = this.ctx.runs();
-    const m: Marks = { bands: bandsOf(runs), thresholds: thresholdsOf(runs), theme: this.ctx.theme() };
-    const sig = marksSignature(m);
-    this.marks = m;
-    if (sig === this.marksSig) return false;
-    this.marksSig = sig;
-    return true;
+    return this.marks.refresh({ bands: bandsOf(runs), thresholds: thresholdsOf(runs), theme: this.ctx.theme() });
   }
 
   protected scales(): ChartOptions<'line'>['scales'] {
@@ -69,6 +63,6 @@ export class RectificationChart extends RunLinesChart {
   }
 
   override testData(): ChartTestData {
-    return { ...super.testData(), bands: (this.marks?.bands ?? []).map((b) => ({ from: b.from, to: b.to, rectifiedAt: b.rectifiedAt })), thresholds: this.marks?.thresholds ?? [] };
+    return { ...super.testData(), bands: (this.marks.marks?.bands ?? []).map((b) => ({ from: b.from, to: b.to, rectifiedAt: b.rectifiedAt })), thresholds: this.marks.marks?.thresholds ?? [] };
   }
 }

@@ -112,3 +112,17 @@ export function rectificationPlugin(marks: () => Marks | undefined, rhoAxis?: st
     },
   };
 }
+
+/** A chart's marks with their signature: refresh() keeps the new marks and says whether they changed. */
+export class MarksHolder {
+  marks: Marks | undefined;
+  private signature = '';
+
+  refresh(m: Marks): boolean {
+    const sig = marksSignature(m);
+    this.marks = m;
+    if (sig === this.signature) return false;
+    this.signature = sig;
+    return true;
+  }
+}

@@ -1,5 +1,7 @@
 // A line chart with a few series per shown run (one colour per run), fed from the run store through
 // SeriesFeeds. The loss, rho/r and learning-rate charts are thin subclasses.
+// (~320 lines as one module: one chart.js chart's datasets, axis, legend and hover read-out, which all
+// follow the same bindings; downsampling is ./feed.ts, drag and crosshair ./stepOverlay.ts.)
 import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import { rgba } from '../data/colors';
 import type { XYColumn } from '../data/columns';
@@ -9,7 +11,7 @@ import { fmt } from '../data/summary';
 import { indexRange, nearestIndex } from '../data/viewRange';
 import { canvasPng, chartCard, setDataAttrs, type Card } from './card';
 import { baseOptions, createChart, type Chart, type XY } from './chartjs';
-import { SeriesFeed } from './feed';
+import { pointsForWidth, SeriesFeed } from './feed';
 import { StepOverlay } from './stepOverlay';
 import type { ChartTestData, ChartView, HoverData, RunView, ViewContext } from './view';
 
@@ -40,6 +42,8 @@ interface Binding {
 export abstract class RunLinesChart implements ChartView {
   readonly element: HTMLElement;
   readonly minIntervalMs: number = 0;
+  /** Draws a canvas (../scheduler.ts: at most one such view per frame). */
+  readonly heavy = true;
   protected readonly card: Card;
   protected chart: Chart<'line'>;
   private bindings: Binding[] = [];
@@ -135,7 +139,10 @@ export abstract class RunLinesChart implements ChartView {
       x.max = max;
       changed = true;
     }
+    const area = this.chart.chartArea;
+    const target = pointsForWidth(area ? area.right - area.left : this.chart.width, window.devicePixelRatio);
     for (const b of this.bindings) {
+      b.feed.setTarget(target);
       b.run = byId.get(b.run.id) ?? b.run;
       const data = b.run.data;
       if (!data) {

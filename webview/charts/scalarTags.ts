@@ -36,6 +36,7 @@ export class ScalarTagsPanel {
   readonly name = 'scalar-tags';
   readonly element: HTMLElement;
   readonly minIntervalMs = 0;
+  readonly heavy = true;
   private readonly picker: ReturnType<typeof select>;
   private readonly addButton: HTMLElement;
   private readonly grid: HTMLElement;

@@ -15,6 +15,7 @@ export class SweepChart implements ChartView {
   readonly name = 'sweep';
   readonly element: HTMLElement;
   readonly minIntervalMs = 0;
+  readonly heavy = true;
   private readonly card: Card;
   private readonly chart: Chart<'line'>;
   private key = '';

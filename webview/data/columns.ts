@@ -58,13 +58,7 @@ export class XYColumn {
   /** Makes room for `n` points in total (one allocation instead of repeated doubling). */
   reserve(n: number): void {
     const cap = Math.min(this.maxPoints, n);
-    if (cap <= this.xs.length) return;
-    const xs = new Float32Array(cap);
-    const ys = new Float32Array(cap);
-    xs.set(this.xs.subarray(0, this.length));
-    ys.set(this.ys.subarray(0, this.length));
-    this.xs = xs;
-    this.ys = ys;
+    if (cap > this.xs.length) this.resize(cap);
   }
 
   clear(): void {
@@ -87,7 +81,10 @@ export class XYColumn {
   }
 
   private grow(): void {
-    const cap = Math.min(this.maxPoints, this.xs.length * 2);
+    this.resize(Math.min(this.maxPoints, this.xs.length * 2));
+  }
+
+  private resize(cap: number): void {
     const xs = new Float32Array(cap);
     const ys = new Float32Array(cap);
     xs.set(this.xs.subarray(0, this.length));

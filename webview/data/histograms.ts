@@ -166,9 +166,54 @@ export interface HeatmapGrid {
   rows: number;
   /** rows x cols intensities in [0, 1]: log(1 + count) / log(1 + max count); 0 where a bin is empty. */
   values: Float32Array;
+  /** rows x cols counts (summed over a column's merged slices), for the hover read-out. */
+  counts: Float64Array;
+  /** Per column: every value counted in its slices (zeros included), the denominator of a bin's share. */
+  totals: Float64Array;
   steps: number[];
   edges: number[];
   maxCount: number;
+}
+
+/** One heatmap cell as the hover reads it out. */
+export interface HeatmapCell {
+  /** The column's step (its last slice's, when slices were merged). */
+  step: number;
+  /** The bin: ln|g| in [lo, hi). */
+  lo: number;
+  hi: number;
+  count: number;
+  /** Every value counted in the column's slices (zeros included). */
+  total: number;
+  /** count / every value of the column's slices (zeros included). */
+  fraction: number;
+  /** The colour's intensity in [0, 1]. */
+  value: number;
+}
+
+/**
+ * The cell at `step` and ln|g| `lng`: the column whose step is nearest `step` (another run's heatmap
+ * is read at the same step), null outside the grid's steps or bins.
+ */
+export function heatmapCell(grid: HeatmapGrid, step: number, lng: number): HeatmapCell | null {
+  const { cols, rows, steps, edges } = grid;
+  if (!cols || !rows || !(step >= 0 || step < 0) || !(lng >= edges[0] && lng < edges[edges.length - 1])) return null;
+  // The columns' half spacing past the first and last step (as the heatmap draws them).
+  const half = steps.length > 1 ? (steps[steps.length - 1] - steps[0]) / (steps.length - 1) / 2 : Math.max(0.5, steps[0] * 0.05);
+  if (step < steps[0] - half || step > steps[steps.length - 1] + half) return null;
+  let lo = 0;
+  let hi = steps.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid] < step) lo = mid + 1;
+    else hi = mid;
+  }
+  const c = lo > 0 && step - steps[lo - 1] < steps[lo] - step ? lo - 1 : lo;
+  let b = 0;
+  while (b + 1 < rows && lng >= edges[b + 1]) b++;
+  const i = (rows - 1 - b) * cols + c;
+  const total = grid.totals[c];
+  return { step: steps[c], lo: edges[b], hi: edges[b + 1], count: grid.counts[i], total, fraction: total > 0 ? grid.counts[i] / total : 0, value: grid.values[i] };
 }
 
 /**
@@ -182,6 +227,7 @@ export function heatmapGrid(slices: readonly HistogramSlice[], maxCols = 1000): 
   const group = Math.max(1, Math.ceil(usable.length / maxCols));
   const cols = Math.ceil(usable.length / group);
   const raw = new Float64Array(rows * cols);
+  const totals = new Float64Array(cols);
   const steps: number[] = [];
   let maxCount = 0;
   for (let c = 0; c < cols; c++) {
@@ -190,6 +236,7 @@ export function heatmapGrid(slices: readonly HistogramSlice[], maxCols = 1000): 
     for (let s = from; s < to; s++) {
       const counts = usable[s].counts;
       for (let b = 0; b < rows; b++) raw[(rows - 1 - b) * cols + c] += counts[b];
+      totals[c] += usable[s].total;
     }
     steps.push(usable[to - 1].step);
     for (let b = 0; b < rows; b++) {
@@ -200,7 +247,7 @@ export function heatmapGrid(slices: readonly HistogramSlice[], maxCols = 1000): 
   const values = new Float32Array(rows * cols);
   const denom = Math.log1p(maxCount);
   if (denom > 0) for (let i = 0; i < values.length; i++) values[i] = raw[i] > 0 ? Math.log1p(raw[i]) / denom : 0;
-  return { cols, rows, values, steps, edges: usable.length ? [...usable[0].edges] : [], maxCount };
+  return { cols, rows, values, counts: raw, totals, steps, edges: usable.length ? [...usable[0].edges] : [], maxCount };
 }
 
 export type RGBA = [number, number, number, number];

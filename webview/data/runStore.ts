@@ -1,5 +1,7 @@
 // The webview's in-memory copy of the shown runs, column by column. Pure: no DOM, unit-tested in Node.
 // It holds nothing the disk does not also hold: after a reload every run is read back from disk.
+// (~310 lines as one module: RunSeries's append, reset and held-rows code are the merging rules below,
+// which must change together; the columns themselves are ./columns.ts, the smoothing ./smoothing.ts.)
 //
 // Merging rules (the host may stream live rows while a run's record is being read from disk):
 // - rows with a step at or before the last step already held are dropped (duplicates);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { exportContent } from '../../../src/panel/exportContent';
 import { isHostToWebview, isWebviewToHost, type RunInfo } from '../../../src/protocol/webview';
-import { assignRoles, rhoOrigin, runColumns, scalarColumn, tensorBoardRunInfo } from '../../../src/tensorboard/dashboard';
+import { assignRoles, rhoOrigin, scalarColumn, tensorBoardRunInfo } from '../../../src/tensorboard/dashboard';
+import { runColumns } from '../../../src/tensorboard/runColumns';
 import { importedRunExport, tagColumn } from '../../../src/tensorboard/exportRun';
 import { LogdirReader, type LogRun } from '../../../src/tensorboard/logdir';
 import { MAX_REMEMBERED_RUNS, RUN_CHOICES_KEY, RunChoicesStore, runChoiceKey, type KeyValueStore } from '../../../src/tensorboard/runChoices';
@@ -157,7 +158,7 @@ describe('tensorboard: the user’s loss tag and beta2, tags on demand, exports'
     const info = again.list()[0];
     assert.equal(info.imported?.lossTag, 'my_objective');
     assert.equal(info.imported?.userBeta2, 0.999);
-    assert.deepEqual([...again.whole(id)!.columns.loss], [10, 20, 30]);
+    assert.deepEqual([...(await again.whole(id))!.columns.loss], [10, 20, 30]);
     again.dispose();
   });
 
@@ -168,7 +169,7 @@ describe('tensorboard: the user’s loss tag and beta2, tags on demand, exports'
     await src.pollNow();
     const id = src.list()[0].id;
     assert.deepEqual(src.setWatchedTags(['my_objective', 'my_objective', 'absent']), ['my_objective', 'absent']);
-    const whole = src.whole(id)!;
+    const whole = (await src.whole(id))!;
     assert.equal(whole.scalars.length, 1);
     assert.deepEqual({ ...whole.scalars[0], steps: [...whole.scalars[0].steps], values: [...whole.scalars[0].values] }, { tag: 'my_objective', steps: [1, 2], values: [10, 20], reset: true });
     const updates: RunUpdate[] = [];

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { rectification } from '../../../src/shared/rectification';
 import { isHostToWebview, isRunId } from '../../../src/protocol/webview';
-import { assignRoles, bucketsToSlice, LOG_BINS, logMagnitudeHistogram, runHistograms, runRows, tensorBoardRunInfo } from '../../../src/tensorboard/dashboard';
+import { assignRoles, tensorBoardRunInfo } from '../../../src/tensorboard/dashboard';
+import { bucketsToSlice, LOG_BINS, logMagnitudeHistogram, runHistograms } from '../../../src/tensorboard/histogramSlices';
+import { runRows } from '../../../src/tensorboard/runColumns';
 import { tensorBoardRunId } from '../../../src/shared/runId';
 import { LogdirReader } from '../../../src/tensorboard/logdir';
 import { TensorBoardSource, type RunUpdate } from '../../../src/tensorboard/source';
@@ -194,7 +196,7 @@ describe('tensorboard: runs in the dashboard', () => {
       const [info] = src.list();
       assert.equal(lists, 1);
       assert.equal(info.live, true); // last event 8 s ago
-      const whole = src.whole(info.id)!;
+      const whole = (await src.whole(info.id))!;
       assert.deepEqual([...whole.columns.steps], [1, 2]);
       appendFileSync(f, concat([scalarEvent('loss', 3, 0.25, 4993)]));
       await src.pollNow();

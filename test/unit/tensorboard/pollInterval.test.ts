@@ -22,7 +22,7 @@ async function latency(src: TensorBoardSource, change?: () => void): Promise<num
     src.setRoots([dir]);
     await listed;
     const [info] = src.list();
-    src.whole(info.id); // the panel asked for the run: from now on it gets live updates
+    await src.whole(info.id); // the panel asked for the run: from now on it gets live updates
     const arrived = new Promise<number>((resolve) => src.onData((u: RunUpdate) => u.columns.steps.includes(2) && resolve(Date.now())));
     // Wait until the poll that listed the run has ended and scheduled the next one.
     await new Promise((r) => setTimeout(r, 20));

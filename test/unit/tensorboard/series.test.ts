@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { RunSeries } from '../../../src/tensorboard/series';
+import { WriterSeries } from '../../../src/tensorboard/series';
 
 describe('tensorboard: run series and preemption', () => {
   it('a step not after the last discards that tag’s values from that step on (restarted writer)', () => {
-    const r = new RunSeries();
+    const r = new WriterSeries();
     for (let s = 0; s <= 100; s += 10) r.add({ kind: 'scalar', tag: 'loss', step: s, wallTime: s, value: s });
     r.add({ kind: 'scalar', tag: 'acc', step: 100, wallTime: 100, value: 1 });
     assert.equal(r.resets, 0);
@@ -18,7 +18,7 @@ describe('tensorboard: run series and preemption', () => {
   });
 
   it('a repeated step replaces the value; increasing steps never reset', () => {
-    const r = new RunSeries();
+    const r = new WriterSeries();
     r.add({ kind: 'scalar', tag: 'x', step: 1, wallTime: 1, value: 1 });
     r.add({ kind: 'scalar', tag: 'x', step: 2, wallTime: 2, value: 2 });
     assert.equal(r.resets, 0);
@@ -28,7 +28,7 @@ describe('tensorboard: run series and preemption', () => {
   });
 
   it('histograms preempt the same way; a SessionLog START preempts every tag', () => {
-    const r = new RunSeries();
+    const r = new WriterSeries();
     for (const s of [0, 5, 10]) {
       r.add({ kind: 'histogram', tag: 'g', step: s, wallTime: s, buckets: [] });
       r.add({ kind: 'scalar', tag: 'loss', step: s, wallTime: s, value: s });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { XYColumn } from '../../../webview/data/columns';
-import { SeriesFeed } from '../../../webview/charts/feed';
+import { MIN_POINTS_PER_SERIES, POINTS_PER_SERIES, pointsForWidth, SeriesFeed } from '../../../webview/charts/feed';
 
 function column(n: number, f: (i: number) => number): XYColumn {
   const c = new XYColumn();
@@ -18,6 +18,27 @@ describe('webview: series feed (column -> chart points)', () => {
     assert.equal(feed.points[feed.points.length - 1].x, 100_000);
     for (let i = 1; i < feed.points.length; i++) assert.ok(feed.points[i].x > feed.points[i - 1].x);
     assert.ok(!feed.fill(col), 'nothing new: no change');
+  });
+
+  it('asks for one point per device pixel of the plot, within its bounds', () => {
+    assert.equal(pointsForWidth(450, 1), 450);
+    assert.equal(pointsForWidth(450, 2), 900);
+    assert.equal(pointsForWidth(1200, 2), POINTS_PER_SERIES);
+    assert.equal(pointsForWidth(60, 1), MIN_POINTS_PER_SERIES);
+    assert.equal(pointsForWidth(NaN, 1), POINTS_PER_SERIES);
+  });
+
+  it('downsamples again to a new point budget (the plot was resized)', () => {
+    const col = column(100_000, (i) => Math.sin(i / 100));
+    const feed = new SeriesFeed(1500);
+    feed.fill(col);
+    assert.ok(feed.points.length > 1000);
+    feed.setTarget(400);
+    assert.ok(feed.fill(col), 'the same column is drawn again');
+    assert.ok(feed.points.length <= 400 && feed.points.length > 300, String(feed.points.length));
+    assert.equal(feed.points[feed.points.length - 1].x, 100_000);
+    feed.setTarget(400);
+    assert.ok(!feed.fill(col), 'same budget, nothing new: no change');
   });
 
   it('reuses its point objects across refills (no garbage per frame)', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { HistogramSeries, binCenters, colorLut, heatmapGrid, paintHeatmap, pickSlices, ridgeline } from '../../../webview/data/histograms';
+import { HistogramSeries, binCenters, colorLut, heatmapCell, heatmapGrid, paintHeatmap, pickSlices, ridgeline } from '../../../webview/data/histograms';
 import type { HistogramSlice } from '../../../src/protocol/webview';
 
 const EDGES = Array.from({ length: 21 }, (_, i) => -20 + i); // ln|g| from -20 to 0, 20 bins
@@ -77,6 +77,24 @@ describe('webview: histogram shaping', () => {
     assert.equal(g.steps[0], 4);
     assert.equal(g.steps[249], 1000);
     assert.equal(g.maxCount, 990 * 4);
+  });
+
+  it('heatmap cell under the pointer: the nearest column, the bin, its count and share of the values', () => {
+    const g = heatmapGrid([slice(100, 3, 1000, 40), slice(200, 12, 500), slice(300, 7)]);
+    // Step 190 is nearest column 200; ln|g| = -7.5 is bin 12 ([-8, -7)) with 500 - 10 values of 500.
+    const { value, ...cell } = heatmapCell(g, 190, -7.5)!;
+    assert.deepEqual(cell, { step: 200, lo: -8, hi: -7, count: 490, total: 500, fraction: 0.98 });
+    assert.ok(Math.abs(value - Math.log1p(490) / Math.log1p(990)) < 1e-6, "the colour: log count over the largest (990)");
+    // The share counts exact zeros in the total: 950 of 1000.
+    const c = heatmapCell(g, 100, -16.2)!;
+    assert.deepEqual([c.step, c.lo, c.hi, c.count, c.fraction], [100, -17, -16, 950, 0.95]);
+    assert.equal(heatmapCell(g, 260, -7.5)!.step, 300, 'nearest column');
+    assert.equal(heatmapCell(g, 300, -19.5)!.count, 0, 'an empty bin reads 0');
+    assert.equal(heatmapCell(g, 1000, -7.5), null, 'past the last column');
+    assert.equal(heatmapCell(g, 200, 0.5), null, 'above the bins');
+    // Merged columns: counts and totals summed over the column's slices.
+    const merged = heatmapGrid(Array.from({ length: 8 }, (_, i) => slice(i + 1, 2)), 4);
+    assert.deepEqual(heatmapCell(merged, 4, -17.5), { step: 4, lo: -18, hi: -17, count: 1980, total: 2000, fraction: 0.99, value: 1 });
   });
 
   it('heatmap skips slices whose bins differ from the first', () => {

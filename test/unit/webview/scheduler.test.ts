@@ -13,10 +13,11 @@ function frame(): void {
   for (const cb of q) cb();
 }
 
-function view(name: string, log: string[], opts: { minIntervalMs?: number; costMs?: number; parts?: number } = {}): Renderable {
+function view(name: string, log: string[], opts: { minIntervalMs?: number; costMs?: number; parts?: number; heavy?: boolean } = {}): Renderable {
   let parts = opts.parts ?? 1;
   return {
     minIntervalMs: opts.minIntervalMs ?? 0,
+    heavy: opts.heavy,
     render() {
       const until = performance.now() + (opts.costMs ?? 0);
       while (performance.now() < until) {
@@ -64,6 +65,32 @@ describe('webview: frame scheduler', () => {
     frame();
     frame();
     assert.deepEqual([...log].sort(), ['a', 'b', 'c']);
+  });
+
+  it('renders at most one heavy (canvas) view per frame, cheap ones beside it, oldest first', () => {
+    const log: string[] = [];
+    const charts = ['loss', 'rho', 'lr'].map((n) => view(n, log, { heavy: true }));
+    const list = view('list', log);
+    // A large budget: without the heavy rule all four would render in the first frame.
+    const s = new FrameScheduler(() => [...charts, list], undefined, 1000, 10_000);
+    s.markDirty();
+    frame();
+    assert.deepEqual(log, ['loss', 'list']);
+    frame();
+    assert.deepEqual(log, ['loss', 'list', 'rho']);
+    frame();
+    assert.deepEqual(log, ['loss', 'list', 'rho', 'lr']);
+    assert.equal(s.pendingViews, 0);
+  });
+
+  it('still renders heavy views together once they are overdue (data reaches the screen)', async () => {
+    const log: string[] = [];
+    const charts = ['loss', 'rho', 'lr'].map((n) => view(n, log, { heavy: true }));
+    const s = new FrameScheduler(() => charts, undefined, 1000, 5);
+    s.markDirty();
+    await new Promise((r) => setTimeout(r, 20));
+    frame();
+    assert.deepEqual(log, ['loss', 'rho', 'lr'], 'waited longer than maxWaitMs: all drawn');
   });
 
   it('calls a view again next frame when it reports more to do', () => {
