@@ -4,12 +4,12 @@
 //
 //   views      SplitV of the ONE flat parameter variable (model.trainableWeights order) + a Reshape per kernel
 //   forward    per stage Conv2D, MaxPool, BiasAdd, activation (pooling first: the same numbers, see forward());
-//              the first stage's Conv2D + MaxPool by phases (nativeCnnPhases.ts) when its sizes allow;
+//              each stage's Conv2D + MaxPool by phases (nativeCnnPhases.ts) when its sizes allow;
 //              Reshape [batch, features]; MatMul, BiasAdd
 //   loss       SoftmaxCrossEntropyWithLogits (loss per example and its gradient in one kernel) + Mean
 //   backward   Mul 1/batch; MatMul (dW), BiasAddGrad, MatMul (dx), Reshape; per stage (top down)
 //              activation grad, BiasAddGrad, MaxPoolGrad, Conv2DBackpropFilter and, below the top stage,
-//              Conv2DBackpropInput; the kernel gradients Reshape'd flat and one ConcatV2
+//              Conv2DBackpropInput (or their phase forms); the kernel gradients Reshape'd flat and one ConcatV2
 // so the optimizer updates the whole model with ~10 ops. Equal to tf.variableGrads through the layers model
 // up to float32 rounding (test/unit/trainer/nativeCnn.test.ts). Anything else (gelu, same padding, strides,
 // regression) has no plan and trains through tf.variableGrads.
@@ -38,8 +38,8 @@ export interface NativeCnnPlan {
   /** Entries of each parameter tensor (model.trainableWeights order) and their shapes. */
   sizes: number[];
   shapes: number[][];
-  /** The first stage's convolution by phases (nativeCnnPhases.ts): its sizes allow it. */
-  phases: boolean;
+  /** Per stage: its convolution and pooling by phases (nativeCnnPhases.ts), its sizes allow it. */
+  phases: boolean[];
 }
 
 /** The plan of a model of the cnn's shape on the native backend, for classification; null otherwise. */
@@ -85,15 +85,15 @@ export function nativeCnnPlan(model: LayersModel, task: Task): NativeCnnPlan | n
   const shapes = model.trainableWeights.map((w) => w.shape as number[]);
   if (JSON.stringify(shapes) !== JSON.stringify(expected)) return null;
   const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
-  return { inputShape: inputShape as number[], stages, features, classes, shapes, sizes, phases: phaseConvFits(stages[0].input, stages[0].kernel) };
+  return { inputShape: inputShape as number[], stages, features, classes, shapes, sizes, phases: stages.map((st) => phaseConvFits(st.input, st.kernel)) };
 }
 
 
 export class NativeCnn extends FlatStepModel {
   private readonly a: ReturnType<typeof makeAttrs>;
   private readonly kernelShapes: (Tensor | null)[];
-  /** The first stage's convolution and pooling by phases, when plan.phases. */
-  private readonly phases: PhaseConvPool | null;
+  /** Per stage: its convolution and pooling by phases, when plan.phases says so. */
+  private readonly phases: (PhaseConvPool | null)[];
   private readonly perBatch = new Map<number, { features: Tensor; pool: Tensor; inputs: Tensor[]; gradScale: Scalar }>();
 
   constructor(
@@ -102,13 +102,13 @@ export class NativeCnn extends FlatStepModel {
   ) {
     const b = nativeBackend();
     if (!b) throw new Error('NativeCnn needs the native TensorFlow backend');
-    const k0 = plan.stages[0].kernel;
-    // By phases the first kernel is used as a [kh kw c, filters] matrix; the other kernels keep their shapes.
-    const viewShapes = plan.shapes.map((s, i) => (i === 0 && plan.phases ? [k0[0] * k0[1] * k0[2], k0[3]] : s.length > 1 ? s : null));
+    // By phases a stage's kernel is used as a [kh kw c, filters] matrix; other kernels keep their shapes.
+    const matrix = (k: number[]) => [k[0] * k[1] * k[2], k[3]];
+    const viewShapes = plan.shapes.map((s, i) => (i % 2 === 0 && plan.phases[i / 2] ? matrix(plan.stages[i / 2].kernel) : s.length > 1 ? s : null));
     super(new FlatStep(plan.sizes, viewShapes, initial));
     this.a = makeAttrs(b, plan.sizes.length);
     this.kernelShapes = plan.shapes.map((s) => (s.length > 1 ? tf.keep(tf.tensor1d(s, 'int32')) : null));
-    this.phases = plan.phases ? new PhaseConvPool(this.f, plan.stages[0].input, k0) : null;
+    this.phases = plan.stages.map((st, i) => (plan.phases[i] ? new PhaseConvPool(this.f, st.input, st.kernel) : null));
   }
 
   /** Mean softmax cross-entropy of x [batch, h, w, c] against one-hot y [batch, classes], and its flat gradient. */
@@ -135,8 +135,11 @@ export class NativeCnn extends FlatStepModel {
           dz = f.op(g.grad, a.float, g.dyFirst ? [d, st.act] : [st.act, d]);
         }
         grads[2 * i + 1] = f.op('BiasAddGrad', a.float, [dz]);
-        if (i === 0 && this.phases) {
-          grads[0] = this.phases.kernelGradient(dz);
+        const byPhases = this.phases[i];
+        if (byPhases) {
+          const back = byPhases.backward(dz, i > 0);
+          grads[2 * i] = back.kernel;
+          if (back.input) d = back.input;
           continue;
         }
         const dc = f.op('MaxPoolGrad', a.pool, [st.conv as Tensor, st.pooled, dz]);
@@ -173,7 +176,7 @@ export class NativeCnn extends FlatStepModel {
 
   dispose(): void {
     this.f.dispose();
-    this.phases?.dispose();
+    for (const p of this.phases) p?.dispose();
     tf.dispose(this.kernelShapes.filter((t): t is Tensor => t !== null));
     for (const s of this.perBatch.values()) tf.dispose([s.features, s.pool, s.gradScale, ...s.inputs]);
     this.perBatch.clear();
@@ -190,9 +193,9 @@ export class NativeCnn extends FlatStepModel {
     // ~3 ms of ~35 ms CPU per step on the full-size tensor). Gradients route to the same window entries,
     // except where f ties distinct inputs (relu below 0, saturated tanh), where f's gradient is 0 anyway.
     this.plan.stages.forEach((st, i) => {
-      const byPhases = i === 0 && this.phases;
+      const byPhases = this.phases[i];
       const conv = byPhases ? null : f.op('Conv2D', a.conv, [h, w[2 * i]]);
-      const pooled = byPhases ? byPhases.forward(h, w[0]) : f.op('MaxPool', a.pool, [conv as Tensor]);
+      const pooled = byPhases ? byPhases.forward(h, w[2 * i]) : f.op('MaxPool', a.pool, [conv as Tensor]);
       const z = f.op('BiasAdd', a.float, [pooled, w[2 * i + 1]]);
       const act = st.activation === 'linear' ? z : f.op(ACTIVATIONS[st.activation].forward, a.float, [z]);
       stages.push({ input: h, conv, pooled, act });

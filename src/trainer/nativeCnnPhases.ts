@@ -1,22 +1,23 @@
-// The cnn's first convolution and its 2x2 max pooling (stride 1, VALID, an odd kernel over an even-sized
-// image) computed by phases: the same numbers as Conv2D + MaxPool, in kernels TensorFlow runs far faster.
+// A cnn stage's convolution and its 2x2 max pooling (stride 1, VALID, an odd kernel) computed by phases: the
+// same numbers as Conv2D + MaxPool, in kernels TensorFlow runs far faster.
 //
 // Why: TensorFlow's CPU Conv2D and Conv2DBackpropFilter are slow for ONE input channel (digits: 28x28x1,
-// 3x3x1x8; at batch 128 they took ~5 and ~4 ms of a ~25 ms step, on 6.2 M multiply-adds). Split the image
-// into its four 2x2 phases with SpaceToDepth ([b, H, W, c] -> [b, H/2, W/2, 4c]); the conv outputs of the
-// four phases (a, b) of each pooling window (rows 2i + a, columns 2j + b) are then ONE stride-1 convolution
-// of that image with a kernel K4 [kb, kb, 4c, 4 filters] (kb = floor(k/2) + 1) holding the 3x3 kernel at
-// the four offsets (zeros elsewhere). A convolution with 4 input channels and 32 outputs runs far better
-// than one with 1 and 8, for 1.8x the multiply-adds (the zeros). The pooling is then the largest of the four
-// phases, and its gradient goes to the first largest in the window's raster order (a, b) = (0,0), (0,1),
-// (1,0), (1,1), as MaxPoolGrad routes it: max(max(c0, c1), max(c2, c3)) with ties to the left operand.
-// MaxPool, MaxPoolGrad and the shuffles back to the image layout (DepthToSpace, SpaceToDepth) are gone: at
-// batch 128 they were ~8 ms of the step, for tensors of 700k entries.
+// 3x3x1x8; at batch 128 they took ~5 and ~4 ms of a ~25 ms step, on 6.2 M multiply-adds), and MaxPoolGrad is
+// slow at any size (~4.7 ms for the first stage). Split the image into its four 2x2 phases with SpaceToDepth
+// ([b, H, W, c] -> [b, H/2, W/2, 4c]; an odd image is first cut by Slice to the rows and columns the pooling
+// reads: 2 ph + k - 1, even); the conv outputs of the four phases (a, b) of each pooling window (rows 2i + a,
+// columns 2j + b) are then ONE stride-1 convolution of that image with a kernel K4 [kb, kb, 4c, 4 filters]
+// (kb = floor(k/2) + 1) holding the kernel at the four offsets (zeros elsewhere): for 1 input channel and 8
+// filters a convolution with 4 and 32, for 1.8x the multiply-adds (the zeros), which runs far better. The
+// pooling is then the largest of the four phases, and its gradient goes to the first largest in the window's
+// raster order (a, b) = (0,0), (0,1), (1,0), (1,1), as MaxPoolGrad routes it: max(max(c0, c1), max(c2, c3))
+// with ties to the left operand. No MaxPool, MaxPoolGrad or shuffle back to the image layout in the forward pass.
 //
 //   forward   K4 = Reshape(MatMul(SEL, W)), W viewed as [kh kw c, filters] and SEL a kept 0/1 matrix;
-//             SpaceToDepth(x), Conv2D(., K4), Reshape [rows, 4, filters], Unpack, 3 Maximum, Reshape  10 ops
+//             [Slice], SpaceToDepth(x), Conv2D(., K4), Reshape [rows, 4, filters], Unpack, 3 Maximum, Reshape
 //   backward  Reshape, 3 GreaterEqual + 6 Select route the pooled gradient, Pack + Reshape; dK4 =
-//             Conv2DBackpropFilter(SpaceToDepth(x), K4's shape, .); dW = SEL^T dK4 (Reshape, MatMul)  15 ops
+//             Conv2DBackpropFilter(phases, K4's shape, .); dW = SEL^T dK4 (Reshape, MatMul); below the first
+//             stage the input's gradient: Conv2DBackpropInput(phases' shape, K4, .), DepthToSpace, [Pad]
 // The products summed are the same as Conv2D's plus exact zeros, so outputs and gradients agree to float32
 // rounding (test/unit/trainer/nativeCnn.test.ts compares with tf.variableGrads through the layers model,
 // nativeCnnPhases.test.ts with Conv2D + MaxPool for other sizes).
@@ -25,11 +26,15 @@ import { tf } from '../tf';
 import type { FlatStep } from './nativeFlatStep';
 import type { OpAttr } from './nativeOps';
 
-/** Whether a stage's input [H, W, c] and kernel [kh, kw, c, f] can be convolved by phases. */
+/**
+ * Whether a stage's input [H, W, c] and kernel [kh, kw, c, f] can be convolved and pooled by phases: an odd
+ * kernel and at least one pooled row and column. An odd image is cropped to the rows and columns the pooling
+ * reads (2 ph + kh - 1, even), which the conv output's last row and column never reach.
+ */
 export function phaseConvFits(input: readonly number[], kernel: readonly number[]): boolean {
   const [H, W] = input;
   const [kh, kw] = kernel;
-  return H % 2 === 0 && W % 2 === 0 && kh % 2 === 1 && kw % 2 === 1 && H > kh && W > kw;
+  return kh % 2 === 1 && kw % 2 === 1 && H > kh && W > kw;
 }
 
 /**
@@ -65,11 +70,14 @@ interface PhaseShapes {
   zeros: Tensor; // float zeros [b ph pw, filters], Select's other branch
   pooled: Tensor; // [b, ph, pw, filters]
   conv4: Tensor; // [b, ph, pw, 4 filters]
+  cropped: Tensor; // [b, He, We, c]: the rows and columns the pooling reads
+  phased: Tensor; // [b, He/2, We/2, 4c]
 }
 
 /** What the backward pass needs of the last forward call (temporaries of that call). */
 interface PhaseCache {
   phased: Tensor;
+  k4: Tensor;
   c: Tensor[];
   m01: Tensor;
   m23: Tensor;
@@ -80,7 +88,14 @@ export class PhaseConvPool {
   private readonly sel: Tensor;
   private readonly k4Shape: Tensor;
   private readonly rowsShape: Tensor;
-  private readonly a: Record<'s2d' | 'conv' | 'unpack' | 'pack', OpAttr[]>;
+  private readonly a: Record<'s2d' | 'conv' | 'unpack' | 'pack' | 'slice' | 'pad', OpAttr[]>;
+  /** Pooled rows and columns; the rows and columns of the input they read (even). */
+  private readonly ph: number;
+  private readonly pw: number;
+  private readonly he: number;
+  private readonly we: number;
+  /** Kept Slice begin and Pad amounts, when the input is cropped. */
+  private readonly crop: { begin: Tensor; pads: Tensor } | null;
   private readonly perBatch = new Map<number, PhaseShapes>();
   private cache: PhaseCache | null = null;
 
@@ -89,7 +104,7 @@ export class PhaseConvPool {
    */
   constructor(
     private readonly f: FlatStep,
-    private readonly input: readonly number[],
+    input: readonly number[],
     private readonly kernel: readonly number[],
   ) {
     const [kh, kw, c, filters] = kernel;
@@ -97,13 +112,26 @@ export class PhaseConvPool {
     this.sel = tf.keep(tf.tensor2d(s.data, [s.rows, s.cols]));
     this.k4Shape = tf.keep(tf.tensor1d([s.kbh, s.kbw, 4 * c, 4 * filters], 'int32'));
     this.rowsShape = tf.keep(tf.tensor1d([s.rows, filters], 'int32'));
-    const { int, string, bool } = f.a.helpers;
+    this.ph = Math.floor((input[0] - kh + 1) / 2);
+    this.pw = Math.floor((input[1] - kw + 1) / 2);
+    this.he = 2 * this.ph + kh - 1;
+    this.we = 2 * this.pw + kw - 1;
+    this.crop =
+      this.he === input[0] && this.we === input[1]
+        ? null
+        : {
+            begin: tf.keep(tf.tensor1d([0, 0, 0, 0], 'int32')),
+            pads: tf.keep(tf.tensor2d([0, 0, 0, input[0] - this.he, 0, input[1] - this.we, 0, 0], [4, 2], 'int32')),
+          };
+    const { int, string, bool, type } = f.a.helpers;
     const nhwc = string('data_format', 'NHWC');
     this.a = {
       s2d: [...f.a.float, int('block_size', 2), nhwc],
       conv: [...f.a.float, int('strides', [1, 1, 1, 1]), string('padding', 'VALID'), nhwc, bool('use_cudnn_on_gpu', true), int('dilations', [1, 1, 1, 1])],
       unpack: [...f.a.float, int('num', 4), int('axis', 1)],
       pack: [...f.a.float, int('N', 4), int('axis', 1)],
+      slice: [...f.a.float, type('Index', f.b.binding.TF_INT32)],
+      pad: [...f.a.float, type('Tpaddings', f.b.binding.TF_INT32)],
     };
   }
 
@@ -113,20 +141,23 @@ export class PhaseConvPool {
     const s = this.shapes(x.shape[0]);
     // K4 [kbh kbw 4c, 4 filters] is MatMul(SEL, W) [kbh kbw 4c 4, filters] in the same memory order.
     const k4 = f.op('Reshape', f.a.reshape, [f.op('MatMul', f.a.mm, [this.sel, kernel]), this.k4Shape]);
-    const phased = f.op('SpaceToDepth', a.s2d, [x]);
+    const phased = f.op('SpaceToDepth', a.s2d, [this.crop ? f.op('Slice', a.slice, [x, this.crop.begin, s.cropped]) : x]);
     const conv4 = f.op('Conv2D', a.conv, [phased, k4]); // [b, ph, pw, (a, b, filter)]
     const c = f.ops('Unpack', a.unpack, [f.op('Reshape', f.a.reshape, [conv4, s.phases])], 4);
     const m01 = f.op('Maximum', f.a.float, [c[0], c[1]]);
     const m23 = f.op('Maximum', f.a.float, [c[2], c[3]]);
-    this.cache = { phased, c, m01, m23, s };
+    this.cache = { phased, k4, c, m01, m23, s };
     return f.op('Reshape', f.a.reshape, [f.op('Maximum', f.a.float, [m01, m23]), s.pooled]);
   }
 
-  /** The kernel's gradient [kh kw c, filters] from the pooled output's gradient [b, ph, pw, filters] of the last forward call. */
-  kernelGradient(dpooled: Tensor): Tensor {
+  /**
+   * From the pooled output's gradient [b, ph, pw, filters] of the last forward call: the kernel's gradient
+   * [kh kw c, filters] and, if asked, the input's [b, H, W, c].
+   */
+  backward(dpooled: Tensor, inputGradient: boolean): { kernel: Tensor; input: Tensor | null } {
     const { f, a } = this;
     const k = this.cache;
-    if (!k) throw new Error('PhaseConvPool.kernelGradient before forward');
+    if (!k) throw new Error('PhaseConvPool.backward before forward');
     this.cache = null;
     // d max(l, r): to l where l >= r (the earlier phase wins ties), else to r. Select with a kept zeros
     // tensor of the same shape: SelectV2's broadcasting path took ~4x as long here.
@@ -139,11 +170,16 @@ export class PhaseConvPool {
     const [d2, d3] = split(d23, k.c[2], k.c[3]);
     const dconv4 = f.op('Reshape', f.a.reshape, [f.op('Pack', a.pack, [d0, d1, d2, d3]), k.s.conv4]);
     const dk4 = f.op('Conv2DBackpropFilter', a.conv, [k.phased, this.k4Shape, dconv4]);
-    return f.op('MatMul', f.a.mmTA, [this.sel, f.op('Reshape', f.a.reshape, [dk4, this.rowsShape])]);
+    const kernel = f.op('MatMul', f.a.mmTA, [this.sel, f.op('Reshape', f.a.reshape, [dk4, this.rowsShape])]);
+    if (!inputGradient) return { kernel, input: null };
+    // The phases' gradient back in the image layout; the cropped rows and columns get none (zeros).
+    const dphased = f.op('Conv2DBackpropInput', a.conv, [k.s.phased, k.k4, dconv4]);
+    const dx = f.op('DepthToSpace', a.s2d, [dphased]);
+    return { kernel, input: this.crop ? f.op('Pad', a.pad, [dx, this.crop.pads]) : dx };
   }
 
   dispose(): void {
-    tf.dispose([this.sel, this.k4Shape, this.rowsShape]);
+    tf.dispose([this.sel, this.k4Shape, this.rowsShape, ...(this.crop ? [this.crop.begin, this.crop.pads] : [])]);
     for (const s of this.perBatch.values()) tf.dispose(Object.values(s));
     this.perBatch.clear();
   }
@@ -151,15 +187,16 @@ export class PhaseConvPool {
   private shapes(batch: number): PhaseShapes {
     let s = this.perBatch.get(batch);
     if (!s) {
-      const ph = this.input[0] / 2 - Math.floor(this.kernel[0] / 2);
-      const pw = this.input[1] / 2 - Math.floor(this.kernel[1] / 2);
-      const filters = this.kernel[3];
+      const { ph, pw, he, we } = this;
+      const [, , c, filters] = this.kernel;
       s = {
         phases: tf.keep(tf.tensor1d([batch * ph * pw, 4, filters], 'int32')),
         rows: tf.keep(tf.tensor1d([batch * ph * pw, filters], 'int32')),
         zeros: tf.keep(tf.zeros([batch * ph * pw, filters])),
         pooled: tf.keep(tf.tensor1d([batch, ph, pw, filters], 'int32')),
         conv4: tf.keep(tf.tensor1d([batch, ph, pw, 4 * filters], 'int32')),
+        cropped: tf.keep(tf.tensor1d([batch, he, we, c], 'int32')),
+        phased: tf.keep(tf.tensor1d([batch, he / 2, we / 2, 4 * c], 'int32')),
       };
       this.perBatch.set(batch, s);
     }

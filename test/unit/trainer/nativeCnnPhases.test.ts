@@ -1,6 +1,7 @@
 // The first stage's conv + pool by phases (src/trainer/nativeCnnPhases.ts) against tf.conv2d + tf.maxPool and
-// their autodiff, for sizes the digits cnn does not have (2 input channels, 5x5 and 3x5 kernels), and with
-// ties inside pooling windows (a constant image: every window's four values are equal).
+// their autodiff (kernel and input gradients), for sizes the digits cnn does not have (2 input channels, 5x5
+// and 3x5 kernels, odd images that are cropped), and with ties inside pooling windows (a constant image: every
+// window's four values are equal).
 import assert from 'node:assert/strict';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { tf } from '../../../src/tf';
@@ -18,10 +19,10 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('trainer/nativeCnnPhases: which stages fit', () => {
-  it('an even image and an odd kernel fit; odd images, even kernels and kernels as large as the image do not', () => {
+  it('odd kernels fit, on even and odd images; even kernels and kernels as large as the image do not', () => {
     assert.equal(phaseConvFits([28, 28, 1], [3, 3, 1, 8]), true);
     assert.equal(phaseConvFits([12, 10, 2], [5, 3, 2, 4]), true);
-    assert.equal(phaseConvFits([13, 13, 8], [3, 3, 8, 16]), false);
+    assert.equal(phaseConvFits([13, 13, 8], [3, 3, 8, 16]), true);
     assert.equal(phaseConvFits([28, 28, 1], [2, 2, 1, 8]), false);
     assert.equal(phaseConvFits([4, 4, 1], [5, 5, 1, 8]), false);
   });
@@ -31,10 +32,12 @@ describe('trainer/nativeCnnPhases: which stages fit', () => {
   const cases: Array<{ name: string; input: number[]; kernel: number[]; constant?: boolean }> = [
     { name: '2 channels, 5x5 kernel, 12x12 image', input: [12, 12, 2], kernel: [5, 5, 2, 3] },
     { name: '1 channel, 3x5 kernel, 10x14 image', input: [10, 14, 1], kernel: [3, 5, 1, 4] },
+    { name: 'the digits cnn\'s second stage: 8 channels, 13x13 image (cropped to 12x12)', input: [13, 13, 8], kernel: [3, 3, 8, 16] },
+    { name: '3 channels, 5x3 kernel, 11x12 image (cropped rows only)', input: [11, 12, 3], kernel: [5, 3, 3, 2] },
     { name: 'a constant image (every pooling window ties)', input: [8, 8, 1], kernel: [3, 3, 1, 2], constant: true },
   ];
   for (const c of cases) {
-    it(`${c.name}: pooled output and kernel gradient`, () => {
+    it(`${c.name}: pooled output, kernel and input gradients`, () => {
       const r = new Random(7, 'phases');
       const batch = 3;
       const [H, W, ch] = c.input;
@@ -47,6 +50,7 @@ describe('trainer/nativeCnnPhases: which stages fit', () => {
       const pooledOf = (k: Tensor) => tf.maxPool(tf.conv2d(x, k as Tensor4D, 1, 'valid'), 2, 2, 'valid');
       const refOut = pooledOf(kernel);
       const refGrad = tf.grad((k: Tensor) => tf.sum(tf.mul(pooledOf(k), upstream)))(kernel);
+      const refInput = tf.grad((xi: Tensor) => tf.sum(tf.mul(tf.maxPool(tf.conv2d(xi as Tensor4D, kernel, 1, 'valid'), 2, 2, 'valid'), upstream)))(x);
 
       const step = new FlatStep([kernel.size], [[kh * kw * ch, filters]], [kernel]);
       const phases = new PhaseConvPool(step, c.input, c.kernel);
@@ -54,13 +58,16 @@ describe('trainer/nativeCnnPhases: which stages fit', () => {
       const out = phases.forward(x, view);
       assert.deepEqual(out.shape, refOut.shape);
       assert.ok(maxAbsDiff(out.dataSync(), refOut.dataSync()) <= 1e-5, 'pooled output');
-      const grad = phases.kernelGradient(upstream);
+      const { kernel: grad, input } = phases.backward(upstream, true);
       assert.deepEqual(grad.shape, [kh * kw * ch, filters]);
       assert.ok(maxAbsDiff(grad.dataSync(), refGrad.dataSync()) <= 1e-4, `kernel gradient: ${maxAbsDiff(grad.dataSync(), refGrad.dataSync())}`);
+      assert.ok(input);
+      assert.deepEqual(input.shape, x.shape);
+      assert.ok(maxAbsDiff(input.dataSync(), refInput.dataSync()) <= 1e-4, `input gradient: ${maxAbsDiff(input.dataSync(), refInput.dataSync())}`);
       step.release();
       phases.dispose();
       step.dispose();
-      tf.dispose([x, kernel, upstream, refOut, refGrad]);
+      tf.dispose([x, kernel, upstream, refOut, refGrad, refInput]);
     });
   }
 });
