@@ -39,6 +39,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, shuffled } from './figures.mjs';
 import { TorchChild, torchConfigs, torchReference } from './training-speed-torch.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,25 +58,6 @@ const PYTORCH_MS = { 128: 2.6, 1024: 10.5 };
 const TARGET = { 128: 1.0, 1024: 1.0 };
 
 const MLP = { hidden: [256, 256], activation: 'relu', dataset: 'digits' };
-
-const median = (xs) => {
-  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-/** A seeded shuffle, so the interleaving differs per round but is reproducible. */
-function shuffled(xs, seed) {
-  const a = [...xs];
-  let s = seed >>> 0 || 1;
-  for (let i = a.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
 
 // ------------------------------------------------------------------------------------------------------
 // child: one configuration (its thread env is fixed for the life of the process)

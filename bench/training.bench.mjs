@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { median, shuffled } from './figures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TRAINER = path.join(root, 'dist', 'trainer.js');
@@ -151,13 +152,6 @@ class Trainer {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 /**
  * Time per step that other processes' bursts barely move: steps are split into classes that do
  * different work (every `period`-th step computes norms and a histogram; the last one validates), the
@@ -181,18 +175,6 @@ function robustStepMs(ms, period) {
 
 function percentile(h, p) {
   return h.percentile(p) / 1e6; // ns -> ms
-}
-
-/** A seeded shuffle, so the interleaving differs per round but is reproducible. */
-function shuffled(xs, seed) {
-  const a = [...xs];
-  let s = seed >>> 0 || 1;
-  for (let i = a.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 export async function runTrainingBench({ quick = false, log = (s) => process.stderr.write(s + '\n') } = {}) {

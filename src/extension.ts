@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { reconcileStaleRuns, RUNS_SUBDIR } from './runs';
 import { registerCommands } from './commands';
-import { settingsSchema } from './commands/settings';
 import { trainingStatusBar } from './commands/statusBar';
 import { openWalkthroughIfAsked } from './commands/walkthrough';
 import { TrainingManager, type ActiveComparison } from './commands/trainingManager';
@@ -109,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): RadamLabApi {
   context.subscriptions.push(
     manager,
     trainingStatusBar(manager),
-    ...registerCommands({ manager, schema: settingsSchema(context.extension), dashboard, log }),
+    ...registerCommands({ manager, dashboard, log }),
     vscode.commands.registerCommand('radam.openDashboard', () => {
       DashboardPanel.show(dashboard);
     }),

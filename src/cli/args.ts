@@ -1,41 +1,73 @@
 // Command-line parsing for radam-lab (pure: argv in, options or a usage error out; no tfjs here).
+// The flags that set a run spec field are declared with that field (src/runSpec/schema.ts: flag, help,
+// default, range), so `--help`, the parser and the checks come from one place; the flags of the CLI
+// itself (--spec, --compare, --out, ...) are the tables CLI_FLAGS_BEFORE/AFTER below.
 import { MAX_THREADS, parseThreadOverride, type ThreadOverride } from '../shared/threads';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/types';
+import { defaultsOf, leaves, type Leaf } from '../runSpec/fields';
 import { FlagError, parseFlagValue, specFileProblems, type SpecProblem } from '../runSpec/rules';
-import { DEFAULT_METRICS, type Activation, type ComparisonSpec, type DatasetName, type ModelName, type RunSpec } from '../runSpec/runSpec';
+import { fieldDefault, RunSpecFields } from '../runSpec/schema';
+import type { ComparisonSpec, RunSpec } from '../runSpec/runSpec';
 
-export const USAGE = `Usage:
-  radam-lab train [--spec FILE] [options]    train, write the run(s) to --out, print a summary
-  radam-lab list [--out DIR] [--json]        list the runs in DIR
-  radam-lab inspect LOGDIR [--json]          what the dashboard reads from a TensorBoard log folder:
-                                             tags, steps, loss tag, rho_t source, skipped records
+/** Flags of the CLI that are not run spec fields: [flag with its argument, help]. */
+const CLI_FLAGS_BEFORE: ReadonlyArray<[string, string]> = [
+  ['--spec FILE', 'a RunSpec or ComparisonSpec as JSON (see README, "Run spec")'],
+  ['--compare NAMES', 'also train these optimizers in lockstep, e.g. --compare adam,sgd-momentum'],
+];
+const CLI_FLAGS_AFTER: ReadonlyArray<[string, string]> = [
+  ['--no-watch', 'skip gradient norms, update ratios and histograms'],
+  ['--threads N|auto', 'TensorFlow intra-op threads; auto: by model size and cores (default auto)'],
+  ['--out DIR', 'runs folder (default ./.radam/runs)'],
+  ['--json', 'print one line of JSON on stdout (the summary)'],
+  ['--quiet', 'no progress bar'],
+  ['-h, --help', ''],
+];
 
-Training options (override the spec file's fields when --spec is given):
-  --spec FILE          a RunSpec or ComparisonSpec as JSON (see README, "Run spec")
-  --optimizer NAME     ${OPTIMIZER_NAMES.join(' | ')}            (default radam)
-  --compare NAMES      also train these optimizers in lockstep, e.g. --compare adam,sgd-momentum
-  --dataset NAME       spiral | moons | xor | sine | digits | csv |
-                       reverse | sort | copy-shift (token sequences)        (default spiral)
-  --csv FILE           csv dataset file (relative to the current directory)
-  --label-column NAME  csv label column                                    (default label)
-  --samples N          examples to generate / take                         (dataset default)
-  --validation-split F fraction held out for validation                    (default 0.2)
-  --model NAME         mlp | cnn | transformer (sequence sets; sizes: --spec)  (default mlp)
-  --hidden N,N         hidden layer sizes of the mlp                       (default 64,64)
-  --activation NAME    relu | tanh | sigmoid | elu | gelu                  (default relu)
-  --steps N            optimizer steps                                     (default 1000)
-  --batch-size N                                                           (default 32)
-  --lr X               learning rate                                       (default 0.001)
-  --beta2 X            second-moment decay                                 (default 0.999)
-  --seed N                                                                 (default 42)
-  --histogram-every N  gradient histogram every N steps, 0 = never         (default 10)
-  --validation-every N validation every N steps, 0 = at the end only       (default 50)
-  --no-watch           skip gradient norms, update ratios and histograms
-  --threads N|auto     TensorFlow intra-op threads; auto: by model size and cores (default auto)
-  --out DIR            runs folder                                         (default ./.radam/runs)
-  --json               print one line of JSON on stdout (the summary)
-  --quiet              no progress bar
-  -h, --help`;
+/** The run spec fields that have a flag, in the declaration's order. */
+const FIELD_FLAGS: ReadonlyArray<[path: string, leaf: Leaf]> = leaves(RunSpecFields).filter(([, l]) => l.doc.flag);
+
+const COL = 23;
+const DEFAULT_COL = 76;
+
+/**
+ * One option of --help: the flag, its words (a list of choices wrapped at " | " under the words' column),
+ * its default at the right (`(default X)`, read back by test/unit/docs/readme.test.ts).
+ */
+function helpLines(flag: string, chunks: readonly string[], tail?: string): string[] {
+  const lines: string[] = [];
+  let line = `  ${flag} `.padEnd(COL);
+  chunks.forEach((chunk, i) => {
+    const piece = i === 0 ? chunk : ` ${chunk}`;
+    if (i > 0 && line.length + piece.length > DEFAULT_COL - 2) {
+      lines.push(line.trimEnd());
+      line = ' '.repeat(COL) + chunk;
+    } else line += piece;
+  });
+  if (tail !== undefined) line = `${line.padEnd(DEFAULT_COL - 1)} ${tail}`;
+  lines.push(line.trimEnd());
+  return lines;
+}
+
+function fieldHelp(leaf: Leaf): string[] {
+  const d = leaf.doc;
+  const choices = (leaf.range.enum ?? []).map((c, i, all) => (i < all.length - 1 ? `${String(c)} |` : String(c)));
+  const chunks = [...choices, ...(d.help ? [choices.length ? `(${d.help})` : d.help] : [])];
+  const dflt = d.default === undefined || d.default === '' ? undefined : Array.isArray(d.default) ? d.default.join(',') : String(d.default);
+  return helpLines(`${d.flag} ${d.flagArg ?? 'X'}`, chunks, d.helpDefault ? `(${d.helpDefault})` : dflt !== undefined ? `(default ${dflt})` : undefined);
+}
+
+export const USAGE = [
+  'Usage:',
+  '  radam-lab train [--spec FILE] [options]    train, write the run(s) to --out, print a summary',
+  '  radam-lab list [--out DIR] [--json]        list the runs in DIR',
+  '  radam-lab inspect LOGDIR [--json]          what the dashboard reads from a TensorBoard log folder:',
+  '                                             tags, steps, loss tag, rho_t source, skipped records',
+  '',
+  "Training options (override the spec file's fields when --spec is given):",
+  ...CLI_FLAGS_BEFORE.flatMap(([f, h]) => helpLines(f, [h])),
+  ...FIELD_FLAGS.flatMap(([, l]) => fieldHelp(l)),
+  ...CLI_FLAGS_AFTER.flatMap(([f, h]) => helpLines(f, [h])),
+].join('\n');
 
 export interface TrainArgs {
   command: 'train';
@@ -63,21 +95,8 @@ export type CliArgs = TrainArgs | ListArgs | InspectArgs | { command: 'help' };
 export interface Overrides {
   optimizer?: OptimizerName;
   compare?: OptimizerName[];
-  dataset?: DatasetName;
-  csv?: string;
-  labelColumn?: string;
-  samples?: number;
-  validationSplit?: number;
-  model?: ModelName;
-  hidden?: number[];
-  activation?: Activation;
-  steps?: number;
-  batchSize?: number;
-  lr?: number;
-  beta2?: number;
-  seed?: number;
-  histogramEvery?: number;
-  validationEvery?: number;
+  /** Run spec fields set by their flags: path (`optimizer.learningRate`) -> value. */
+  fields: Record<string, unknown>;
 }
 
 export class UsageError extends Error {}
@@ -101,7 +120,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
   if (command !== 'train' && command !== 'list' && command !== 'inspect') throw new UsageError(`unknown command "${command}" (expected train, list or inspect)`);
   if (command === 'inspect') return parseInspect(args);
-  const o: Overrides = {};
+  const o: Overrides = { fields: {} };
   let specFile: string | undefined;
   let out = '.radam/runs';
   let json = false;
@@ -143,23 +162,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         o.compare = names.map((n) => flagValue<OptimizerName>('--optimizer', n));
         break;
       }
-      case '--dataset': o.dataset = flagValue<DatasetName>('--dataset', value()); break;
-      case '--csv': o.csv = flagValue<string>('--csv', value()); break;
-      case '--label-column': o.labelColumn = flagValue<string>('--label-column', value()); break;
-      case '--samples': o.samples = flagValue<number>('--samples', value()); break;
-      case '--validation-split': o.validationSplit = flagValue<number>('--validation-split', value()); break;
-      case '--model': o.model = flagValue<ModelName>('--model', value()); break;
-      case '--hidden': o.hidden = flagValue<number[]>('--hidden', value()); break;
-      case '--activation': o.activation = flagValue<Activation>('--activation', value()); break;
-      case '--steps': o.steps = flagValue<number>('--steps', value()); break;
-      case '--batch-size': o.batchSize = flagValue<number>('--batch-size', value()); break;
-      case '--lr': o.lr = flagValue<number>('--lr', value()); break;
-      case '--beta2': o.beta2 = flagValue<number>('--beta2', value()); break;
-      case '--seed': o.seed = flagValue<number>('--seed', value()); break;
-      case '--histogram-every': o.histogramEvery = flagValue<number>('--histogram-every', value()); break;
-      case '--validation-every': o.validationEvery = flagValue<number>('--validation-every', value()); break;
-      default:
-        throw new UsageError(`unknown option "${raw}"`);
+      default: {
+        // A run spec field's flag (schema.ts).
+        const field = FIELD_FLAGS.find(([, l]) => l.doc.flag === flag);
+        if (!field) throw new UsageError(`unknown option "${raw}"`);
+        o.fields[field[0]] = flagValue(flag, value());
+      }
     }
   }
   if (command === 'list') return { command: 'list', out, json };
@@ -183,18 +191,9 @@ function parseInspect(args: string[]): CliArgs {
   return { command: 'inspect', logdir, json };
 }
 
-/** The run spec used when no --spec file is given (the extension's default settings). */
+/** The run spec used when no --spec file is given: the declared defaults (those of the extension's untouched settings). */
 export function defaultRunSpec(): RunSpec {
-  return {
-    label: 'RAdam',
-    optimizer: { name: 'radam', learningRate: 1e-3, schedule: { kind: 'constant' } },
-    dataset: { name: 'spiral', validationSplit: 0.2 },
-    model: { name: 'mlp', hiddenLayers: [64, 64], activation: 'relu' },
-    steps: 1000,
-    batchSize: 32,
-    seed: 42,
-    metrics: { ...DEFAULT_METRICS },
-  };
+  return defaultsOf(RunSpecFields) as RunSpec;
 }
 
 const LABELS: Record<string, string> = {
@@ -209,33 +208,14 @@ const LABELS: Record<string, string> = {
 /** Applies flag overrides to every run of a comparison (a spec file's or the default). */
 export function applyOverrides(base: ComparisonSpec, o: Overrides): ComparisonSpec {
   const runs = base.runs.map((r): RunSpec => {
-    const optimizer = { ...r.optimizer };
-    if (o.lr !== undefined) optimizer.learningRate = o.lr;
-    if (o.beta2 !== undefined) optimizer.beta2 = o.beta2;
-    const dataset = { ...r.dataset };
-    if (o.dataset !== undefined) dataset.name = o.dataset;
-    if (o.csv !== undefined) dataset.csvPath = o.csv;
-    if (o.labelColumn !== undefined) dataset.csvLabelColumn = o.labelColumn;
-    if (o.samples !== undefined) dataset.samples = o.samples;
-    if (o.validationSplit !== undefined) dataset.validationSplit = o.validationSplit;
-    if (dataset.name === 'csv') dataset.csvLabelColumn ??= 'label';
-    const model = { ...r.model };
-    if (o.model !== undefined) model.name = o.model;
-    if (o.hidden !== undefined) model.hiddenLayers = o.hidden;
-    if (o.activation !== undefined) model.activation = o.activation;
-    const metrics = { ...r.metrics };
-    if (o.histogramEvery !== undefined) metrics.histogramEvery = o.histogramEvery;
-    if (o.validationEvery !== undefined) metrics.validationEvery = o.validationEvery;
-    return {
-      ...r,
-      optimizer,
-      dataset,
-      model,
-      metrics,
-      ...(o.steps !== undefined ? { steps: o.steps } : {}),
-      ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
-      ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    };
+    const run = structuredClone(r) as RunSpec & Record<string, Record<string, unknown>>;
+    for (const [path, value] of Object.entries(o.fields)) {
+      const [group, key] = path.split('.');
+      if (key === undefined) (run as Record<string, unknown>)[group] = value;
+      else run[group][key] = value;
+    }
+    if (run.dataset.name === 'csv') run.dataset.csvLabelColumn ??= fieldDefault<string>('dataset.csvLabelColumn');
+    return run;
   });
   let result: ComparisonSpec = { ...base, runs };
   if (o.optimizer !== undefined) {

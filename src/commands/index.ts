@@ -11,8 +11,9 @@ import { compareWarmups, compareWithAdam, learningRateSweep, singleRun } from '.
 import { paperLrRobustnessComparisons, paperTransformerComparison } from '../runSpec/presets';
 import { threadsFromSettings } from '../runSpec/fromSettings';
 import type { ComparisonSpec, RunSpec } from '../runSpec/runSpec';
-import type { SettingSchema } from '../runSpec/settingsSchema';
-import { showSettingProblems, specFromWorkspace } from './settings';
+import { optimizerDefault } from '../runSpec/schema';
+import type { SettingValues } from '../runSpec/fromSettings';
+import { readSettings, showSettingProblems, specFromWorkspace } from './settings';
 import type { ActiveComparison, TrainingManager } from './trainingManager';
 
 export interface StartResult {
@@ -29,7 +30,6 @@ export interface StartResult {
 
 export interface CommandDeps {
   manager: TrainingManager;
-  schema: Record<string, SettingSchema>;
   dashboard: DashboardDeps;
   log: (line: string) => void;
 }
@@ -48,7 +48,8 @@ export interface StartOptions {
 }
 
 /** One comparison, or several started together (a preset's seeds: a comparison shares one seed). */
-type Build = (base: RunSpec, config: vscode.WorkspaceConfiguration, opts: StartOptions) => ComparisonSpec | ComparisonSpec[];
+/** `settings`: every radam.* value, validated, unset ones at their declared defaults. */
+type Build = (base: RunSpec, settings: SettingValues, opts: StartOptions) => ComparisonSpec | ComparisonSpec[];
 
 interface CommandEntry {
   title: string;
@@ -63,14 +64,14 @@ const COMPARISONS: Record<string, CommandEntry> = {
     title: 'RAdam vs Adam',
     build: (base, c) =>
       compareWithAdam(base, {
-        includeAdam2k: c.get<boolean>('compare.includeAdam2k', false),
-        includeAdamEps: c.get<boolean>('compare.includeAdamEps', false),
+        includeAdam2k: c['radam.compare.includeAdam2k'] as boolean,
+        includeAdamEps: c['radam.compare.includeAdamEps'] as boolean,
       }),
   },
   'radam.compareWarmupSchedules': {
     title: 'RAdam vs Adam with warmup',
     build: (base, c) =>
-      compareWarmups(base, c.get<number[]>('compare.warmupSteps', [0, 100, 500, 2000]), c.get<boolean>('compare.exponentialWarmup', false)),
+      compareWarmups(base, c['radam.compare.warmupSteps'] as number[], c['radam.compare.exponentialWarmup'] as boolean),
   },
   // The paper's phenomenon at small scale (docs/transformer-experiment.md): a fixed configuration, not
   // the workspace's data/model settings, because it only shows in a narrow window.
@@ -83,7 +84,7 @@ const COMPARISONS: Record<string, CommandEntry> = {
   },
   'radam.learningRateSweep': {
     title: 'learning-rate sweep',
-    build: (base, c) => learningRateSweep(base, c.get<number[]>('compare.learningRates', [0.1, 0.03, 0.01, 0.003, 0.001])),
+    build: (base, c) => learningRateSweep(base, c['radam.compare.learningRates'] as number[]),
     sweep: 'loss',
   },
 };
@@ -101,13 +102,13 @@ async function startComparison(commandId: string, deps: CommandDeps, opts: Start
     void vscode.window.showErrorMessage('RAdam: open a folder first — runs are saved in its .radam/runs folder.');
     return { started: false, reason: 'no workspace folder' };
   }
-  const spec = specFromWorkspace(deps.schema, folder);
+  const settings = readSettings(folder);
+  const spec = specFromWorkspace(settings, folder);
   if (!spec.ok) {
     void showSettingProblems(spec.problems);
     return { started: false, reason: 'invalid settings', problems: spec.problems.map((p) => p.key) };
   }
   // The compare.* lists were validated with every other setting above.
-  const config = vscode.workspace.getConfiguration('radam', folder.uri);
 
   if (deps.manager.running.length && !opts.alongside) {
     const choice = await vscode.window.showWarningMessage(
@@ -121,7 +122,7 @@ async function startComparison(commandId: string, deps: CommandDeps, opts: Start
   }
 
   const runsDir = path.join(folder.uri.fsPath, RUNS_SUBDIR);
-  const built = build(spec.spec, config, opts);
+  const built = build(spec.spec, settings, opts);
   const comparisons = Array.isArray(built) ? built : [built];
   const entries: ActiveComparison[] = [];
   try {
@@ -132,7 +133,7 @@ async function startComparison(commandId: string, deps: CommandDeps, opts: Start
           title: comparisons.length > 1 ? `${title} (seed ${comparison.runs[0].seed})` : title,
           runsDir,
           workspaceRoot: folder.uri.fsPath,
-          threads: threadsFromSettings({ 'radam.training.threads': config.get('training.threads') }),
+          threads: threadsFromSettings(settings),
         }),
       );
     }
@@ -170,7 +171,7 @@ async function reportSweep(entries: ActiveComparison[], metric: SweepResult['met
         const value = metric === 'accuracy' ? rec?.summary?.finalValAccuracy : rec?.summary?.finalLoss;
         return {
           optimizer: spec.optimizer.name === 'radam' ? 'RAdam' : 'Adam',
-          lr: spec.optimizer.learningRate ?? 1e-3,
+          lr: spec.optimizer.learningRate ?? optimizerDefault(spec.optimizer.name, 'learningRate'),
           value: diverged ? null : (value ?? null),
           runId: id,
           diverged,

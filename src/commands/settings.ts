@@ -1,27 +1,28 @@
 // Reads the radam.* settings of a workspace folder and turns them into a run spec, or shows the user
 // what is wrong: the setting, its value, what is accepted, and a button that opens that setting.
+// Which settings there are, their ranges and defaults: the declaration (src/runSpec/schema.ts), the same
+// one package.json's contributes.configuration is generated from.
 import * as vscode from 'vscode';
-import { runSpecFromSettings, type SpecResult } from '../runSpec/fromSettings';
-import type { SettingProblem, SettingSchema } from '../runSpec/settingsSchema';
+import { runSpecFromSettings, type SettingValues, type SpecResult } from '../runSpec/fromSettings';
+import { packagedSettingsSchema } from '../runSpec/schemaSource';
+import type { SettingProblem } from '../runSpec/settingsSchema';
 import { resolveInWorkspace } from '../shared/workspacePath';
 import * as fs from 'node:fs';
 
-/** The schema VS Code shows in its settings editor: package.json's contributes.configuration. */
-export function settingsSchema(extension: vscode.Extension<unknown>): Record<string, SettingSchema> {
-  return extension.packageJSON.contributes.configuration.properties;
-}
-
-/** Current values of every radam.* setting for `folder` (user, workspace and folder levels merged). */
-export function readSettings(schema: Record<string, SettingSchema>, folder: vscode.WorkspaceFolder | undefined): Record<string, unknown> {
+/**
+ * Current values of every radam.* setting for `folder` (user, workspace and folder levels merged); a
+ * setting VS Code has no value for takes its declared default.
+ */
+export function readSettings(folder: vscode.WorkspaceFolder | undefined): SettingValues {
   const config = vscode.workspace.getConfiguration(undefined, folder?.uri);
-  const values: Record<string, unknown> = {};
-  for (const key of Object.keys(schema)) values[key] = config.get(key);
+  const values: SettingValues = {};
+  for (const [key, s] of Object.entries(packagedSettingsSchema())) values[key] = config.get(key) ?? s.default;
   return values;
 }
 
 /** Settings → spec, including the checks that need the file system (the CSV file). */
-export function specFromWorkspace(schema: Record<string, SettingSchema>, folder: vscode.WorkspaceFolder | undefined): SpecResult {
-  const result = runSpecFromSettings(readSettings(schema, folder), schema);
+export function specFromWorkspace(values: SettingValues, folder: vscode.WorkspaceFolder | undefined): SpecResult {
+  const result = runSpecFromSettings(values);
   if (!result.ok || result.spec.dataset.name !== 'csv') return result;
   const csvPath = result.spec.dataset.csvPath ?? '';
   const problem = (accepted: string, message: string): SpecResult => ({

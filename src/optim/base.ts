@@ -264,7 +264,7 @@ export abstract class SlotOptimizer extends tf.Optimizer {
   /** The options (by the class's table) and the schedule, as JSON. */
   override getConfig(): serialization.ConfigDict {
     const schedule = this.schedule == null ? null : cleanSchedule(this.schedule);
-    return { ...optionsOf(this.optionTable, this), schedule } as unknown as serialization.ConfigDict;
+    return { ...optionsOf(this.optionTable, this), schedule };
   }
 
   /** An optimizer of class `cls` from a config getConfig wrote (absent fields take the table's defaults). @nocollapse */

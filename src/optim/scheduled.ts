@@ -68,7 +68,7 @@ export class ScheduledOptimizer extends tf.Optimizer {
       schedule: this.schedule,
       baseLearningRate: this.baseLearningRate,
       beta2: this.beta2,
-    } as unknown as serialization.ConfigDict;
+    };
   }
 
   /** @nocollapse */

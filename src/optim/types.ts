@@ -1,6 +1,9 @@
 // Plain data types of the optimizer library: the optimizer part of a run spec, the learning-rate schedule
 // spec, and what an optimizer reports about its latest step. No tfjs here, so the extension host (which
-// never loads tfjs) can import these types and the validators that go with them.
+// never loads tfjs) can import these types and the validators that go with them. The spec types are
+// inferred from the one declaration of a run (src/runSpec/schema.ts).
+import type * as v from 'valibot';
+import type { OptimizerFields, ScheduleFields } from '../runSpec/schema';
 
 /** Every optimizer `createOptimizer` knows. */
 export const OPTIMIZER_NAMES = ['radam', 'adam', 'adamw', 'sgd-momentum', 'adam-2k', 'adam-eps'] as const;
@@ -33,44 +36,13 @@ export type DecayKind = (typeof DECAY_KINDS)[number];
  * decay(t) (optional): 1 until `decayStart`, then falls to `finalScale` over `decaySteps` steps, linearly
  * or along half a cosine, and stays there. `decayStart` defaults to the warmup length (0 for `constant`).
  */
-export interface ScheduleSpec {
-  kind: ScheduleKind;
-  /** Warmup length w for `linear-warmup` / `exponential-warmup` (required there, > 0). */
-  warmupSteps?: number;
-  /** Decay after warmup; default 'none'. */
-  decay?: DecayKind;
-  /** Length of the decay phase in steps (required when decay is not 'none', > 0). */
-  decaySteps?: number;
-  /** Step after which the decay begins; default: the warmup length (w, or the untuned w). */
-  decayStart?: number;
-  /** Multiplier reached at the end of the decay, in [0, 1]; default 0. */
-  finalScale?: number;
-}
+export type ScheduleSpec = v.InferOutput<typeof ScheduleFields.schema>;
 
 /**
- * The optimizer part of a run spec. Every field but `name` is optional; defaults depend on the name
- * (see `OPTIMIZER_DEFAULTS` in spec.ts): learningRate 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-8
- * (adam-eps: 1e-4), weightDecay 0 (adamw: 0.01), decoupledWeightDecay false (adamw: always true),
- * rectificationThreshold 5, degeneratedToSgd true, k 2000 (adam-2k only).
+ * The optimizer part of a run spec, declared with its ranges and defaults in src/runSpec/schema.ts
+ * (`OptimizerFields`; per-name defaults in `OPTIMIZER_NAME_DEFAULTS` there). Every field but `name` is optional.
  */
-export interface OptimizerSpec {
-  name: OptimizerName;
-  learningRate?: number;
-  /** First-moment decay; for `sgd-momentum` the momentum coefficient. */
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
-  weightDecay?: number;
-  /** false: L2 (g += weightDecay * theta before the moments); true: theta *= 1 - lr * weightDecay. */
-  decoupledWeightDecay?: boolean;
-  /** RAdam: rectify when rho_t > threshold (5 as in PyTorch; the paper's Algorithm 2 says 4). Must be >= 4. */
-  rectificationThreshold?: number;
-  /** RAdam: while not rectified, step with the bias-corrected momentum (true) or not at all (false). */
-  degeneratedToSgd?: boolean;
-  /** adam-2k: number of initial steps during which only v_t is updated. */
-  k?: number;
-  schedule?: ScheduleSpec;
-}
+export type OptimizerSpec = v.InferOutput<typeof OptimizerFields.schema>;
 
 /** What an optimizer did in its latest `applyGradients`, for charts (no recomputation needed). */
 export interface StepInfo {

@@ -1,7 +1,12 @@
 // Workspace settings (radam.*) → a RunSpec, or the list of problems that stop a run from starting.
 // Pure: takes plain values, so it is unit-tested without VS Code; src/commands reads the values.
-import type { OptimizerSpec } from '../optim/types';
-import { DEFAULT_METRICS, SEQUENCE_DATASETS, type Activation, type DatasetName, type ModelName, type RunSpec, type TransformerNorm } from './runSpec';
+// The mapping is the declaration's (schema.ts): every setting with a RunSpec path is written there, those
+// with `onlyWhen` only while that other field has one of its values (csv-only, transformer-only fields);
+// the rest of the spec takes the declared defaults. Only the rules across settings are written here.
+import { defaultsOf } from './fields';
+import type { RunSpec } from './runSpec';
+import { SEQUENCE_DATASETS, SETTINGS, RunSpecFields } from './schema';
+import { packagedSettingsSchema } from './schemaSource';
 import { parseThreadOverride, type ThreadOverride } from '../shared/threads';
 import { checkSettings, type SettingProblem, type SettingSchema } from './settingsSchema';
 
@@ -9,8 +14,18 @@ export type SettingValues = Record<string, unknown>;
 
 export type SpecResult = { ok: true; spec: RunSpec } | { ok: false; problems: SettingProblem[] };
 
+type Tree = Record<string, unknown>;
+const get = (o: Tree, path: string): unknown => path.split('.').reduce<unknown>((x, k) => (x as Tree | undefined)?.[k], o);
+function set(o: Tree, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let at = o;
+  for (const k of keys) at = (at[k] ??= {}) as Tree;
+  at[last] = value;
+}
+
 /** The base RunSpec (RAdam with the optimizer settings) from validated settings. */
-export function runSpecFromSettings(values: SettingValues, schema: Record<string, SettingSchema>): SpecResult {
+export function runSpecFromSettings(values: SettingValues, schema: Record<string, SettingSchema> = packagedSettingsSchema()): SpecResult {
   // Fill unset values with the schema defaults, so a missing key is never an error.
   const v: SettingValues = {};
   for (const [key, s] of Object.entries(schema)) v[key] = key in values && values[key] !== undefined ? values[key] : s.default;
@@ -18,58 +33,14 @@ export function runSpecFromSettings(values: SettingValues, schema: Record<string
   problems.push(...crossChecks(v));
   if (problems.length) return { ok: false, problems };
 
-  const get = <T>(k: string) => v[`radam.${k}`] as T;
-  const optimizer: OptimizerSpec = {
-    name: 'radam',
-    learningRate: get<number>('optimizer.learningRate'),
-    beta1: get<number>('optimizer.beta1'),
-    beta2: get<number>('optimizer.beta2'),
-    epsilon: get<number>('optimizer.epsilon'),
-    weightDecay: get<number>('optimizer.weightDecay'),
-    decoupledWeightDecay: get<boolean>('optimizer.decoupledWeightDecay'),
-    rectificationThreshold: get<number>('optimizer.rectificationThreshold'),
-    degeneratedToSgd: get<boolean>('optimizer.degeneratedToSgd'),
-    schedule: { kind: 'constant' },
-  };
-  const dataset = get<DatasetName>('training.dataset');
-  const model = get<ModelName>('training.model');
-  const sequence = isSequenceSet(dataset);
-  return {
-    ok: true,
-    spec: {
-      label: 'RAdam',
-      optimizer,
-      dataset: {
-        name: dataset,
-        validationSplit: get<number>('training.validationSplit'),
-        ...(dataset === 'csv' ? { csvPath: get<string>('training.csvPath'), csvLabelColumn: get<string>('training.csvLabelColumn') } : {}),
-        ...(sequence ? { sequenceLength: get<number>('transformer.sequenceLength'), vocabularySize: get<number>('transformer.vocabularySize') } : {}),
-      },
-      model: {
-        name: model,
-        hiddenLayers: get<number[]>('training.hiddenLayers'),
-        activation: get<Activation>('training.activation'),
-        ...(model === 'transformer'
-          ? {
-              layers: get<number>('transformer.layers'),
-              dModel: get<number>('transformer.dModel'),
-              heads: get<number>('transformer.heads'),
-              norm: get<TransformerNorm>('transformer.norm'),
-            }
-          : {}),
-      },
-      steps: get<number>('training.steps'),
-      batchSize: get<number>('training.batchSize'),
-      seed: get<number>('training.seed'),
-      metrics: {
-        ...DEFAULT_METRICS,
-        histogramEvery: get<number>('metrics.histogramEvery'),
-        histogramBins: get<number>('metrics.histogramBins'),
-        perLayerHistograms: get<boolean>('metrics.perLayerHistograms'),
-        normsEvery: get<number>('metrics.normsEvery'),
-      },
-    },
-  };
+  const spec = defaultsOf(RunSpecFields);
+  const mapped = SETTINGS.filter((s) => s.path !== undefined);
+  for (const s of mapped) if (!s.leaf.doc.onlyWhen) set(spec, s.path as string, v[s.id]);
+  for (const s of mapped) {
+    const when = s.leaf.doc.onlyWhen;
+    if (when && when.values.includes(get(spec, when.path))) set(spec, s.path as string, v[s.id]);
+  }
+  return { ok: true, spec: spec as RunSpec };
 }
 
 function isSequenceSet(dataset: unknown): boolean {

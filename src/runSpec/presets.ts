@@ -15,6 +15,7 @@
 // media/presets/paper-lr-robustness-seed{1,2,3}.json (the labels name the seed, so one file per seed).
 import { compareWithAdam, learningRateSweep } from './comparisons';
 import { DEFAULT_METRICS, type ComparisonSpec, type MetricOptions, type RunSpec } from './runSpec';
+import { fieldDefault } from './schema';
 
 export interface Preset {
   id: string;
@@ -81,7 +82,8 @@ export const LR_ROBUSTNESS_SEEDS: readonly number[] = [1, 2, 3];
 export function paperLrRobustnessBase(opts: PresetOptions = {}): RunSpec {
   return reverseTransformerRun({
     layers: 4,
-    learningRate: 1e-3,
+    // Replaced per run by the sweep's rates: the base keeps the declared default.
+    learningRate: fieldDefault<number>('optimizer.learningRate'),
     beta2: 0.999,
     steps: opts.steps ?? 300,
     seed: opts.seed ?? 1,

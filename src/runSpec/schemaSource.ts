@@ -1,31 +1,12 @@
-// The settings schema outside VS Code: package.json's contributes.configuration.properties, read from the
-// package.json of this extension (found by walking up from this file: dist/, out/src/runSpec/, src/runSpec/).
-// The extension itself gets the same object from context.extension.packageJSON. One table of types
-// and ranges for the settings, the CLI's flags and spec files (src/runSpec/rules.ts).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// The settings schema as every process uses it: contributes.configuration.properties as generated from the
+// declaration (schema.ts, manifest.ts), not read back from package.json (which a test keeps identical), so
+// the host, the trainer and the CLI check with the same object and need no file at run time.
+import { configurationProperties } from './manifest';
 import type { SettingSchema } from './settingsSchema';
 
-const PACKAGE_NAME = 'radam-lab';
 let cached: Record<string, SettingSchema> | undefined;
 
 export function packagedSettingsSchema(): Record<string, SettingSchema> {
-  if (cached) return cached;
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const file = path.join(dir, 'package.json');
-    try {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (pkg?.name === PACKAGE_NAME && pkg.contributes?.configuration?.properties) {
-        cached = pkg.contributes.configuration.properties as Record<string, SettingSchema>;
-        return cached;
-      }
-    } catch {
-      /* not here */
-    }
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new Error(`cannot find the ${PACKAGE_NAME} package.json (settings schema) above ${__dirname}`);
+  cached ??= configurationProperties() as unknown as Record<string, SettingSchema>;
+  return cached;
 }

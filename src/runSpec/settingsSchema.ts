@@ -1,7 +1,9 @@
-// Validates radam.* setting values against the schema the extension contributes in package.json
-// (contributes.configuration.properties) — one source of truth for types, ranges and enums, shown by
-// VS Code's settings editor and enforced here before any run starts. VS Code itself does not enforce
-// the schema on values written into settings.json, so a bad value must be caught by us.
+// Ranges: the JSON-schema subset that package.json's settings use (type, bounds, enum, list items), as
+// the schema declaration (schema.ts) writes each field's range, and what is made of it: the valibot
+// schema that checks a value (`rangeSchema`), and the words that say what is accepted (`describeAccepted`).
+// VS Code does not enforce the manifest's schema on values written into settings.json, so a bad value must
+// be caught here before a run starts; the CLI's flags and spec files use the same ranges (rules.ts).
+import * as v from 'valibot';
 
 /** The subset of JSON schema that RAdam Lab's settings use. */
 export interface SettingSchema {
@@ -27,7 +29,39 @@ export interface SettingProblem {
   message: string;
 }
 
-/** Human description of what a schema accepts. */
+type Action = v.PipeAction<number, number, v.BaseIssue<unknown>>;
+const built = new WeakMap<SettingSchema, v.GenericSchema>();
+/** `v.pipe` over a list of actions built at run time (its typed overloads take a fixed number). */
+const pipe = v.pipe as unknown as (schema: v.GenericSchema, ...actions: unknown[]) => v.GenericSchema;
+
+/** The valibot schema of a range (cached per range object): what `accepts` and the spec schemas check with. */
+export function rangeSchema(s: SettingSchema): v.GenericSchema {
+  const hit = built.get(s);
+  if (hit) return hit;
+  let out: v.GenericSchema;
+  if (s.enum) out = v.picklist(s.enum as string[]);
+  else if (s.type === 'boolean') out = v.boolean();
+  else if (s.type === 'string') out = v.string();
+  else if (s.type === 'array') {
+    const checks: v.PipeAction<unknown[], unknown[], v.BaseIssue<unknown>>[] = [];
+    if (s.minItems !== undefined) checks.push(v.minLength(s.minItems));
+    if (s.maxItems !== undefined) checks.push(v.maxLength(s.maxItems));
+    const list = v.array(s.items ? rangeSchema(s.items) : v.unknown());
+    out = checks.length ? pipe(list, ...checks) : list;
+  } else {
+    const checks: Action[] = [v.finite()];
+    if (s.type === 'integer') checks.push(v.integer());
+    if (s.minimum !== undefined) checks.push(v.minValue(s.minimum));
+    if (s.maximum !== undefined) checks.push(v.maxValue(s.maximum));
+    if (s.exclusiveMinimum !== undefined) checks.push(v.gtValue(s.exclusiveMinimum));
+    if (s.exclusiveMaximum !== undefined) checks.push(v.ltValue(s.exclusiveMaximum));
+    out = pipe(v.number(), ...checks);
+  }
+  built.set(s, out);
+  return out;
+}
+
+/** Human description of what a range accepts. */
 export function describeAccepted(s: SettingSchema): string {
   if (s.enum) return `one of ${s.enum.map((v) => JSON.stringify(v)).join(', ')}`;
   if (s.type === 'boolean') return 'true or false';
@@ -50,33 +84,9 @@ export function describeAccepted(s: SettingSchema): string {
   return [noun, [lo, hi].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
 }
 
-/** Whether `v` satisfies the schema (type, range, enum, items). Also used by src/runSpec/rules.ts. */
-export function accepts(s: SettingSchema, v: unknown): boolean {
-  if (s.enum) return s.enum.some((e) => e === v);
-  switch (s.type) {
-    case 'boolean':
-      return typeof v === 'boolean';
-    case 'string':
-      return typeof v === 'string';
-    case 'array':
-      return (
-        Array.isArray(v) &&
-        (s.minItems === undefined || v.length >= s.minItems) &&
-        (s.maxItems === undefined || v.length <= s.maxItems) &&
-        (!s.items || v.every((item) => accepts(s.items!, item)))
-      );
-    case 'number':
-    case 'integer':
-      return (
-        typeof v === 'number' &&
-        Number.isFinite(v) &&
-        (s.type === 'number' || Number.isInteger(v)) &&
-        (s.minimum === undefined || v >= s.minimum) &&
-        (s.maximum === undefined || v <= s.maximum) &&
-        (s.exclusiveMinimum === undefined || v > s.exclusiveMinimum) &&
-        (s.exclusiveMaximum === undefined || v < s.exclusiveMaximum)
-      );
-  }
+/** Whether `value` is in the range (type, bounds, enum, items). */
+export function accepts(s: SettingSchema, value: unknown): boolean {
+  return v.is(rangeSchema(s), value);
 }
 
 /** Checks one value; returns the problem or null. */

@@ -62,6 +62,21 @@ function metricsLayout(fd: number): MetricsBinLayout | undefined {
   return typeof l === 'string' ? undefined : l;
 }
 
+/** A metrics.f64 file open with its layout and whole-row count, for `use`; `absent` when it is absent or not valid. */
+function withMetricsFile<T, A>(file: string, absent: A, use: (fd: number, layout: MetricsBinLayout, rows: number, rowBytes: number) => T): T | A {
+  const fd = openIfPresent(file);
+  if (fd === undefined) return absent;
+  try {
+    const layout = metricsLayout(fd);
+    if (!layout) return absent;
+    const rowBytes = layout.columns * 8;
+    const rows = Math.floor(Math.max(0, fs.fstatSync(fd).size - layout.headerBytes) / rowBytes);
+    return use(fd, layout, rows, rowBytes);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Whole rows of a metrics.f64 file; undefined when absent or not valid. */
 export function readMetricsTable(file: string): MetricsTable | undefined {
   const t = readWholeRows(file, metricsLayout, (l) => l.columns);
@@ -100,13 +115,7 @@ const CHUNK_ROWS = 32_768;
  * number of rows first, then `chunk` gets them in order. False when the file is absent or not valid.
  */
 export function forEachMetricsChunk(file: string, start: (rows: number, columns: number) => void, chunk: (data: Float64Array, rows: number) => void): boolean {
-  const fd = openIfPresent(file);
-  if (fd === undefined) return false;
-  try {
-    const layout = metricsLayout(fd);
-    if (!layout) return false;
-    const rowBytes = layout.columns * 8;
-    const rows = Math.floor(Math.max(0, fs.fstatSync(fd).size - layout.headerBytes) / rowBytes);
+  return withMetricsFile(file, false, (fd, layout, rows, rowBytes) => {
     start(rows, layout.columns);
     const buf = new Float64Array(CHUNK_ROWS * layout.columns);
     const bytes = new Uint8Array(buf.buffer);
@@ -121,9 +130,7 @@ export function forEachMetricsChunk(file: string, start: (rows: number, columns:
       chunk(buf, n);
     }
     return true;
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }
 
 /**
@@ -131,14 +138,7 @@ export function forEachMetricsChunk(file: string, start: (rows: number, columns:
  * with single-row reads: memory and time follow the range, not the run.
  */
 export function readMetricsStepRange(file: string, fromStep: number, toStep: number): MetricsTable | undefined {
-  const fd = openIfPresent(file);
-  if (fd === undefined) return undefined;
-  try {
-    const layout = metricsLayout(fd);
-    if (!layout) return undefined;
-    const rowBytes = layout.columns * 8;
-    const size = fs.fstatSync(fd).size;
-    const rows = Math.floor(Math.max(0, size - layout.headerBytes) / rowBytes);
+  return withMetricsFile(file, undefined, (fd, layout, rows, rowBytes) => {
     const one = Buffer.alloc(8);
     const stepAt = (i: number) => {
       fs.readSync(fd, one, 0, 8, layout.headerBytes + i * rowBytes);
@@ -160,27 +160,17 @@ export function readMetricsStepRange(file: string, fromStep: number, toStep: num
     const n = Math.max(0, b - a);
     const data = new Float64Array(readAligned(fd, layout.headerBytes + a * rowBytes, n * rowBytes));
     return { data, rows: n, columns: layout.columns, tornBytes: 0 };
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }
 
 /** Step of the last whole row of a metrics.f64 file (NaN when it has none; undefined when absent or not valid). */
 export function lastMetricsStep(file: string): number | undefined {
-  const fd = openIfPresent(file);
-  if (fd === undefined) return undefined;
-  try {
-    const layout = metricsLayout(fd);
-    if (!layout) return undefined;
-    const rowBytes = layout.columns * 8;
-    const rows = Math.floor(Math.max(0, fs.fstatSync(fd).size - layout.headerBytes) / rowBytes);
+  return withMetricsFile(file, undefined, (fd, layout, rows, rowBytes) => {
     if (!rows) return NaN;
     const one = Buffer.alloc(8);
     fs.readSync(fd, one, 0, 8, layout.headerBytes + (rows - 1) * rowBytes);
     return one.readDoubleLE(0);
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }
 
 function histogramsLayout(fd: number): HistogramsBinLayout | undefined {

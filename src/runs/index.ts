@@ -1,7 +1,8 @@
 // The run store's public surface (pure Node: safe in the extension host, the trainer and the CLI).
 export * from './format';
 export * from '../shared/runId';
-export { RunWriter, RunWriteError, RESERVE_BYTES, describeWriteCode, writeJsonAtomic, toJsonLines } from './writer';
+export { RunWriter, RESERVE_BYTES } from './writer';
+export { RunWriteError, describeWriteCode, writeJsonAtomic, toJsonLines } from './safeWrite';
 export {
   parseJsonl,
   readJsonl,

@@ -16,7 +16,7 @@ import { isPidAlive, processLiveness, type Liveness } from './liveness';
 import { readMetricLines, readRunRecordChecked, runFolderNames } from './reader';
 import { isRunId } from '../shared/runId';
 import { summarize } from './summary';
-import { writeJsonAtomic } from './writer';
+import { writeJsonAtomic } from './safeWrite';
 
 export { isPidAlive };
 

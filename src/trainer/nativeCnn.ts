@@ -4,6 +4,7 @@
 //
 //   views      SplitV of the ONE flat parameter variable (model.trainableWeights order) + a Reshape per kernel
 //   forward    per stage Conv2D, MaxPool, BiasAdd, activation (pooling first: the same numbers, see forward());
+//              the first stage's Conv2D + MaxPool by phases (nativeCnnPhases.ts) when its sizes allow;
 //              Reshape [batch, features]; MatMul, BiasAdd
 //   loss       SoftmaxCrossEntropyWithLogits (loss per example and its gradient in one kernel) + Mean
 //   backward   Mul 1/batch; MatMul (dW), BiasAddGrad, MatMul (dx), Reshape; per stage (top down)
@@ -15,8 +16,10 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
 import type { Task } from '../shared/datasetInfo';
+import { commonAttrs, FlatStep, FlatStepModel } from './nativeFlatStep';
 import { ACTIVATIONS, type NativeActivation } from './nativeMlp';
-import { flatParameterVariable, nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
+import { PhaseConvPool, phaseConvFits } from './nativeCnnPhases';
+import { nativeBackend, type NativeBackend } from './nativeOps';
 
 export interface ConvStagePlan {
   /** Input [h, w, c] of the stage, kernel [kh, kw, c, filters], conv output and pool output [h, w, filters]. */
@@ -35,6 +38,8 @@ export interface NativeCnnPlan {
   /** Entries of each parameter tensor (model.trainableWeights order) and their shapes. */
   sizes: number[];
   shapes: number[][];
+  /** The first stage's convolution by phases (nativeCnnPhases.ts): its sizes allow it. */
+  phases: boolean;
 }
 
 /** The plan of a model of the cnn's shape on the native backend, for classification; null otherwise. */
@@ -79,20 +84,17 @@ export function nativeCnnPlan(model: LayersModel, task: Task): NativeCnnPlan | n
   expected.push([features, classes], [classes]);
   const shapes = model.trainableWeights.map((w) => w.shape as number[]);
   if (JSON.stringify(shapes) !== JSON.stringify(expected)) return null;
-  return { inputShape: inputShape as number[], stages, features, classes, shapes, sizes: shapes.map((s) => s.reduce((a, b) => a * b, 1)) };
+  const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
+  return { inputShape: inputShape as number[], stages, features, classes, shapes, sizes, phases: phaseConvFits(stages[0].input, stages[0].kernel) };
 }
 
 
-export class NativeCnn {
-  readonly params: Variable;
-  private readonly b: NativeBackend;
+export class NativeCnn extends FlatStepModel {
   private readonly a: ReturnType<typeof makeAttrs>;
-  private readonly splitSizes: Tensor;
   private readonly kernelShapes: (Tensor | null)[];
-  private readonly flat: Tensor;
-  private readonly axis0: Tensor;
+  /** The first stage's convolution and pooling by phases, when plan.phases. */
+  private readonly phases: PhaseConvPool | null;
   private readonly perBatch = new Map<number, { features: Tensor; pool: Tensor; inputs: Tensor[]; gradScale: Scalar }>();
-  private tmp: Tensor[] = [];
 
   constructor(
     readonly plan: NativeCnnPlan,
@@ -100,91 +102,86 @@ export class NativeCnn {
   ) {
     const b = nativeBackend();
     if (!b) throw new Error('NativeCnn needs the native TensorFlow backend');
-    this.b = b;
+    const k0 = plan.stages[0].kernel;
+    // By phases the first kernel is used as a [kh kw c, filters] matrix; the other kernels keep their shapes.
+    const viewShapes = plan.shapes.map((s, i) => (i === 0 && plan.phases ? [k0[0] * k0[1] * k0[2], k0[3]] : s.length > 1 ? s : null));
+    super(new FlatStep(plan.sizes, viewShapes, initial));
     this.a = makeAttrs(b, plan.sizes.length);
-    this.params = flatParameterVariable(initial);
-    this.splitSizes = tf.keep(tf.tensor1d(plan.sizes, 'int32'));
     this.kernelShapes = plan.shapes.map((s) => (s.length > 1 ? tf.keep(tf.tensor1d(s, 'int32')) : null));
-    this.flat = tf.keep(tf.tensor1d([-1], 'int32'));
-    this.axis0 = tf.keep(tf.scalar(0, 'int32'));
-  }
-
-  get size(): number {
-    return this.params.size;
-  }
-
-  get sizes(): readonly number[] {
-    return this.plan.sizes;
+    this.phases = plan.phases ? new PhaseConvPool(this.f, plan.stages[0].input, k0) : null;
   }
 
   /** Mean softmax cross-entropy of x [batch, h, w, c] against one-hot y [batch, classes], and its flat gradient. */
   lossAndGradient(x: Tensor, y: Tensor): { loss: Scalar; gradient: Tensor } {
+    const { f, a } = this;
     try {
-      const { b, a } = this;
       const s = this.shapes(x.shape[0]);
-      const w = this.views();
-      const f = this.forward(x, w, s);
-      const [perExample, backprop] = b.executeMultipleOutputs('SoftmaxCrossEntropyWithLogits', a.float, [f.logits, y], 2);
-      this.tmp.push(perExample, backprop);
-      const loss = b.executeSingleOutput('Mean', a.mean, [perExample, this.axis0]) as Scalar;
+      const w = f.views();
+      const fw = this.forward(x, w, s);
+      const [perExample, backprop] = f.ops('SoftmaxCrossEntropyWithLogits', a.float, [fw.logits, y], 2);
+      const loss = f.owned('Mean', a.mean, [perExample, f.axis0]) as Scalar;
       const S = this.plan.stages.length;
       const grads: Tensor[] = new Array(2 * S + 2);
-      const g = this.op('Mul', a.float, [backprop, s.gradScale]);
-      grads[2 * S] = this.op('MatMul', a.mmTA, [f.features, g]);
-      grads[2 * S + 1] = this.op('BiasAddGrad', a.float, [g]);
-      let d = this.op('Reshape', a.reshape, [this.op('MatMul', a.mmTB, [g, w[2 * S]]), s.pool]);
+      const g = f.op('Mul', a.float, [backprop, s.gradScale]);
+      grads[2 * S] = f.op('MatMul', a.mmTA, [fw.features, g]);
+      grads[2 * S + 1] = f.op('BiasAddGrad', a.float, [g]);
+      let d = f.op('Reshape', a.reshape, [f.op('MatMul', a.mmTB, [g, w[2 * S]]), s.pool]);
       for (let i = S - 1; i >= 0; i--) {
-        const st = f.stages[i];
+        const st = fw.stages[i];
         const act = this.plan.stages[i].activation;
         let dz = d;
         if (act !== 'linear') {
           const g = ACTIVATIONS[act];
-          dz = this.op(g.grad, a.float, g.dyFirst ? [d, st.act] : [st.act, d]);
+          dz = f.op(g.grad, a.float, g.dyFirst ? [d, st.act] : [st.act, d]);
         }
-        grads[2 * i + 1] = this.op('BiasAddGrad', a.float, [dz]);
-        const dc = this.op('MaxPoolGrad', a.pool, [st.conv, st.pooled, dz]);
-        grads[2 * i] = this.op('Conv2DBackpropFilter', a.conv, [st.input, this.kernelShapes[2 * i] as Tensor, dc]);
-        if (i > 0) d = this.op('Conv2DBackpropInput', a.conv, [s.inputs[i], w[2 * i], dc]);
+        grads[2 * i + 1] = f.op('BiasAddGrad', a.float, [dz]);
+        if (i === 0 && this.phases) {
+          grads[0] = this.phases.kernelGradient(dz);
+          continue;
+        }
+        const dc = f.op('MaxPoolGrad', a.pool, [st.conv as Tensor, st.pooled, dz]);
+        grads[2 * i] = f.op('Conv2DBackpropFilter', a.conv, [st.input, this.kernelShapes[2 * i] as Tensor, dc]);
+        if (i > 0) d = f.op('Conv2DBackpropInput', a.conv, [s.inputs[i], w[2 * i], dc]);
       }
-      const flat = grads.map((t) => (t.rank > 1 ? this.op('Reshape', a.reshape, [t, this.flat]) : t));
-      const gradient = b.executeSingleOutput('ConcatV2', a.concat, [...flat, this.axis0]);
-      return { loss, gradient };
+      return { loss, gradient: f.flatGradient(grads) };
     } finally {
-      this.release();
+      f.release();
     }
   }
 
   /** Logits [n, classes]. */
   predict(x: Tensor): Tensor {
     try {
-      const f = this.forward(x, this.views(), this.shapes(x.shape[0]));
-      this.tmp = this.tmp.filter((t) => t !== f.logits);
-      return f.logits;
+      const w = this.f.views();
+      const { features } = this.forward(x, w, this.shapes(x.shape[0]), false);
+      const S = this.plan.stages.length;
+      return this.f.owned('BiasAdd', this.a.float, [this.f.op('MatMul', this.a.mm, [features, w[2 * S]]), w[2 * S + 1]]);
     } finally {
-      this.release();
+      this.f.release();
     }
   }
 
   /** Writes the trained parameters into the model's variables (model.trainableWeights order). */
   copyTo(variables: readonly Variable[]): void {
     try {
-      const w = this.views();
-      variables.forEach((v, i) => v.assign(w[i]));
+      const w = this.f.views();
+      variables.forEach((v, i) => v.assign(tf.reshape(w[i], v.shape)));
     } finally {
-      this.release();
+      this.f.release();
     }
   }
 
   dispose(): void {
-    this.release();
-    tf.dispose([this.params, this.splitSizes, this.flat, this.axis0, ...this.kernelShapes.filter((t): t is Tensor => t !== null)]);
+    this.f.dispose();
+    this.phases?.dispose();
+    tf.dispose(this.kernelShapes.filter((t): t is Tensor => t !== null));
     for (const s of this.perBatch.values()) tf.dispose([s.features, s.pool, s.gradScale, ...s.inputs]);
     this.perBatch.clear();
   }
 
-  private forward(x: Tensor, w: Tensor[], s: { features: Tensor }) {
-    const { a } = this;
-    const stages: { input: Tensor; conv: Tensor; pooled: Tensor; act: Tensor }[] = [];
+  private forward(x: Tensor, w: Tensor[], s: { features: Tensor }, logits = true) {
+    const { f, a } = this;
+    const stages: { input: Tensor; conv: Tensor | null; pooled: Tensor; act: Tensor }[] = [];
     let h = x;
     // The layers model computes pool(f(conv + b)); this computes f(pool(conv) + b), the same numbers: every
     // activation here is nondecreasing, so the window's largest f(c + b) is f(largest c + b) (float rounding
@@ -193,37 +190,18 @@ export class NativeCnn {
     // ~3 ms of ~35 ms CPU per step on the full-size tensor). Gradients route to the same window entries,
     // except where f ties distinct inputs (relu below 0, saturated tanh), where f's gradient is 0 anyway.
     this.plan.stages.forEach((st, i) => {
-      const conv = this.op('Conv2D', a.conv, [h, w[2 * i]]);
-      const pooled = this.op('MaxPool', a.pool, [conv]);
-      const z = this.op('BiasAdd', a.float, [pooled, w[2 * i + 1]]);
-      const act = st.activation === 'linear' ? z : this.op(ACTIVATIONS[st.activation].forward, a.float, [z]);
+      const byPhases = i === 0 && this.phases;
+      const conv = byPhases ? null : f.op('Conv2D', a.conv, [h, w[2 * i]]);
+      const pooled = byPhases ? byPhases.forward(h, w[0]) : f.op('MaxPool', a.pool, [conv as Tensor]);
+      const z = f.op('BiasAdd', a.float, [pooled, w[2 * i + 1]]);
+      const act = st.activation === 'linear' ? z : f.op(ACTIVATIONS[st.activation].forward, a.float, [z]);
       stages.push({ input: h, conv, pooled, act });
       h = act;
     });
-    const features = this.op('Reshape', a.reshape, [h, s.features]);
+    const features = f.op('Reshape', a.reshape, [h, s.features]);
     const S = this.plan.stages.length;
-    const logits = this.op('BiasAdd', a.float, [this.op('MatMul', a.mm, [features, w[2 * S]]), w[2 * S + 1]]);
-    return { stages, features, logits };
-  }
-
-  private views(): Tensor[] {
-    const parts = this.b.executeMultipleOutputs('SplitV', this.a.split, [this.params, this.splitSizes, this.axis0], this.plan.sizes.length);
-    this.tmp.push(...parts);
-    return parts.map((p, i) => {
-      const shape = this.kernelShapes[i];
-      return shape ? this.op('Reshape', this.a.reshape, [p, shape]) : p;
-    });
-  }
-
-  private op(name: string, attrs: OpAttr[], inputs: Tensor[]): Tensor {
-    const t = this.b.executeSingleOutput(name, attrs, inputs);
-    this.tmp.push(t);
-    return t;
-  }
-
-  private release(): void {
-    for (const t of this.tmp) t.dispose();
-    this.tmp = [];
+    const out = logits ? f.op('BiasAdd', a.float, [f.op('MatMul', a.mm, [features, w[2 * S]]), w[2 * S + 1]]) : features;
+    return { stages, features, logits: out };
   }
 
   private shapes(batch: number) {
@@ -243,32 +221,14 @@ export class NativeCnn {
   }
 }
 
-function makeAttrs(b: NativeBackend, pieces: number) {
-  const binding = b.binding as NativeBackend['binding'] & { TF_ATTR_STRING: number };
-  const { TF_ATTR_TYPE, TF_ATTR_BOOL, TF_ATTR_INT, TF_ATTR_STRING, TF_FLOAT, TF_INT32 } = binding;
-  const type = (name: string, value: number): OpAttr => ({ name, type: TF_ATTR_TYPE, value });
-  const float: OpAttr[] = [type('T', TF_FLOAT)];
-  const mm = (x: boolean, y: boolean): OpAttr[] => [...float, { name: 'transpose_a', type: TF_ATTR_BOOL, value: x }, { name: 'transpose_b', type: TF_ATTR_BOOL, value: y }];
-  const nhwc: OpAttr[] = [
-    { name: 'padding', type: TF_ATTR_STRING, value: 'VALID' },
-    { name: 'data_format', type: TF_ATTR_STRING, value: 'NHWC' },
-  ];
+/** The cnn's attributes: the common ones, NHWC VALID convolution and 2x2 pooling. */
+export function makeAttrs(b: NativeBackend, pieces: number) {
+  const c = commonAttrs(b, pieces);
+  const { int, string, bool } = c.helpers;
+  const nhwc = [string('padding', 'VALID'), string('data_format', 'NHWC')];
   return {
-    float,
-    mm: mm(false, false),
-    mmTA: mm(true, false),
-    mmTB: mm(false, true),
-    conv: [
-      ...float,
-      { name: 'strides', type: TF_ATTR_INT, value: [1, 1, 1, 1] },
-      ...nhwc,
-      { name: 'use_cudnn_on_gpu', type: TF_ATTR_BOOL, value: true },
-      { name: 'dilations', type: TF_ATTR_INT, value: [1, 1, 1, 1] },
-    ],
-    pool: [...float, { name: 'ksize', type: TF_ATTR_INT, value: [1, 2, 2, 1] }, { name: 'strides', type: TF_ATTR_INT, value: [1, 2, 2, 1] }, ...nhwc],
-    mean: [...float, type('Tidx', TF_INT32), { name: 'keep_dims', type: TF_ATTR_BOOL, value: false }],
-    reshape: [...float, type('Tshape', TF_INT32)],
-    split: [...float, type('Tlen', TF_INT32), { name: 'num_split', type: TF_ATTR_INT, value: pieces }],
-    concat: [...float, { name: 'N', type: TF_ATTR_INT, value: pieces }, type('Tidx', TF_INT32)],
+    ...c,
+    conv: [...c.float, int('strides', [1, 1, 1, 1]), ...nhwc, bool('use_cudnn_on_gpu', true), int('dilations', [1, 1, 1, 1])],
+    pool: [...c.float, int('ksize', [1, 2, 2, 1]), int('strides', [1, 2, 2, 1]), ...nhwc],
   };
 }

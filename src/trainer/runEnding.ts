@@ -5,7 +5,7 @@
 import type { MetricRecord, RunSummary } from '../runs/format';
 import { readMetricLines } from '../runs/reader';
 import { summarize } from '../runs/summary';
-import { RunWriteError, describeWriteCode, errnoCode } from '../runs/writer';
+import { RunWriteError, describeWriteCode, errnoCode } from '../runs/safeWrite';
 import { runWithId, type ActiveRun } from './activeRun';
 import type { EngineEvents, FinalStatus } from './engineEvents';
 import type { MetricsStream, StreamFault } from './stream';

@@ -1,9 +1,10 @@
-// The README's settings table, generated from package.json `contributes.configuration` (the one source
-// of truth for settings: names, types, defaults, ranges, descriptions), and helpers to read the README's
+// The README's settings table, generated from package.json `contributes.configuration` (itself generated
+// from the one declaration, src/runSpec/schema.ts, by genManifest.ts), and helpers to read the README's
 // tables back. Used by test/unit/docs/readme.test.ts, which fails when the README and package.json differ.
 //
-// Regenerate the table after changing a setting in package.json:
-//   npm run docs:tables            (= build, then node out/test/tools/readmeTables.js --write)
+// Regenerate both after changing the schema:
+//   npm run gen:manifest           (= build, genManifest.js, then readmeTables.js --write)
+//   npm run docs:tables            (the README's table alone)
 //   node out/test/tools/readmeTables.js --check    exit code 1 when the README's table is stale
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -38,7 +39,7 @@ export interface Manifest {
 }
 
 export const SETTINGS_BEGIN =
-  '<!-- settings table: generated from package.json by test/tools/readmeTables.ts (`npm run docs:tables`); edit package.json, not the table -->';
+  '<!-- settings table: generated from src/runSpec/schema.ts through package.json (`npm run gen:manifest`); edit the schema, not the table -->';
 export const SETTINGS_END = '<!-- end of the generated settings table -->';
 
 /** Markdown of VS Code's setting descriptions -> the README's: `#radam.x#` links become code, pipes are escaped, one line. */

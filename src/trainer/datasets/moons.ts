@@ -1,7 +1,7 @@
 // Two interleaving half circles (as scikit-learn's make_moons): a curved boundary, quick to learn.
 import { SYNTHETIC_SHAPES } from '../../shared/datasetShapes';
 import type { Random } from '../random';
-import type { SyntheticSet } from './synthetic';
+import { planarClasses, type SyntheticSet } from './synthetic';
 
 /** Std of the Gaussian noise added to both coordinates. */
 export const MOONS_NOISE = 0.1;
@@ -10,18 +10,12 @@ export const moons: SyntheticSet = {
   ...SYNTHETIC_SHAPES.moons,
   defaultSamples: 600,
   generate(n: number, rng: Random) {
-    const x = new Float32Array(n * 2);
-    const y = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const k = i % 2;
+    return planarClasses(n, 2, rng, (k) => {
       const t = rng.uniform(0, Math.PI);
       // Upper moon: (cos t, sin t). Lower moon: shifted right by 1 and down by 0.5, opening upwards.
       const px = k === 0 ? Math.cos(t) : 1 - Math.cos(t);
       const py = k === 0 ? Math.sin(t) : 0.5 - Math.sin(t);
-      x[2 * i] = px + rng.normal(0, MOONS_NOISE);
-      x[2 * i + 1] = py + rng.normal(0, MOONS_NOISE);
-      y[i] = k;
-    }
-    return { x, y, n, featureSize: 2, targetSize: 1 };
+      return [px + rng.normal(0, MOONS_NOISE), py + rng.normal(0, MOONS_NOISE)];
+    });
   },
 };

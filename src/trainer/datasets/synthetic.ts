@@ -10,3 +10,21 @@ export interface SyntheticSet extends SyntheticShape {
   /** All n examples, drawn from `rng` only (so a seed fixes them). */
   generate(n: number, rng: Random): Examples;
 }
+
+/**
+ * n labelled points in the plane, the classes taken round-robin (balanced within one example for any n):
+ * `point(k, rng)` draws one point of class k. The 2-D classification sets (spiral, moons, xor) differ
+ * only in that function.
+ */
+export function planarClasses(n: number, classes: number, rng: Random, point: (k: number, rng: Random) => [number, number]): Examples {
+  const x = new Float32Array(n * 2);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = i % classes;
+    const [px, py] = point(k, rng);
+    x[2 * i] = px;
+    x[2 * i + 1] = py;
+    y[i] = k;
+  }
+  return { x, y, n, featureSize: 2, targetSize: 1 };
+}

@@ -7,6 +7,8 @@ import { USAGE, UsageError, defaultRunSpec, parseArgs } from '../../../src/cli/a
 import { OPTIMIZER_DEFAULTS } from '../../../src/optim/spec';
 import { OPTIMIZER_NAMES } from '../../../src/optim/types';
 import { DEFAULT_METRICS } from '../../../src/runSpec/runSpec';
+import { leaves } from '../../../src/runSpec/fields';
+import { RunSpecFields } from '../../../src/runSpec/schema';
 import {
   SETTINGS_BEGIN,
   SETTINGS_END,
@@ -145,9 +147,21 @@ describe('docs: radam-lab --help = the flags it parses and the defaults it uses'
   });
 
   it('every flag the parser knows is in --help', () => {
+    // The CLI's own flags (a `case` each in args.ts) and the run spec fields' flags (src/runSpec/schema.ts).
     const source = fs.readFileSync(path.join(root, 'src', 'cli', 'args.ts'), 'utf8');
-    const parsed = [...source.matchAll(/case '(--[a-z][a-z0-9-]*)'/g)].map((m) => m[1]);
-    assert.ok(parsed.length >= 20, `found ${parsed.length} flags in args.ts`);
+    const own = [...source.matchAll(/case '(--[a-z][a-z0-9-]*)'/g)].map((m) => m[1]);
+    const fields = leaves(RunSpecFields).flatMap(([, l]) => (l.doc.flag ? [l.doc.flag] : []));
+    assert.ok(own.length >= 8 && fields.length >= 15, `found ${own.length} flags in args.ts, ${fields.length} in the schema`);
+    const parsed = [...own, ...fields];
+    for (const flag of fields) {
+      let error = '';
+      try {
+        parseArgs(['train', flag, '1']);
+      } catch (e) {
+        error = String(e);
+      }
+      assert.ok(!error.includes('unknown option'), `${flag} is declared but not parsed: ${error}`);
+    }
     const documented = new Set(documentedFlags());
     for (const flag of parsed) assert.ok(documented.has(flag), `${flag} is parsed but --help does not mention it`);
     // And the parser really rejects what is not a flag (so the check above means something).
@@ -190,6 +204,23 @@ describe('docs: radam-lab --help = the flags it parses and the defaults it uses'
     ];
     for (const [flag, stated, ...actual] of cases) {
       for (const a of actual) assert.deepEqual(stated, a, `${flag}: --help says ${JSON.stringify(stated)}, the code uses ${JSON.stringify(a)}`);
+    }
+  });
+});
+
+describe('docs: radam-lab --help = the schema (src/runSpec/schema.ts)', () => {
+  it('every run spec field with a flag: --help states its declared default and lists its choices, and the parser takes the same range as its setting', () => {
+    for (const [fieldPath, l] of leaves(RunSpecFields)) {
+      const flag = l.doc.flag;
+      if (!flag) continue;
+      const d = l.doc.default;
+      if (d !== undefined && d !== '' && !l.doc.helpDefault) assert.equal(helpDefault(flag), Array.isArray(d) ? d.join(',') : String(d), `${flag} (${fieldPath})`);
+      if (l.range.enum) assert.deepEqual(helpChoices(flag), [...l.range.enum], `${flag} choices`);
+      if (l.doc.setting) {
+        const s = settings[l.doc.setting];
+        assert.deepEqual(s.default, d, `${flag}: the default of ${l.doc.setting}`);
+        for (const k of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'] as const) assert.deepEqual(s[k], (l.range as Record<string, unknown>)[k], `${flag}: ${k} of ${l.doc.setting}`);
+      }
     }
   });
 });

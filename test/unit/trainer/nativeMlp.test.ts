@@ -9,6 +9,7 @@ import { datasetInfoWithoutLoading, type DatasetInfo } from '../../../src/traine
 import { buildModel, lossAndAccuracy, trainableVariables } from '../../../src/trainer/models';
 import { NativeMlp, nativeMlpPlan } from '../../../src/trainer/nativeMlp';
 import { Random } from '../../../src/trainer/random';
+import { worst } from './nativeChecks';
 
 const native = tf.getBackend() === 'tensorflow';
 const info = (name: 'spiral' | 'digits' | 'sine'): DatasetInfo => datasetInfoWithoutLoading(name)!;
@@ -23,14 +24,6 @@ function batch(i: DatasetInfo, n: number, seed: number): { x: Tensor; xFlat: Ten
       ? tf.oneHot(tf.tensor1d(Int32Array.from({ length: n }, () => Math.floor(r.next() * i.outputSize)), 'int32'), i.outputSize).toFloat()
       : tf.tensor2d(Float32Array.from({ length: n * i.outputSize }, () => r.normal()), [n, i.outputSize]);
   return { x: tf.tensor(xs, [n, ...i.inputShape]), xFlat: tf.tensor2d(xs, [n, features]), y };
-}
-
-/** max |a - b| / (atol + rtol |b|) over entries; <= 1 means close. */
-function worst(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol: number): number {
-  assert.equal(a.length, b.length);
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i] - b[i]) / (atol + rtol * Math.abs(b[i])));
-  return w;
 }
 
 function reference(model: LayersModel, i: DatasetInfo, x: Tensor, y: Tensor): { loss: number; grad: Float32Array } {
