@@ -38,21 +38,27 @@ export class SeriesFeed {
   private rangeLttb: ProgressiveLttb | null = null;
   private rangeBase = '';
 
+  /**
+   * Points of a zoomed range: the budget the feed was made with (POINTS_PER_SERIES), not the per-pixel
+   * one -- a zoom is for reading single steps (every recorded step of a short range is drawn), and a
+   * zoomed range is drawn again only when it or its rows change, not on every streamed batch.
+   */
+  readonly rangeTarget: number;
+
   constructor(private targetPoints = POINTS_PER_SERIES) {
     this.lttb = new ProgressiveLttb(targetPoints);
+    this.rangeTarget = targetPoints;
   }
 
   get target(): number {
     return this.targetPoints;
   }
 
-  /** A new point budget (the plot was resized): the next fill starts the downsampling over. */
+  /** A new point budget for the whole series (the plot was resized): the next fill() starts over. */
   setTarget(points: number): void {
     if (points === this.targetPoints) return;
     this.targetPoints = points;
     this.lastCol = null;
-    this.rangeLttb = null;
-    this.rangeKey = '';
     this.lastLength = -1;
   }
 
@@ -96,10 +102,10 @@ export class SeriesFeed {
     // The whole-series cache no longer describes `points`: fill() starts over when the zoom ends.
     this.lastLength = -1;
     if (!this.rangeLttb || p.base !== this.rangeBase) {
-      this.rangeLttb = new ProgressiveLttb(this.target);
+      this.rangeLttb = new ProgressiveLttb(this.rangeTarget);
       this.rangeBase = p.base;
     }
-    const { indices, count } = rangeIndices(p.xs, p.ys, p.lo, p.hi, this.target, this.rangeLttb);
+    const { indices, count } = rangeIndices(p.xs, p.ys, p.lo, p.hi, this.rangeTarget, this.rangeLttb);
     let n = 0;
     for (let k = 0; k < count; k++) n = this.take(p.xs, p.ys, indices[k], n, positiveOnly);
     this.finish(n);

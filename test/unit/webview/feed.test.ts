@@ -39,6 +39,11 @@ describe('webview: series feed (column -> chart points)', () => {
     assert.equal(feed.points[feed.points.length - 1].x, 100_000);
     feed.setTarget(400);
     assert.ok(!feed.fill(col), 'same budget, nothing new: no change');
+    // A zoomed range keeps the budget the feed was made with: every step of a short range.
+    const xs = Float64Array.from({ length: 100_000 }, (_, i) => i + 1);
+    const ys = Float64Array.from(xs, (x) => Math.sin(x / 100));
+    assert.ok(feed.fillRange({ xs, ys, lo: 1000, hi: 2000, key: 'k', base: 'b' }));
+    assert.equal(feed.points.length, 1000, 'all 1,000 points of the range, over a 400-point budget');
   });
 
   it('reuses its point objects across refills (no garbage per frame)', () => {
