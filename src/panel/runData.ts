@@ -118,8 +118,12 @@ export class RunData {
       held = this.live.end(id, token);
     }
     if (held?.stale) return this.send(id);
-    if (held?.metrics.length) await this.deps.post({ type: 'metricColumns', runId: id, columns: toMetricColumns(held.metrics) });
-    if (held?.histograms.length) await this.deps.post({ type: 'histograms', runId: id, rows: held.histograms });
+    // Both posted before awaiting either: a live batch arriving between them would be posted at once, ahead
+    // of the held rows, and the webview (which keeps only steps past its last) would drop the held ones.
+    const posts: Array<Thenable<boolean> | Promise<boolean>> = [];
+    if (held?.metrics.length) posts.push(this.deps.post({ type: 'metricColumns', runId: id, columns: toMetricColumns(held.metrics) }));
+    if (held?.histograms.length) posts.push(this.deps.post({ type: 'histograms', runId: id, rows: held.histograms }));
+    await Promise.all(posts);
   }
 
   /**

@@ -9,6 +9,9 @@ import { MinMaxBucketer, downsampleRows, evenPick, type RowTable } from '../../.
 import { RunLoader } from '../../../src/panel/runLoader';
 import { readOverview } from '../../../src/panel/runRead';
 import { LiveBuffer } from '../../../src/panel/liveBuffer';
+import { RunData } from '../../../src/panel/runData';
+import { RunStore } from '../../../webview/data/runStore';
+import { toMetricColumns, type HostToWebview, type RunInfo } from '../../../src/protocol/webview';
 import type { MetricRow } from '../../../src/protocol/webview';
 import { testRunRecord } from '../engine/specs';
 
@@ -141,5 +144,60 @@ describe('panel: live buffer', () => {
     const held = b.end('r', t)!;
     assert.equal(held.stale, true);
     assert.equal(held.metrics.length, 0);
+  });
+});
+
+describe('panel: a live run opened while it streams', () => {
+  // The dashboard reads a running run's record while the trainer streams on. Rows that stream during the
+  // read are held and follow the record; rows that stream while those held rows are being posted must come
+  // after them, or the webview (which keeps only steps past its last) drops the held ones.
+  const metric = (step: number): MetricRecord => ({ step, loss: 1 / step, lr: 0.001, rhoT: null, rT: null, rectified: null, effectiveStepSize: 0.001, gradNorm: null, updateRatio: null, ms: step });
+  const hist = (step: number) => ({ step, lo: -20, hi: 0, bins: 2, edges: [-20, -10, 0], counts: [1, 2], zeros: 0, total: 3 });
+
+  it('the webview ends up with every histogram slice and every step, in order', async () => {
+    const id = runIdFor(newComparisonId(), 0, 'RAdam');
+    const posted: HostToWebview[] = [];
+    let data!: RunData;
+    let streamedAfterHeld = false;
+    const loader = {
+      // The read: steps 1..40 and slices 10..40 stream while it runs (held), the record itself is empty.
+      async overview() {
+        data.pushMetrics(id, Array.from({ length: 40 }, (_, i) => metric(i + 1)));
+        data.pushHistograms(id, [10, 20, 30, 40].map(hist));
+        await new Promise((r) => setTimeout(r, 1));
+        return { columns: toMetricColumns([]), histograms: [], totalRows: 0, source: 'jsonl' as const, skipped: 0 };
+      },
+      dispose() {},
+    } as unknown as RunLoader;
+    data = new RunData({
+      post: (msg) => {
+        posted.push(msg);
+        // The first post after the read (the held rows): the next live batch arrives while it is in flight.
+        if (msg.type === 'metricColumns' && !msg.reset && !streamedAfterHeld) {
+          streamedAfterHeld = true;
+          setTimeout(() => {
+            data.pushMetrics(id, [metric(41), metric(50)]);
+            data.pushHistograms(id, [hist(50)]);
+          }, 0);
+        }
+        return new Promise<boolean>((r) => setTimeout(() => r(true), 5));
+      },
+      log: () => {},
+      loader,
+      info: () => ({ id, live: true, label: 'RAdam' }) as unknown as RunInfo,
+      runDir: () => '/tmp',
+      forwarded: () => true,
+    });
+    await data.send(id);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(streamedAfterHeld);
+    const store = new RunStore();
+    for (const m of posted) {
+      if (m.type === 'metricColumns') store.ingestColumns(id, m.columns, m.reset);
+      if (m.type === 'histograms') store.ingestHistograms(id, m.rows, m.reset);
+    }
+    const run = store.get(id)!;
+    assert.deepEqual(run.histograms.get('')!.slices.map((s) => s.step), [10, 20, 30, 40, 50]);
+    assert.equal(run.lastStep, 50);
   });
 });
