@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// One file of ~540 lines on purpose: a bench is read top to bottom as one experiment (page setup, the
+// phases, the table), and the streaming phase already lives apart (dashboardStreaming.mjs).
 // Dashboard bench: the built webview bundle (dist/webview/dashboard.js) in headless Chromium, in a
 // test page with a stubbed acquireVsCodeApi, fed the way the extension host feeds it (window
 // 'message' events carrying the protocol's messages).

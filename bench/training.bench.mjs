@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// ~320 lines: one experiment (throughput, watching overhead, parent event-loop delay) read top to bottom.
 // Training bench (issue 5): throughput of the trainer with RAdam and Adam, the overhead of watching
 // (gradient norms, update ratios, histograms) against training without it, and the event-loop delay of
 // a parent process (standing in for the extension host) while a forked trainer streams.

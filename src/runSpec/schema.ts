@@ -446,7 +446,7 @@ export const OTHER_SETTINGS: Readonly<Record<string, Leaf>> = {
       order: 20,
       scope: 'machine-overridable',
       description:
-        'TensorFlow threads per op in the trainer process (`TF_NUM_INTRAOP_THREADS`). `0` = automatic: one thread unless a training step is very large (over ~12 GFLOP, e.g. a 784-2048-2048-10 MLP at batch 1024), then one more per ~12 GFLOP, at most one per core. Measured: for smaller models a second thread makes every step slower, because each op then pays for waking the thread pool. A number fixes the count. Applies to runs started afterwards.',
+        'TensorFlow threads per op in the trainer process (`TF_NUM_INTRAOP_THREADS`). `0` = automatic: one thread unless the ops of a training step are large (over ~10 MFLOP per op on average, e.g. a 784-256-256-10 MLP at batch 512 or more), then two, and one more per further ~40 MFLOP per op, at most one per core. Measured: for small ops (the default models, the CNN, the Transformer) a second thread makes every step slower, because each op then pays for waking the thread pool. A number fixes the count. Applies to runs started afterwards.',
     },
   ),
   'radam.compare.warmupSteps': list<number>(

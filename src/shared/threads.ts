@@ -10,34 +10,38 @@
 //   TF_ENABLE_ONEDNN_OPTS    left to TensorFlow (on, on x86): switching it off made the trainer's step
 //                            slower in most workloads measured (11 of 16, faster in 2, both disturbed).
 //
-// Measured (bench/training-speed.bench.mjs --sweep: the trainer's step, RAdam, no watching; ms per step,
-// median of 5 interleaved rounds, one process per configuration; 2-core AMD EPYC VM (AVX-512),
-// tfjs-node 4.22 with libtensorflow 2.21; other agents' builds and tests running, load average 2.7-6.3).
-// default = nothing set (TensorFlow: 2 intra-op, 2 inter-op threads here); intra N = TF_NUM_INTRAOP_THREADS=N
-// with TF_NUM_INTEROP_THREADS=1. In parentheses: CPU ms per step of the process (all threads).
+// Measured again on a QUIET machine (bench/training-speed.bench.mjs --sweep --quick, 2026-11-30 19:25 UTC,
+// load 0.5-1.6: nothing else running; the trainer's step, RAdam, no watching; ms per step, median of 3
+// interleaved rounds, one process per configuration; 2-core AMD EPYC VM (AVX-512), tfjs-node 4.22 with
+// libtensorflow 2.21). default = nothing set (TensorFlow: 2 intra-op, 2 inter-op threads here); intra N =
+// TF_NUM_INTRAOP_THREADS=N with TF_NUM_INTEROP_THREADS=1. In parentheses: CPU ms per step of the process.
+// MFLOP/op: the step's FLOPs over its native ops (opsPerStep below: 41 for these 2-hidden-layer MLPs).
 //
-//   workload (MLP, batch)              MFLOP/step    default         intra 1         intra 2
-//   spiral 2-64-64-3, 32                     0.8     0.48 (0.7)      0.46 (0.6)      0.48 (0.6)
-//   digits 784-256-256-10, 32               51.6     2.31 (2.5)      1.25 (1.4)      2.19 (2.4)
-//   digits 784-256-256-10, 128             206.4     3.33 (3.7)      2.09 (2.5)      3.33 (3.8)
-//   digits 784-256-256-10, 512             825.8     6.62 (7.3)      5.13 (5.6)      6.59 (7.1)
-//   digits 784-1024-1024-10, 128          1429.7    16.91 (18.4)    14.00 (15.6)    18.18 (19.2)
-//   digits 784-256-256-10, 1024           1651.5    11.31 (12.4)    10.36 (10.2)    11.39 (12.4)
-//   digits 784-256-256-10, 2048           3303.0    24.78 (26.6)    22.56 (22.9)    24.67 (25.2)
-//   digits 784-2048-2048-10, 256          8940.2   120.67 (94.8)   110.67 (81.6)   115.19 (101.4)
-//   digits 784-1024-1024-10, 1024        11437.9    65.26 (69.7)    65.19 (65.0)    64.57 (65.9)
+//   workload (MLP, batch)              MFLOP/step  MFLOP/op   default          intra 1          intra 2
+//   spiral 2-64-64-3, 32                     0.8      0.02     1.01 (1.4)       1.01 (1.4)       0.97 (1.3)
+//   digits 784-256-256-10, 32               51.6      1.3      4.20 (5.7)       2.35 (2.6)       3.93 (5.6)
+//   digits 784-256-256-10, 128             206.4      5.0      5.77 (8.2)       4.50 (4.9)       5.57 (7.9)
+//   digits 784-256-256-10, 512             825.8     20.1      8.70 (14.7)     10.49 (12.1)      9.22 (15.3)
+//   digits 784-256-256-10, 1024           1651.5     40.3     14.46 (24.8)     19.29 (20.3)     14.37 (24.7)
+//   digits 784-1024-1024-10, 128          1429.7     34.9     23.38 (38.0)     39.53 (41.2)     23.60 (39.2)
+//   digits 784-256-256-10, 2048           3303.0     80.6     23.55 (42.9)     36.53 (38.0)     25.73 (42.6)
+//   digits 784-2048-2048-10, 256          8940.2    218      131.29 (220.8)   218.42 (224.4)   116.10 (208.0)
+//   digits 784-1024-1024-10, 1024        11437.9    279       88.67 (159.6)   146.19 (151.0)    82.45 (158.3)
 //
-// Two more sweeps (load 5-10, all configurations) agreed but where a one-thread process visibly waited
-// for a core (wall far above its CPU time); 2 inter-op threads changed nothing beyond noise (the full
-// tables: docs/training-speed.md). A second thread costs every op a pool wake-up and join, and on this
-// machine the other core is rarely free: the CPU time of 2 threads stays close to the wall time.
+// The same day's model benches (training-speed.bench.mjs --transformer / --cnn, load ~3): the Transformer
+// preset (705 MFLOP/step in 596 ops: 1.2 MFLOP/op) 33.1 ms with 1 thread, 51.0 ms with 2; the CNN at batch
+// 128 (147 MFLOP in 92 ops: 1.6 MFLOP/op) 11.3 ms with 1 thread, 12.1 ms with 2.
 //
-// Rule: one intra-op thread while a training step is under PARALLEL_ABOVE_FLOPS floating-point
-// operations (6 x batch x multiply-adds per example: forward, and backward for inputs and weights), just
-// past the largest step measured, where 1 and 2 threads tied; then one more thread per FLOPS_PER_THREAD,
-// at most one per core. Only 1 and 2 threads could be measured here: the step beyond is an extrapolation
-// (one more thread per further crossover's worth of work), not a measurement; radam.training.threads or
-// --threads overrides the rule.
+// What decides is the size of each op, not the step's total: a second thread costs every op a pool
+// wake-up and join, which a small op does not earn back (the Transformer does more FLOPs per step than the
+// MLP at batch 512 but in 15x more, smaller ops). An earlier sweep on a busy machine (load 2.7-6.3, kept in
+// docs/training-speed.md) found one thread best up to ~11 GFLOP per step: there the second core was rarely
+// free. Users' machines are mostly idle beside the trainer, so the rule follows the quiet measurement.
+//
+// Rule: one intra-op thread while a step's FLOPs per native op are under PARALLEL_ABOVE_FLOPS_PER_OP
+// (between 5.0, where 1 thread won, and 20.1 MFLOP/op, where 2 did); then one more thread per further
+// FLOPS_PER_OP_PER_THREAD, at most one per core. Only 1 and 2 threads could be measured here: the step
+// beyond is an extrapolation, not a measurement; radam.training.threads or --threads overrides the rule.
 import type { ComparisonSpec, RunSpec } from '../runSpec/runSpec';
 import { datasetInfoWithoutLoading } from './datasetShapes';
 
@@ -46,10 +50,10 @@ export type ThreadOverride = 'auto' | number;
 
 export const MAX_THREADS = 64;
 
-/** Below this many FLOPs per step one intra-op thread is fastest (measured: 1 and 2 threads tie at ~11 GFLOP). */
-export const PARALLEL_ABOVE_FLOPS = 1.2e10;
-/** Each further intra-op thread needs this much more work per step (extrapolated: see the top). */
-export const FLOPS_PER_THREAD = 1.2e10;
+/** Below this many FLOPs per native op one intra-op thread is fastest (measured: see the top). */
+export const PARALLEL_ABOVE_FLOPS_PER_OP = 1e7;
+/** Each further intra-op thread needs this much more work per op (extrapolated: see the top). */
+export const FLOPS_PER_OP_PER_THREAD = 4e7;
 
 /** Multiply-adds per example of a model's forward pass, from its spec and the dataset's shape. */
 export function macsPerExample(run: RunSpec): number {
@@ -96,11 +100,32 @@ export function stepFlops(run: RunSpec): number {
   return 6 * run.batchSize * macsPerExample(run);
 }
 
-/** Intra-op threads the rule gives for `flops` per step on `cores` cores. */
-export function intraOpThreads(flops: number, cores: number): number {
+/**
+ * Native backend ops of one training step of the fused steps (src/trainer/nativeMlp.ts, nativeCnn.ts,
+ * nativeTransformer.ts), watching off. test/unit/engine/opcount*.test.ts check these against the counted
+ * ops of the real steps, so a change to a step that changes its op count fails there until this follows.
+ */
+export function opsPerStep(run: RunSpec): number {
+  const model = run.model as RunSpec['model'] & Record<string, unknown>;
+  // mlp: per weight layer a MatMul, BiasAdd, Reshape, and backward MatMul, Reshape, BiasAddGrad, with an
+  // activation and its gradient between layers; plus gathers, the loss, the flat gradient and the update.
+  if (model.name === 'mlp') return 9 * (model.hiddenLayers.length + 1) + 14;
+  if (model.name === 'cnn') return 92;
+  // transformer: 85 per encoder layer (36 forward, 49 backward) and 86 around them.
+  if (model.name === 'transformer') return 85 * num(model.layers, 2) + 86;
+  return 1;
+}
+
+/** FLOPs per native op of one training step: the size of the average op, what the thread rule goes by. */
+export function flopsPerOp(run: RunSpec): number {
+  return stepFlops(run) / opsPerStep(run);
+}
+
+/** Intra-op threads the rule gives for steps of `perOp` FLOPs per native op on `cores` cores. */
+export function intraOpThreads(perOp: number, cores: number): number {
   const c = Math.max(1, Math.floor(cores));
-  if (!(flops >= PARALLEL_ABOVE_FLOPS)) return 1;
-  return Math.min(c, MAX_THREADS, 2 + Math.floor((flops - PARALLEL_ABOVE_FLOPS) / FLOPS_PER_THREAD));
+  if (!(perOp >= PARALLEL_ABOVE_FLOPS_PER_OP)) return 1;
+  return Math.min(c, MAX_THREADS, 2 + Math.floor((perOp - PARALLEL_ABOVE_FLOPS_PER_OP) / FLOPS_PER_OP_PER_THREAD));
 }
 
 /**
@@ -111,7 +136,7 @@ export function tfThreadEnv(spec: ComparisonSpec | RunSpec, cores: number, overr
   const runs = 'runs' in spec ? spec.runs : [spec];
   const intra =
     override === 'auto'
-      ? intraOpThreads(Math.max(0, ...runs.map(stepFlops)), cores)
+      ? intraOpThreads(Math.max(0, ...runs.map(flopsPerOp)), cores)
       : Math.min(MAX_THREADS, Math.max(1, Math.floor(override)));
   return { TF_NUM_INTRAOP_THREADS: String(intra), TF_NUM_INTEROP_THREADS: '1' };
 }
@@ -130,8 +155,12 @@ export function threadEnvFor(spec: ComparisonSpec | RunSpec, cores: number, over
 export function describeThreadEnv(env: Record<string, string>, spec: ComparisonSpec | RunSpec, cores: number, override: ThreadOverride): string {
   const runs = 'runs' in spec ? spec.runs : [spec];
   const flops = Math.max(0, ...runs.map(stepFlops));
+  const perOp = Math.max(0, ...runs.map(flopsPerOp));
   const set = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') || 'none (inherited from the environment)';
-  const why = override === 'auto' ? `auto: ${(flops / 1e6).toFixed(1)} MFLOP per step, ${cores} cores` : `radam.training.threads / --threads ${override}`;
+  const why =
+    override === 'auto'
+      ? `auto: ${(flops / 1e6).toFixed(1)} MFLOP per step, ${(perOp / 1e6).toFixed(1)} MFLOP per op, ${cores} cores`
+      : `radam.training.threads / --threads ${override}`;
   return `TensorFlow threads: ${set} (${why})`;
 }
 

@@ -11,6 +11,7 @@ import { runComparison } from '../../../src/trainer/engine';
 import type { OpCounts } from '../../../src/trainer/opCounter';
 import { opsPerStep as opsOver } from './opsPerStep';
 import { runSpec } from './specs';
+import { opsPerStep as threadRuleOps } from '../../../src/shared/threads';
 
 let dir: string;
 
@@ -50,6 +51,7 @@ const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCoun
       // 2 gathers, SplitV + 3 Reshape, 3 x (MatMul, BiasAdd) + 2 Relu, SoftmaxCrossEntropyWithLogits + Mean,
       // Mul, 3 x (MatMul + Reshape + BiasAddGrad) + 2 x (MatMul + ReluGrad), ConcatV2, 10 for the update.
       assert.equal(c.ops, 41, JSON.stringify(c.byName));
+      assert.equal(threadRuleOps(mlpSpec(optimizer, 20).runs[0]), c.ops, 'the thread rule sizes ops by this count (src/shared/threads.ts)');
       assert.equal(c.byName.MatMul, 8, 'forward 3, backward 5 (no input gradient for the first layer)');
       assert.equal(c.byName.Sqrt, 1, 'the update runs once, on the flat parameter vector');
       assert.equal(c.byName.BatchMatMulV2, undefined, "no tfjs matMul (reshapes around a BatchMatMul)");

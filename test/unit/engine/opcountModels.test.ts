@@ -14,6 +14,7 @@ import { runComparison } from '../../../src/trainer/engine';
 import type { OpCounts } from '../../../src/trainer/opCounter';
 import { opsPerStep as opsOver } from './opsPerStep';
 import { runSpec } from './specs';
+import { opsPerStep as threadRuleOps } from '../../../src/shared/threads';
 
 let dir: string;
 
@@ -41,6 +42,7 @@ const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCoun
       // 2 x LayerNorm 9, ffn 5, 2 residual adds) and backward 49 (attention 18, 2 x LayerNorm 11, ffn 7, 2 adds),
       // x 6; logits + loss 5, their backward 4; embedding backward 5; 27 gradient Reshapes + ConcatV2; the update.
       assert.equal(c.ops, 596, JSON.stringify(c.byName));
+      assert.equal(threadRuleOps(spec(optimizer, 10).runs[0]), c.ops, 'the thread rule sizes ops by this count (src/shared/threads.ts)');
       assert.equal(c.byName.Rsqrt, 12, 'one per LayerNorm');
       assert.equal(c.byName.MatMul, 75, 'per layer 4 forward + 8 backward, logits 1 + 2');
       assert.equal(c.byName.Einsum, 36, 'per layer 2 forward + 4 backward: all heads in each');
@@ -103,6 +105,7 @@ function cnnSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
       // DepthToSpace, Pad]; 3 gradient Reshapes + ConcatV2; the update. (47 ops with Conv2D + MaxPool per stage:
       // more ops now, but no MaxPool/MaxPoolGrad and no 1-channel Conv2D, which took most of the step.)
       assert.equal(c.ops, 92, JSON.stringify(c.byName));
+      assert.equal(threadRuleOps(cnnSpec(optimizer, 10).runs[0]), c.ops, 'the thread rule sizes ops by this count (src/shared/threads.ts)');
       assert.equal(c.byName.Conv2D, 2);
       assert.equal(c.byName.SpaceToDepth, 2, 'each stage\'s input split into its 2x2 phases once, for forward and backward');
       assert.equal(c.byName.MaxPool, undefined, 'pooling is Maximum over the phases');

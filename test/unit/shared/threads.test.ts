@@ -2,11 +2,13 @@
 // the setting and the --threads flag. Pure: no tfjs, no processes.
 import assert from 'node:assert/strict';
 import {
-  FLOPS_PER_THREAD,
-  PARALLEL_ABOVE_FLOPS,
+  FLOPS_PER_OP_PER_THREAD,
+  PARALLEL_ABOVE_FLOPS_PER_OP,
   describeThreadEnv,
+  flopsPerOp,
   intraOpThreads,
   macsPerExample,
+  opsPerStep,
   parseThreadOverride,
   stepFlops,
   tfThreadEnv,
@@ -31,27 +33,38 @@ describe('shared/threads: TensorFlow thread settings from the model size and the
     assert.ok(macsPerExample({ ...mlp('spiral', [64], 32), dataset: { name: 'csv', validationSplit: 0.2, csvPath: 'x.csv' } }) > 0);
   });
 
-  it('the extension defaults, issue 8 MLP at batch 128 and 1024, a 1024-wide MLP at 128: one intra-op thread, one inter-op thread', () => {
-    for (const spec of [mlp('spiral', [64, 64], 32), mlp('digits', [256, 256], 128), mlp('digits', [256, 256], 1024), mlp('digits', [1024, 1024], 128)]) {
+  it('sizes an op: FLOPs per step over the native ops of the fused step', () => {
+    assert.equal(opsPerStep(mlp('digits', [256, 256], 128)), 41);
+    assert.equal(flopsPerOp(mlp('digits', [256, 256], 128)), (6 * 128 * 268_800) / 41); // 5.0 MFLOP
+    assert.equal(opsPerStep({ ...mlp('digits', [], 64), model: { name: 'cnn', hiddenLayers: [], activation: 'relu' } }), 92);
+    const transformer = { ...mlp('reverse', [], 32), model: { name: 'transformer' as const, hiddenLayers: [], activation: 'relu' as const, layers: 6 } };
+    assert.equal(opsPerStep(transformer), 596);
+  });
+
+  it('one intra-op thread where the quiet-machine sweep found it fastest: small ops (the defaults, MLP up to batch 128, the CNN, the Transformer preset)', () => {
+    const cnn128 = { ...mlp('digits', [], 128), model: { name: 'cnn' as const, hiddenLayers: [], activation: 'relu' as const } };
+    const transformer = { ...mlp('reverse', [], 32), model: { name: 'transformer' as const, hiddenLayers: [], activation: 'relu' as const, layers: 6, dModel: 64, heads: 4 } };
+    for (const spec of [mlp('spiral', [64, 64], 32), mlp('digits', [256, 256], 32), mlp('digits', [256, 256], 128), cnn128, transformer]) {
       for (const cores of [2, 8, 64]) {
         assert.deepEqual(tfThreadEnv(spec, cores, 'auto'), { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' }, `${JSON.stringify(spec.model)} b${spec.batchSize}, ${cores} cores`);
       }
     }
   });
 
-  it('more threads only for steps past the measured crossover, one more per FLOPS_PER_THREAD, at most one per core', () => {
-    assert.equal(intraOpThreads(PARALLEL_ABOVE_FLOPS * 0.99, 8), 1);
-    assert.equal(intraOpThreads(PARALLEL_ABOVE_FLOPS, 8), 2);
-    assert.equal(intraOpThreads(PARALLEL_ABOVE_FLOPS + 2 * FLOPS_PER_THREAD, 8), 4);
+  it('two threads where it found 2 faster (MLP at batch 512 and 1024, 1024-wide at 128); more per FLOPS_PER_OP_PER_THREAD, at most one per core', () => {
+    for (const spec of [mlp('digits', [256, 256], 512), mlp('digits', [256, 256], 1024), mlp('digits', [1024, 1024], 128)]) {
+      assert.equal(tfThreadEnv(spec, 2, 'auto').TF_NUM_INTRAOP_THREADS, '2', `${JSON.stringify(spec.model)} b${spec.batchSize}`);
+    }
+    assert.equal(intraOpThreads(PARALLEL_ABOVE_FLOPS_PER_OP * 0.99, 8), 1);
+    assert.equal(intraOpThreads(PARALLEL_ABOVE_FLOPS_PER_OP, 8), 2);
+    assert.equal(intraOpThreads(PARALLEL_ABOVE_FLOPS_PER_OP + 2 * FLOPS_PER_OP_PER_THREAD, 8), 4);
     assert.equal(intraOpThreads(1e15, 8), 8);
     assert.equal(intraOpThreads(1e15, 2), 2);
     assert.equal(intraOpThreads(1e15, 1), 1);
     assert.equal(intraOpThreads(1e18, 1024), 64);
-    // 784-1024-1024-10 at batch 1024: 11.4 GFLOP per step, the largest measured, where 1 and 2 threads tied.
-    assert.equal(tfThreadEnv(mlp('digits', [1024, 1024], 1024), 8, 'auto').TF_NUM_INTRAOP_THREADS, '1');
-    // 784-2048-2048-10 at batch 1024: 35.7 GFLOP per step -> 2 + floor(23.7 / 12) = 3 threads, capped by cores.
-    const big = mlp('digits', [2048, 2048], 1024);
-    assert.equal(tfThreadEnv(big, 8, 'auto').TF_NUM_INTRAOP_THREADS, '3');
+    // 784-1024-1024-10 at batch 1024: 279 MFLOP per op -> 2 + floor(269 / 40) = 8 threads on 8 cores, 2 on 2.
+    const big = mlp('digits', [1024, 1024], 1024);
+    assert.equal(tfThreadEnv(big, 8, 'auto').TF_NUM_INTRAOP_THREADS, '8');
     assert.equal(tfThreadEnv(big, 2, 'auto').TF_NUM_INTRAOP_THREADS, '2');
     assert.equal(tfThreadEnv(big, 1, 'auto').TF_NUM_INTRAOP_THREADS, '1');
   });
@@ -68,7 +81,7 @@ describe('shared/threads: TensorFlow thread settings from the model size and the
     assert.deepEqual(threadEnvFor(spec, 2, 'auto', { TF_NUM_INTRAOP_THREADS: '2' }), { TF_NUM_INTEROP_THREADS: '1' });
     assert.deepEqual(threadEnvFor(spec, 2, 'auto', { TF_NUM_INTRAOP_THREADS: '' }), { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' });
     assert.deepEqual(threadEnvFor(spec, 2, 3, { TF_NUM_INTRAOP_THREADS: '2' }), { TF_NUM_INTRAOP_THREADS: '3', TF_NUM_INTEROP_THREADS: '1' });
-    assert.match(describeThreadEnv(tfThreadEnv(spec, 2, 'auto'), spec, 2, 'auto'), /TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \(auto: 206\.4 MFLOP per step, 2 cores\)/);
+    assert.match(describeThreadEnv(tfThreadEnv(spec, 2, 'auto'), spec, 2, 'auto'), /TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \(auto: 206\.4 MFLOP per step, 5\.0 MFLOP per op, 2 cores\)/);
   });
 
   it('parses the setting (0 = auto) and --threads (auto or 1..64)', () => {
