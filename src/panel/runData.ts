@@ -12,6 +12,7 @@ import {
   type RunInfo,
 } from '../protocol/webview';
 import { OVERVIEW_HISTOGRAMS, OVERVIEW_POINTS } from './minMaxBuckets';
+import { histogramTableLength, slicesOf, type HistogramTable } from './histogramTable';
 import { LiveBuffer } from './liveBuffer';
 import { pickRangeOfColumns } from './rangeRead';
 import type { RunLoader } from './runLoader';
@@ -21,6 +22,15 @@ import { scalarMessages } from './importedRuns';
 
 /** Histogram slices per message. */
 const CHUNK_SLICES = 500;
+/**
+ * Histogram slices per message of a record read from disk, the host's event loop given back between two:
+ * the extension host serializes each posted message on its thread (JSON.stringify, every count a number),
+ * and a message of 500 slices took up to ~30 ms there on a loaded machine (the dashboard bench's host).
+ */
+export const RECORD_SLICES_PER_POST = 100;
+
+/** Lets timers and I/O run (an extension host's other work) before going on. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 /** A run announced live may not be on disk for a moment: tries, RETRY_MS apart. */
 const RETRIES = 20;
 const RETRY_MS = 250;
@@ -113,7 +123,7 @@ export class RunData {
       }
       // partial: the webview then reads a zoomed range from disk (requestRange) instead of these buckets.
       await this.deps.post({ type: 'metricColumns', runId: id, columns: o.columns, reset: true, partial: o.columns.steps.length < o.totalRows });
-      await this.postHistograms(id, o.histograms, true);
+      await this.postHistogramTable(id, o.histograms);
     } finally {
       held = this.live.end(id, token);
     }
@@ -176,6 +186,23 @@ export class RunData {
       if (this.externalHeld.get(id) === held) this.externalHeld.delete(id);
       for (const u of held) this.postExternal(u);
     }
+  }
+
+  /**
+   * A record's histogram slices (packed by the worker), RECORD_SLICES_PER_POST per message, the first
+   * with `reset` (one empty message when there are none). Each message's objects are made just before it
+   * is posted, and the event loop runs between two posts. The run's live rows are held meanwhile (send's
+   * LiveBuffer read), so no live batch of this run overtakes them.
+   */
+  private async postHistogramTable(runId: string, t: HistogramTable): Promise<void> {
+    const posts: Array<Thenable<boolean> | Promise<boolean>> = [];
+    const edges: number[][] = [];
+    const n = histogramTableLength(t);
+    for (let i = 0; i < n || i === 0; i += RECORD_SLICES_PER_POST) {
+      if (i > 0) await yieldToEventLoop();
+      posts.push(this.deps.post({ type: 'histograms', runId, rows: slicesOf(t, i, i + RECORD_SLICES_PER_POST, edges), reset: i === 0 }));
+    }
+    await Promise.all(posts);
   }
 
   /** Histogram slices in chunks of CHUNK_SLICES; with `reset`, at least one (empty) message. */

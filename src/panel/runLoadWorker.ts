@@ -3,6 +3,7 @@
 // Requests are served one at a time, in order.
 import { parentPort } from 'node:worker_threads';
 import type { MetricColumns } from '../protocol/webview';
+import { histogramTableBuffers, packHistogramSlices } from './histogramTable';
 import type { LoadReply, LoadRequest } from './runLoadProtocol';
 import { readOverview, readRange } from './runRead';
 
@@ -14,8 +15,9 @@ export function columnBuffers(c: MetricColumns): ArrayBuffer[] {
 function serve(msg: LoadRequest): { reply: LoadReply; transfer: ArrayBuffer[] } {
   try {
     if (msg.kind === 'overview') {
-      const result = readOverview(msg.req);
-      return { reply: { id: msg.id, ok: true, kind: 'overview', result }, transfer: columnBuffers(result.columns) };
+      const o = readOverview(msg.req);
+      const result = { ...o, histograms: packHistogramSlices(o.histograms) };
+      return { reply: { id: msg.id, ok: true, kind: 'overview', result }, transfer: [...columnBuffers(result.columns), ...histogramTableBuffers(result.histograms)] };
     }
     const result = readRange(msg.req);
     return { reply: { id: msg.id, ok: true, kind: 'range', result }, transfer: columnBuffers(result.columns) };

@@ -4,8 +4,8 @@
 // given back (a worker's heap is freed with it).
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LoadReply, LoadRequest } from './runLoadProtocol';
-import type { Overview, OverviewRequest, RangeRequest, RangeResult } from './runRead';
+import type { LoadReply, LoadRequest, LoadedOverview } from './runLoadProtocol';
+import type { OverviewRequest, RangeRequest, RangeResult } from './runRead';
 
 const IDLE_MS = 30_000;
 
@@ -25,8 +25,8 @@ export class RunLoader {
     private readonly idleMs = IDLE_MS,
   ) {}
 
-  /** A whole run as at most `maxPoints` rows per series and `maxHistograms` histograms. */
-  async overview(req: OverviewRequest): Promise<Overview> {
+  /** A whole run as at most `maxPoints` rows per series and `maxHistograms` histograms (packed: histogramTable.ts). */
+  async overview(req: OverviewRequest): Promise<LoadedOverview> {
     const r = await this.request({ kind: 'overview', req });
     if (!r.ok) throw new Error(r.error);
     if (r.kind !== 'overview') throw new Error('the run loader answered another request');

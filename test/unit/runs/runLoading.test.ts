@@ -4,14 +4,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { METRIC_BIN_COLUMNS, COL, RunWriter, newComparisonId, runIdFor, type MetricRecord, type RunRecord } from '../../../src/runs';
+import { METRIC_BIN_COLUMNS, COL, RunWriter, histogramEdges, newComparisonId, runIdFor, type MetricRecord, type RunRecord } from '../../../src/runs';
 import { MinMaxBucketer, downsampleRows, evenPick, type RowTable } from '../../../src/panel/minMaxBuckets';
 import { RunLoader } from '../../../src/panel/runLoader';
 import { readOverview } from '../../../src/panel/runRead';
 import { LiveBuffer } from '../../../src/panel/liveBuffer';
-import { RunData } from '../../../src/panel/runData';
+import { RECORD_SLICES_PER_POST, RunData } from '../../../src/panel/runData';
+import { histogramTableLength, packHistogramSlices, slicesOf } from '../../../src/panel/histogramTable';
 import { RunStore } from '../../../webview/data/runStore';
-import { toMetricColumns, type HostToWebview, type RunInfo } from '../../../src/protocol/webview';
+import { toMetricColumns, type HistogramSlice, type HostToWebview, type RunInfo } from '../../../src/protocol/webview';
 import type { MetricRow } from '../../../src/protocol/webview';
 import { testRunRecord } from '../engine/specs';
 
@@ -99,10 +100,17 @@ describe('panel: the run-loading worker thread', () => {
     const w = RunWriter.create(dir, record());
     const ms: MetricRecord[] = Array.from({ length: 20_000 }, (_, i) => ({ step: i + 1, loss: 1 / (i + 1), lr: 1e-3, rhoT: null, rT: null, rectified: null, effectiveStepSize: 1e-3, gradNorm: null, updateRatio: null, ms: i }));
     w.appendMetrics(ms);
+    const layer = (name: string, k: number) => ({ name, counts: [k, 1, 2], zeros: 0, total: k + 3 });
+    w.appendHistograms(Array.from({ length: 30 }, (_, i) => ({ step: (i + 1) * 100, lo: -20, hi: 0, bins: 3, edges: histogramEdges(-20, 0, 3), counts: [i, 2, 3], zeros: 1, total: i + 6, layers: [layer('dense1', i), layer('dense2', 2 * i)] })));
     w.close();
     const o = await loader.overview({ dir: w.dir, maxPoints: 1000, maxHistograms: 10 });
-    assert.deepEqual(o, readOverview({ dir: w.dir, maxPoints: 1000, maxHistograms: 10 }));
+    const here = readOverview({ dir: w.dir, maxPoints: 1000, maxHistograms: 10 });
+    assert.deepEqual({ ...o, histograms: slicesOf(o.histograms, 0, histogramTableLength(o.histograms)) }, here);
+    assert.equal(here.histograms.length, 30, '10 histograms, each with its 2 layers');
+    // Nothing in the reply is an array of objects for the host to deserialize: columns and histograms are typed arrays.
     assert.ok(o.columns.steps instanceof Float64Array && o.columns.lr instanceof Float32Array);
+    assert.ok(o.histograms.counts instanceof Float64Array && o.histograms.steps instanceof Float64Array);
+    assert.deepEqual(o.histograms.layerNames, ['dense1', 'dense2']);
     assert.equal(o.totalRows, 20_000);
     const r = await loader.range({ dir: w.dir, fromStep: 5000, toStep: 5999, maxPoints: 2000 });
     assert.equal(r.totalRows, 1000);
@@ -165,7 +173,7 @@ describe('panel: a live run opened while it streams', () => {
         data.pushMetrics(id, Array.from({ length: 40 }, (_, i) => metric(i + 1)));
         data.pushHistograms(id, [10, 20, 30, 40].map(hist));
         await new Promise((r) => setTimeout(r, 1));
-        return { columns: toMetricColumns([]), histograms: [], totalRows: 0, source: 'jsonl' as const, skipped: 0 };
+        return { columns: toMetricColumns([]), histograms: packHistogramSlices([]), totalRows: 0, source: 'jsonl' as const, skipped: 0 };
       },
       dispose() {},
     } as unknown as RunLoader;
@@ -199,5 +207,70 @@ describe('panel: a live run opened while it streams', () => {
     const run = store.get(id)!;
     assert.deepEqual(run.histograms.get('')!.slices.map((s) => s.step), [10, 20, 30, 40, 50]);
     assert.equal(run.lastStep, 50);
+  });
+});
+
+describe('panel: histogram slices packed by the worker', () => {
+  const slice = (step: number, edges: number[], counts: number[], layer?: string): HistogramSlice => ({ step, ...(layer ? { layer } : {}), edges, counts, zeros: step % 7, total: step + 0.5 });
+
+  it('unpacks to the same slices: layers, bin counts that differ, edge sets by value and by identity', () => {
+    const e3 = [-20, -10, -5, 0];
+    const slices = [
+      slice(1, e3, [1, 2, 3]),
+      slice(1, e3, [0, 0, 1], 'dense1/kernel'),
+      slice(2, [-20, -10, -5, 0], [4, NaN, 6]), // equal values, another array
+      slice(2, [-20, -10, -5, 0], [7, 8, 9], 'dense1/kernel'),
+      slice(3, [-8, 0, 8], [1e300, -0]), // another set, 2 bins
+      slice(4, e3, [1, 1, 1], 'head'),
+    ];
+    const t = packHistogramSlices(slices);
+    assert.equal(histogramTableLength(t), 6);
+    assert.deepEqual(slicesOf(t, 0, 6), slices);
+    assert.deepEqual(slicesOf(t, 2, 4), slices.slice(2, 4), 'any range of them');
+    assert.deepEqual(slicesOf(t, 5, 99), slices.slice(5), 'a range past the end stops at the end');
+    assert.deepEqual(Array.from(t.edgesStart), [0, 4, 7], 'two edge sets stored, not one per slice');
+    assert.deepEqual(t.layerNames, ['dense1/kernel', 'head']);
+  });
+
+  it('packs nothing to an empty table', () => {
+    const t = packHistogramSlices([]);
+    assert.equal(histogramTableLength(t), 0);
+    assert.deepEqual(slicesOf(t, 0, 100), []);
+  });
+});
+
+describe("panel: a record's histograms posted in messages the host's event loop runs between", () => {
+  it('posts every slice in order, at most RECORD_SLICES_PER_POST a message, the first with reset, and lets other work run between two', async () => {
+    const id = runIdFor(newComparisonId(), 0, 'RAdam');
+    const n = 2 * RECORD_SLICES_PER_POST + 17;
+    const slices = Array.from({ length: n }, (_, i) => ({ step: i + 1, edges: [-20, -10, 0], counts: [i, 1], zeros: 0, total: i + 1 }));
+    const events: string[] = [];
+    const posted: HostToWebview[] = [];
+    const loader = {
+      overview: () => Promise.resolve({ columns: toMetricColumns([]), histograms: packHistogramSlices(slices), totalRows: 0, source: 'binary' as const, skipped: 0 }),
+      dispose() {},
+    } as unknown as RunLoader;
+    const data = new RunData({
+      post: (msg) => {
+        posted.push(msg);
+        if (msg.type === 'histograms') {
+          events.push(`post ${msg.rows.length}`);
+          // Work another part of the extension host queued meanwhile (a timer, I/O): it must not wait for the last post.
+          if (msg.reset) setImmediate(() => events.push('other work'));
+        }
+        return Promise.resolve(true);
+      },
+      log: () => {},
+      loader,
+      info: () => ({ id, live: false, label: 'RAdam', lastStep: n }) as unknown as RunInfo,
+      runDir: () => '/tmp',
+      forwarded: () => true,
+    });
+    await data.send(id);
+    const hist = posted.filter((m) => m.type === 'histograms');
+    assert.deepEqual(events.filter((e) => e.startsWith('post')), [`post ${RECORD_SLICES_PER_POST}`, `post ${RECORD_SLICES_PER_POST}`, 'post 17']);
+    assert.deepEqual(hist.map((m) => m.reset), [true, false, false]);
+    assert.deepEqual(hist.flatMap((m) => m.rows), slices);
+    assert.ok(events.indexOf('other work') < events.lastIndexOf('post 17') && events.indexOf('other work') > 0, `other work ran between the posts: ${events.join(', ')}`);
   });
 });
