@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// One file of ~540 lines on purpose: a bench is read top to bottom as one experiment (page setup, the
+// One file of ~580 lines on purpose: a bench is read top to bottom as one experiment (page setup, the
 // phases, the table), and the streaming phase already lives apart (dashboardStreaming.mjs).
 // Dashboard bench: the built webview bundle (dist/webview/dashboard.js) in headless Chromium, in a
 // test page with a stubbed acquireVsCodeApi, fed the way the extension host feeds it (window
@@ -24,13 +24,21 @@
 //
 //   0. opening long runs from disk: 3 runs x 1,000,000 steps + 10,000 histogram slices each, written to
 //      a temporary folder by the real RunWriter (JSON lines and binary side files), opened the way the
-//      dashboard opens them: this Node process plays the extension host (RunLoader and its worker
-//      thread, dist/runLoadWorker.js, read and downsample) and forwards each run's messages to the
-//      real webview bundle in Chromium. Printed: time to first chart (request -> the first frame that
-//      draws a run) and to all runs drawn, the host's longest event-loop block during the open
-//      (perf_hooks monitorEventLoopDelay and a 1 ms interval probe), peak host RSS and heap, and the
-//      webview's JS heap. VS Code's own webview IPC is not in this process (it adds a copy of the
-//      ~0.2 MB per run that is sent). `--disk-only` runs this phase alone; `--no-disk` skips it;
+//      dashboard opens them. Two processes, so that the measured host carries nothing but the host's work:
+//      - the HOST, a child process (dashboardDiskHost.mjs, forked fresh for each open): what the extension
+//        host does when the webview asks for runs (RunData.send per run, in order, through the built
+//        RunLoader and its worker thread dist/runLoadWorker.js, which reads and downsamples), each
+//        posted message serialized as VS Code's webview.postMessage serializes it (JSON, typed arrays
+//        as binary buffers beside it) and written to this process over Node IPC. Its event loop is the
+//        figure: the longest block during the open (perf_hooks monitorEventLoopDelay and a 1 ms interval
+//        probe), each probe gap split (Linux schedstat of its main thread) into time on the host's
+//        thread and time waiting for a CPU the machine's other work held; peak RSS and heap.
+//      - THIS process: the page and the bench plumbing (each message rebuilt in the page through
+//        Playwright, in order; the host's post resolves when the page has it), not measured.
+//      Printed too: time to first chart (request -> the first frame that draws a run), to all runs
+//      drawn, and the webview's JS heap. `--disk-only` runs this phase alone; `--no-disk` skips it;
+//      `--disk-repeat N` opens N times (a new page and host each) and prints the spread;
+//      `--host-prof DIR` writes CPU profiles of the host (main thread and worker);
 //      `--disk-steps N --disk-runs N --disk-slices N`; `--disk-jsonl` opens the same runs without their
 //      binary files (runs written before them); `--keep-runs DIR` keeps (and reuses) the written runs.
 //
@@ -41,8 +49,8 @@
 //        trace of phase 2) [--flush-probe] (phase 2: forces and times each canvas's rasterisation after
 //        every frame) [--no-hist] [--unshown]
 // Needs: `node scripts/build.mjs` first, playwright-core (devDependency), Debian's chromium.
-// Phases 0 and 1 share the test page and its synthetic runs; phase 2 is dashboardStreaming.mjs, phase 3
-// dashboardRunList.mjs.
+// Phases 0 and 1 share the test page and its synthetic runs; phase 0's host is dashboardDiskHost.mjs,
+// phase 2 is dashboardStreaming.mjs, phase 3 dashboardRunList.mjs.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
