@@ -562,6 +562,9 @@ const SWEEP_CONFIGS = [
   // is already mapped (first-touch page faults cost ~17 us per 4 KiB page on these VMs).
   { name: 'intra 1 + BFC', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', TF_CPU_ALLOCATOR_USE_BFC: 'true' } },
   { name: 'intra 2 + BFC', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', TF_CPU_ALLOCATOR_USE_BFC: 'true' } },
+  // oneDNN's kernels run on the calling thread plus the pool (TF_ONEDNN_THREADPOOL_USE_CALLER_THREAD) instead of
+  // handing all work to the pool and waiting: one wake-up fewer per op.
+  { name: 'intra 2 + caller', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', TF_ONEDNN_THREADPOOL_USE_CALLER_THREAD: 'true' } },
 ];
 
 /** Multiply-adds per example of an MLP (forward); a training step costs ~3x that per example. */
