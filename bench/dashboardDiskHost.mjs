@@ -86,6 +86,8 @@ async function open({ runsDir, runInfos, workerFile, root }) {
   global.gc?.();
   const eld = monitorEventLoopDelay({ resolution: 1 });
   const t0 = performance.now();
+  // The same instant on the monotonic clock a --cpu-prof profile's timestamps use (µs), to find a gap in it.
+  const t0MonotonicUs = Number(process.hrtime.bigint() / 1000n);
   let lastTick = t0;
   let maxGap = 0;
   let maxGapAt = 0;
@@ -132,6 +134,7 @@ async function open({ runsDir, runInfos, workerFile, root }) {
   data.dispose();
   return {
     hostMessagesMs: hostMs,
+    hostT0MonotonicUs: t0MonotonicUs,
     failed,
     messages: seq,
     hostMaxBlockMs: Math.max(maxGap, eld.max / 1e6),
