@@ -38,7 +38,8 @@
 //      Printed too: time to first chart (request -> the first frame that draws a run), to all runs
 //      drawn, and the webview's JS heap. `--disk-only` runs this phase alone; `--no-disk` skips it;
 //      `--disk-repeat N` opens N times (a new page and host each) and prints the spread;
-//      `--host-prof DIR` writes CPU profiles of the host (main thread and worker);
+//      `--host-prof DIR` writes CPU profiles of the host (main thread and worker); `--host-root DIR` runs
+//      the host's code of another build (DIR/out, DIR/dist: a before/after of a host change);
 //      `--disk-steps N --disk-runs N --disk-slices N`; `--disk-jsonl` opens the same runs without their
 //      binary files (runs written before them); `--keep-runs DIR` keeps (and reuses) the written runs.
 //
@@ -213,6 +214,8 @@ const DISK_STEPS = Number(opt('disk-steps', 1_000_000));
 const DISK_RUNS = Number(opt('disk-runs', 3));
 const DISK_SLICES = Number(opt('disk-slices', 10_000));
 const KEEP_RUNS = opt('keep-runs', null);
+// The host's code (out/src/panel/*.js and dist/runLoadWorker.js) from another build's folder: A/B of host changes.
+const HOST_ROOT = resolve(opt('host-root', ROOT));
 
 /** Writes the runs with the real RunWriter (compiled into out/ by the build), batches as the trainer's. */
 function writeDiskRuns(runsDir) {
@@ -367,7 +370,7 @@ async function diskOpenOnce(browser, disk) {
     host.once('exit', (code) => rej(new Error(`the bench's host process ended (exit code ${code})`)));
   });
   const t0 = performance.timeOrigin + performance.now();
-  host.send({ type: 'open', runsDir, runInfos, workerFile: join(ROOT, 'dist', 'runLoadWorker.js'), root: ROOT });
+  host.send({ type: 'open', runsDir, runInfos, workerFile: join(HOST_ROOT, 'dist', 'runLoadWorker.js'), root: HOST_ROOT });
   const figures = await opened;
   await forwarding;
   if (forwardError) throw forwardError;
@@ -422,7 +425,7 @@ function printDiskOpen(d, prefix) {
     `[bench:dashboard]   ${prefix}time to first chart ${f1(d.firstChartMs)} ms, all runs drawn ${f1(d.allDrawnMs)} ms (host had posted each run at ${d.hostMessagesMs.map(f1).join(' / ')} ms; load average ${d.loadAvg.toFixed(2)})`,
   );
   console.log(
-    `[bench:dashboard]   ${prefix}host event loop: longest block ${f1(d.hostMaxBlockMs)} ms at ${f1(d.hostProbeMaxGapAtMs)} ms (1 ms probe ${f1(d.hostProbeMaxGapMs)} ms${d.hostProbeMaxGapOnCpuMs === null ? '' : `: ${f1(d.hostProbeMaxGapOnCpuMs)} ms on the host's thread, ${f1(d.hostProbeMaxGapWaitingMs)} ms waiting for a CPU`}; monitorEventLoopDelay max ${f1(d.hostEldMaxMs)} / p99 ${f1(d.hostEldP99Ms)} ms; the most CPU any gap over 20 ms took ${f1(d.hostLongestOnCpuGapMs)} ms); host peak RSS ${f1(d.hostPeakRssMB)} MB (+${f1(d.hostRssGrowthMB)} MB during the open, worker included), peak heap ${f1(d.hostPeakHeapMB)} MB; webview JS heap ${f1(d.webviewHeapMB)} MB`,
+    `[bench:dashboard]   ${prefix}host event loop: longest block ${f1(d.hostMaxBlockMs)} ms at ${f1(d.hostProbeMaxGapAtMs)} ms (1 ms probe ${f1(d.hostProbeMaxGapMs)} ms${d.hostProbeMaxGapOnCpuMs === null ? '' : `: ${f1(d.hostProbeMaxGapOnCpuMs)} ms on the host's thread, ${f1(d.hostProbeMaxGapWaitingMs)} ms waiting for a CPU, ${f1(d.hostProbeMaxGapMs - d.hostProbeMaxGapOnCpuMs - d.hostProbeMaxGapWaitingMs)} ms neither`}; monitorEventLoopDelay max ${f1(d.hostEldMaxMs)} / p99 ${f1(d.hostEldP99Ms)} ms; the most any gap over 20 ms spent on the host's thread ${f1(d.hostLongestOnCpuGapMs)} ms); host peak RSS ${f1(d.hostPeakRssMB)} MB (+${f1(d.hostRssGrowthMB)} MB during the open, worker included), peak heap ${f1(d.hostPeakHeapMB)} MB; webview JS heap ${f1(d.webviewHeapMB)} MB`,
   );
 }
 

@@ -43,7 +43,8 @@ export function serializeAsVsCode(message) {
 /**
  * The main thread's time on a CPU and waiting for one (ms, Linux's /proc/<pid>/task/<tid>/schedstat; the
  * main thread's tid is the pid), so that a gap of the probe can be split into this thread's work and the
- * time the machine's other work kept it off the CPUs. Undefined elsewhere.
+ * time the machine's other work kept it off the CPUs (what is neither: the thread was not runnable, or its
+ * virtual CPU was not running: steal time is in neither count). Undefined elsewhere.
  */
 function schedTimes() {
   try {
