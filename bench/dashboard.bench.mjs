@@ -398,7 +398,7 @@ async function diskOpenBench(browser) {
     for (let i = 0; i < repeat; i++) {
       const o = await diskOpenOnce(browser, disk);
       opens.push(o);
-      printDiskOpen(o, repeat > 1 ? `open ${i + 1}/${repeat}: ` : '');
+      if (repeat > 1) printDiskOpen(o, `open ${i + 1}/${repeat}: `); // a single open is printed with the phase
     }
   } finally {
     disk.done();
