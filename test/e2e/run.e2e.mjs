@@ -85,10 +85,12 @@ test('"RAdam: Start Training" fills the charts, switches histogram views, export
   const back = await poll(page, 'the dashboard after reload', async () => {
     const runs = await hook(() => window.__radamDashboard?.runs() ?? []);
     const loss = await hook(() => window.__radamDashboard?.chartData('loss'));
+    // The histograms come back from disk too (the worker's packed table, posted in slices by RunData).
+    const hist = await hook(() => window.__radamDashboard?.chartData('histograms'));
     const run = runs.find((r) => r.id === runId);
-    return { ok: run?.status === 'finished' && loss?.lastStep === STEPS, status: run?.status, lastStep: loss?.lastStep };
+    return { ok: run?.status === 'finished' && loss?.lastStep === STEPS && hist?.slices === filled.hist.slices, status: run?.status, lastStep: loss?.lastStep, slices: hist?.slices };
   });
-  log(`after reload: run ${back.status}, loss chart to step ${back.lastStep}`);
+  log(`after reload: run ${back.status}, loss chart to step ${back.lastStep}, ${back.slices} histogram slices`);
 
   // The same dashboard in the light theme: set through the workspace settings (VS Code applies a theme
   // change live), then the fixture's settings file is put back as it was.
