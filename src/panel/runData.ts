@@ -178,9 +178,11 @@ export class RunData {
     try {
       const whole = await this.deps.external?.whole(id);
       if (!whole) throw new Error('no such TensorBoard run');
-      // Posted without awaiting in between, so no live update can land between the chunks.
+      // The run's live updates are held until the finally below, so none lands between these messages.
       void this.deps.post({ type: 'metricColumns', runId: id, columns: whole.columns, reset: true });
-      void this.postHistograms(id, whole.histograms, true);
+      const slices = whole.histograms;
+      // Posted (not awaited to be delivered, as the messages around them): the event loop runs between two.
+      void Promise.all(await this.postSlicesYielding(id, slices.length, (from, to) => slices.slice(from, to)));
       for (const m of scalarMessages(id, whole.scalars)) void this.deps.post(m);
     } finally {
       if (this.externalHeld.get(id) === held) this.externalHeld.delete(id);
@@ -195,17 +197,24 @@ export class RunData {
    * LiveBuffer read), so no live batch of this run overtakes them.
    */
   private async postHistogramTable(runId: string, t: HistogramTable): Promise<void> {
-    const posts: Array<Thenable<boolean> | Promise<boolean>> = [];
     const edges: number[][] = [];
-    const n = histogramTableLength(t);
-    for (let i = 0; i < n || i === 0; i += RECORD_SLICES_PER_POST) {
-      if (i > 0) await yieldToEventLoop();
-      posts.push(this.deps.post({ type: 'histograms', runId, rows: slicesOf(t, i, i + RECORD_SLICES_PER_POST, edges), reset: i === 0 }));
-    }
-    await Promise.all(posts);
+    await Promise.all(await this.postSlicesYielding(runId, histogramTableLength(t), (from, to) => slicesOf(t, from, to, edges)));
   }
 
-  /** Histogram slices in chunks of CHUNK_SLICES; with `reset`, at least one (empty) message. */
+  /**
+   * A whole record's `n` histogram slices (`rows(from, to)` makes them) as postHistogramTable says.
+   * Resolves once the last is posted, with the posts' own promises (delivered).
+   */
+  private async postSlicesYielding(runId: string, n: number, rows: (from: number, to: number) => HistogramSlice[]): Promise<Array<Thenable<boolean> | Promise<boolean>>> {
+    const posts: Array<Thenable<boolean> | Promise<boolean>> = [];
+    for (let i = 0; i < n || i === 0; i += RECORD_SLICES_PER_POST) {
+      if (i > 0) await yieldToEventLoop();
+      posts.push(this.deps.post({ type: 'histograms', runId, rows: rows(i, i + RECORD_SLICES_PER_POST), reset: i === 0 }));
+    }
+    return posts;
+  }
+
+  /** A live update's histogram slices in chunks of CHUNK_SLICES; with `reset`, at least one (empty) message. */
   private postHistograms(runId: string, slices: readonly HistogramSlice[], reset: boolean): Promise<unknown> {
     const posts: Array<Thenable<boolean> | Promise<boolean>> = [];
     for (let i = 0; i < slices.length || (i === 0 && reset); i += CHUNK_SLICES) {

@@ -274,3 +274,47 @@ describe("panel: a record's histograms posted in messages the host's event loop 
     assert.ok(events.indexOf('other work') < events.lastIndexOf('post 17') && events.indexOf('other work') > 0, `other work ran between the posts: ${events.join(', ')}`);
   });
 });
+
+describe("panel: an imported run's histograms posted in messages the host's event loop runs between", () => {
+  it('posts the record in small messages, lets other work run between them, and a live update held meanwhile follows the record', async () => {
+    const id = 'tb-run';
+    const n = 2 * RECORD_SLICES_PER_POST + 50;
+    const slice = (step: number) => ({ step, edges: [-20, -10, 0], counts: [step, 1], zeros: 0, total: step + 1 });
+    const slices = Array.from({ length: n }, (_, i) => slice(i + 1));
+    const events: string[] = [];
+    const external = {
+      has: (r: string) => r === id,
+      whole: () => Promise.resolve({ columns: toMetricColumns([]), histograms: slices, scalars: [] }),
+    } as unknown as NonNullable<ConstructorParameters<typeof RunData>[0]['external']>;
+    const data: RunData = new RunData({
+      post: (msg) => {
+        if (msg.type === 'histograms') events.push(`histograms ${msg.rows[0]?.step}..${msg.rows[msg.rows.length - 1]?.step}`);
+        else events.push(msg.type);
+        if (msg.type === 'histograms' && msg.reset) {
+          setImmediate(() => {
+            events.push('other work');
+            // A live update of the same run read meanwhile: it must come after the whole record.
+            data.pushExternal({ runId: id, columns: toMetricColumns([]), reset: false, histograms: [slice(n + 1)], histogramsReset: false, scalars: [] });
+          });
+        }
+        return Promise.resolve(true);
+      },
+      log: () => {},
+      loader: { dispose() {} } as unknown as RunLoader,
+      info: () => undefined,
+      runDir: () => undefined,
+      forwarded: () => true,
+      external,
+    });
+    await data.send(id);
+    const last = RECORD_SLICES_PER_POST * 2;
+    assert.deepEqual(events, [
+      'metricColumns',
+      `histograms 1..${RECORD_SLICES_PER_POST}`,
+      'other work',
+      `histograms ${RECORD_SLICES_PER_POST + 1}..${last}`,
+      `histograms ${last + 1}..${n}`,
+      `histograms ${n + 1}..${n + 1}`,
+    ]);
+  });
+});
