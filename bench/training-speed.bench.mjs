@@ -573,6 +573,11 @@ const SWEEP_WORKLOADS = [
   { name: 'digits 784-1024-1024-10, batch 1024', dataset: 'digits', hidden: [1024, 1024], activation: 'relu', batch: 1024, steps: 20 },
   { name: 'digits 784-256-256-10, batch 2048', dataset: 'digits', hidden: [256, 256], activation: 'relu', batch: 2048, steps: 30 },
   { name: 'digits 784-2048-2048-10, batch 256', dataset: 'digits', hidden: [2048, 2048], activation: 'relu', batch: 256, steps: 20 },
+  // Not MLPs: the rule's FLOPs per op for these come from their op counts (src/shared/threads.ts); here they
+  // are measured under the same configurations (`--only transformer`, `--only cnn`).
+  { name: 'transformer preset, batch 32', model: 'transformer', batch: 32, steps: 40 },
+  { name: 'cnn, batch 32', model: 'cnn', batch: 32, steps: 150 },
+  { name: 'cnn, batch 128', model: 'cnn', batch: 128, steps: 60 },
 ];
 
 const SWEEP_CONFIGS = [
@@ -582,6 +587,14 @@ const SWEEP_CONFIGS = [
   { name: 'intra 2', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1' } },
   { name: 'intra 2, oneDNN off', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', TF_ENABLE_ONEDNN_OPTS: '0' } },
   { name: 'intra 1, inter 2', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '2' } },
+  // TensorFlow's BFC allocator on the CPU (TF_CPU_ALLOCATOR_USE_BFC, read when TensorFlow loads): it keeps
+  // freed buffers for the next tensors instead of returning them to malloc, so outputs land in memory that
+  // is already mapped (first-touch page faults cost ~17 us per 4 KiB page on these VMs).
+  { name: 'intra 1 + BFC', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', TF_CPU_ALLOCATOR_USE_BFC: 'true' } },
+  { name: 'intra 2 + BFC', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', TF_CPU_ALLOCATOR_USE_BFC: 'true' } },
+  // oneDNN's kernels run on the calling thread plus the pool (TF_ONEDNN_THREADPOOL_USE_CALLER_THREAD) instead of
+  // handing all work to the pool and waiting: one wake-up fewer per op.
+  { name: 'intra 2 + caller', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', TF_ONEDNN_THREADPOOL_USE_CALLER_THREAD: 'true' } },
 ];
 
 /** Multiply-adds per example of an MLP (forward); a training step costs ~3x that per example. */
@@ -606,7 +619,7 @@ export async function runSweep({ quick = false, rounds = quick ? 3 : 5, log = (s
     results.table.push({
       workload: w.name,
       batch: w.batch,
-      flopsPerStep: 6 * w.batch * macsPerExample(w),
+      flopsPerStep: w.model ? null : 6 * w.batch * macsPerExample(w),
       ms: Object.fromEntries(rows.map((r) => [r.name, r.msPerStep])),
       cpuMs: Object.fromEntries(rows.map((r) => [r.name, r.cpuMsPerStep])),
       rounds: Object.fromEntries(rows.map((r) => [r.name, r.rounds])),
@@ -629,7 +642,7 @@ export function sweepMarkdown(results, configs = SWEEP_CONFIGS) {
   lines.push(`|---|---:|${configs.map(() => '---:').join('|')}|---|`);
   for (const r of results.table) {
     const best = configs.reduce((b, c) => (r.ms[c.name] < r.ms[b.name] ? c : b), configs[0]);
-    lines.push(`| ${r.workload} | ${fmt(r.flopsPerStep / 1e6, 1)} | ${configs.map((c) => `${fmt(r.ms[c.name])} (${fmt(r.cpuMs[c.name], 1)})`).join(' | ')} | ${best.name} |`);
+    lines.push(`| ${r.workload} | ${r.flopsPerStep === null ? '-' : fmt(r.flopsPerStep / 1e6, 1)} | ${configs.map((c) => `${fmt(r.ms[c.name])} (${fmt(r.cpuMs[c.name], 1)})`).join(' | ')} | ${best.name} |`);
   }
   return lines.join('\n');
 }
