@@ -166,11 +166,17 @@ export class TrainingManager implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: `RAdam: ${entry.title}`, cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => entry.trainer.stop('cancelled by the user'));
+        // The step every run still going has reached: the lockstep step of one process; of a split
+        // comparison, the slower part's (the part of fewer runs runs ahead).
+        const last = new Map<string, number>(entry.runIds.map((id) => [id, 0]));
         let reported = 0;
         const sub = this.onEvent(({ comparison, message }) => {
-          if (comparison !== entry || message.type !== 'metrics') return;
-          let step = reported;
-          for (const b of message.batches) for (const m of b.metrics) step = Math.max(step, m.step);
+          if (comparison !== entry) return;
+          if (message.type === 'runEnded') last.delete(message.runId);
+          else if (message.type === 'metrics') {
+            for (const b of message.batches) if (last.has(b.runId)) for (const m of b.metrics) last.set(b.runId, Math.max(last.get(b.runId) ?? 0, m.step));
+          } else return;
+          const step = last.size ? Math.min(...last.values()) : reported;
           if (step > reported) {
             progress.report({ increment: ((step - reported) / totalSteps) * 100, message: `step ${step} of ${totalSteps}` });
             reported = step;
