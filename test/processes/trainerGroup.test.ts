@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { TrainerGroup } from '../../src/host/trainerGroup';
 import type { TrainerToHost } from '../../src/protocol/trainer';
 import { readRun } from '../../src/runs';
-import { comparison } from '../unit/engine/specs';
+import { threeRuns } from '../unit/engine/specs';
 
 const distDir = path.resolve('dist');
 let dir: string;
@@ -22,15 +22,6 @@ function group(): { g: TrainerGroup; seen: TrainerToHost[] } {
   return { g, seen };
 }
 
-const three = (steps: number) =>
-  comparison(
-    [
-      { label: 'RAdam', optimizer: { name: 'radam', learningRate: 1e-2 } },
-      { label: 'Adam', optimizer: { name: 'adam', learningRate: 1e-2 } },
-      { label: 'SGD', optimizer: { name: 'sgd-momentum', learningRate: 5e-2 } },
-    ],
-    { steps },
-  );
 
 const pidsOf = (seen: TrainerToHost[]) => new Set(seen.flatMap((m) => (m.type === 'comparisonStarted' ? m.runs.map((r) => r.pid) : [])));
 
@@ -48,7 +39,7 @@ describe('a comparison split over two trainer processes (TrainerGroup)', functio
 
   it('trains every run to the end in two processes: all metrics arrive, one comparisonEnded, complete folders', async () => {
     const { g, seen } = group();
-    const { comparisonId, runIds } = g.startComparison({ comparison: three(200), runsDir: dir });
+    const { comparisonId, runIds } = g.startComparison({ comparison: threeRuns(200), runsDir: dir });
     assert.equal(runIds.length, 3);
     await g.exited; // each process is shut down once its part has ended
     const ends = seen.filter((m) => m.type === 'comparisonEnded');
@@ -73,7 +64,7 @@ describe('a comparison split over two trainer processes (TrainerGroup)', functio
 
   it('pause and stop reach both processes: both pause, then every run ends stopped', async () => {
     const { g, seen } = group();
-    const { runIds } = g.startComparison({ comparison: three(1_000_000), runsDir: dir });
+    const { runIds } = g.startComparison({ comparison: threeRuns(1_000_000), runsDir: dir });
     const bothStreaming = () => runIds.every((id) => seen.some((m) => m.type === 'metrics' && m.batches.some((b) => b.runId === id && b.metrics.length > 0)));
     while (!bothStreaming()) await new Promise((r) => setTimeout(r, 50));
     g.pause();

@@ -11,7 +11,7 @@ import { paperTransformerComparison } from '../../../src/runSpec/presets';
 import type { ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { newComparisonId, runIdFor } from '../../../src/shared/runId';
 import { runComparison } from '../../../src/trainer/engine';
-import { comparison } from './specs';
+import { comparison, threeRuns } from './specs';
 
 let dir: string;
 beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-split-'))));
@@ -73,14 +73,7 @@ describe('engine: a comparison trained in parts (runIndices)', function () {
   this.timeout(120_000);
 
   it('MLP: each run of a part has the same losses as with all runs in one process', async () => {
-    const spec = comparison(
-      [
-        { label: 'RAdam', optimizer: { name: 'radam', learningRate: 1e-2 } },
-        { label: 'Adam', optimizer: { name: 'adam', learningRate: 1e-2 } },
-        { label: 'SGD', optimizer: { name: 'sgd-momentum', learningRate: 5e-2 } },
-      ],
-      { steps: 40 },
-    );
+    const spec = threeRuns(40);
     await checkSplit(spec, 40);
   });
 

@@ -15,18 +15,9 @@ import {
   splitRuns,
   type SplitInput,
 } from '../../../src/shared/trainerSplit';
-import { comparison } from '../engine/specs';
+import { threeRuns } from '../engine/specs';
 
 const quiet: SplitInput = { cores: 2, intraOpThreads: 1, setting: 'auto', otherComparisons: 0 };
-const three = (steps: number) =>
-  comparison(
-    [
-      { label: 'RAdam', optimizer: { name: 'radam', learningRate: 1e-2 } },
-      { label: 'Adam', optimizer: { name: 'adam', learningRate: 1e-2 } },
-      { label: 'SGD', optimizer: { name: 'sgd-momentum', learningRate: 1e-2 } },
-    ],
-    { steps },
-  );
 
 describe('shared/trainerSplit: one comparison over one or two trainer processes', () => {
   it('splits the runs into two contiguous parts, the first larger by at most one', () => {
@@ -59,23 +50,23 @@ describe('shared/trainerSplit: one comparison over one or two trainer processes'
     const single = { ...preset, kind: 'single' as const, runs: preset.runs.slice(0, 1) };
     assert.deepEqual(planProcesses(single, quiet), { parts: [[0]], why: 'one run' });
     // Small work: the tiny spiral MLP for 30 steps is far under the start-up a second process costs.
-    const small = planProcesses(three(30), quiet);
+    const small = planProcesses(threeRuns(30), quiet);
     assert.deepEqual(small.parts, [[0, 1, 2]]);
     assert.match(small.why, new RegExp(`under ${SPLIT_MIN_SECONDS_SAVED} s`));
   });
 
   it('auto splits a small model once its steps add up to the threshold, not before', () => {
-    const perStep = estimatedStepSeconds(three(1).runs[2]);
+    const perStep = estimatedStepSeconds(threeRuns(1).runs[2]);
     const enough = Math.ceil(SPLIT_MIN_SECONDS_SAVED / perStep) + 1;
-    assert.equal(planProcesses(three(enough), quiet).parts.length, 2);
-    assert.equal(planProcesses(three(Math.floor(enough / 2)), quiet).parts.length, 1);
+    assert.equal(planProcesses(threeRuns(enough), quiet).parts.length, 2);
+    assert.equal(planProcesses(threeRuns(Math.floor(enough / 2)), quiet).parts.length, 1);
   });
 
   it('the setting forces one or two processes (two needs two runs)', () => {
-    assert.deepEqual(planProcesses(three(30), { ...quiet, setting: 2 }).parts, [[0, 1], [2]]);
-    assert.deepEqual(planProcesses(three(30), { ...quiet, setting: 2, cores: 1, otherComparisons: 3 }).parts, [[0, 1], [2]]);
+    assert.deepEqual(planProcesses(threeRuns(30), { ...quiet, setting: 2 }).parts, [[0, 1], [2]]);
+    assert.deepEqual(planProcesses(threeRuns(30), { ...quiet, setting: 2, cores: 1, otherComparisons: 3 }).parts, [[0, 1], [2]]);
     assert.deepEqual(planProcesses(paperTransformerComparison(), { ...quiet, setting: 1 }).parts, [[0, 1, 2]]);
-    const single = { ...three(30), runs: three(30).runs.slice(0, 1) };
+    const single = { ...threeRuns(30), runs: threeRuns(30).runs.slice(0, 1) };
     assert.deepEqual(planProcesses(single, { ...quiet, setting: 2 }).parts, [[0]]);
   });
 
@@ -97,7 +88,7 @@ describe('shared/trainerSplit: one comparison over one or two trainer processes'
     assert.match(String(runIndicesProblem([0.5], 3)), /not a run/);
     assert.match(String(runIndicesProblem([1, 1], 3)), /ascend/);
     assert.match(String(runIndicesProblem([2, 1], 3)), /ascend/);
-    const spec = three(30);
+    const spec = threeRuns(30);
     const comparisonId = newComparisonId();
     const start = { type: 'start', comparisonId, runIds: spec.runs.map((r, i) => runIdFor(comparisonId, i, r.label)), comparison: spec, runsDir: '/tmp/x' };
     assert.equal(isStartComparison(start), true);
