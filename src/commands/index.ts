@@ -9,7 +9,7 @@ import type { ExportFormat, SweepResult } from '../protocol/webview';
 import { listRuns, printable, RUNS_SUBDIR } from '../runs';
 import { compareWarmups, compareWithAdam, learningRateSweep, singleRun } from '../runSpec/comparisons';
 import { paperLrRobustnessComparisons, paperTransformerComparison } from '../runSpec/presets';
-import { threadsFromSettings } from '../runSpec/fromSettings';
+import { processesFromSettings, threadsFromSettings } from '../runSpec/fromSettings';
 import type { ComparisonSpec, RunSpec } from '../runSpec/runSpec';
 import { optimizerDefault } from '../runSpec/schema';
 import type { SettingValues } from '../runSpec/fromSettings';
@@ -134,6 +134,8 @@ async function startComparison(commandId: string, deps: CommandDeps, opts: Start
           runsDir,
           workspaceRoot: folder.uri.fsPath,
           threads: threadsFromSettings(settings),
+          processes: processesFromSettings(settings),
+          alongside: comparisons.length - 1,
         }),
       );
     }

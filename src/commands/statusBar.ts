@@ -16,7 +16,10 @@ export function trainingStatusBar(manager: TrainingManager): vscode.Disposable {
       item.tooltip = 'RAdam Lab: click to open the dashboard';
       item.show();
     } else if (message.type === 'metrics') {
-      const first = message.batches.find((b) => b.runId === comparison.runIds[0]) ?? message.batches[0];
+      // The first run's progress; once it has ended, any run's. (A comparison split over two trainer
+      // processes sends each process's runs in batches of their own, and the processes' steps differ.)
+      const firstEnded = comparison.runEnds.some((r) => r.runId === comparison.runIds[0]);
+      const first = message.batches.find((b) => b.runId === comparison.runIds[0]) ?? (firstEnded ? message.batches[0] : undefined);
       const last = first?.metrics[first.metrics.length - 1];
       if (!last) return;
       const steps = comparison.comparison.runs[0].steps;

@@ -1,10 +1,13 @@
 // Runs comparisons for the commands: one forked trainer process per comparison (so "run alongside"
-// really runs alongside), a progress notification with Cancel, and events the dashboard and the status
-// bar subscribe to. Everything here is message routing; tensor work happens in the trainer process.
+// really runs alongside), or two for one comparison when the thread rule leaves a core idle
+// (src/shared/trainerSplit.ts; merged into one comparison's life by src/host/trainerGroup.ts), a progress
+// notification with Cancel, and events the dashboard and the status bar subscribe to. Everything here is
+// message routing; tensor work happens in the trainer processes.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { describeThreadEnv, threadEnvFor, type ThreadOverride } from '../shared/threads';
-import { TrainerProcess } from '../host/trainerProcess';
+import { TrainerGroup } from '../host/trainerGroup';
+import { describePlan, planProcesses, type ProcessesOverride } from '../shared/trainerSplit';
 import type { TrainerToHost } from '../protocol/trainer';
 import type { ComparisonSpec } from '../runSpec/runSpec';
 import { describeComparisonEnd, type ComparisonEndText, type RunEnd } from './comparisonEnd';
@@ -15,7 +18,8 @@ export interface ActiveComparison {
   title: string;
   comparison: ComparisonSpec;
   runsDir: string;
-  trainer: TrainerProcess;
+  /** Its trainer process, or the two it is split over: stop / pause / resume reach all. */
+  trainer: TrainerGroup;
   /** Resolves with the comparisonEnded message (also for a trainer that died). */
   ended: Promise<Extract<TrainerToHost, { type: 'comparisonEnded' }>>;
   /** How each run ended, as the runEnded messages arrive (from the trainer, or synthesised for a dead one). */
@@ -36,6 +40,10 @@ export interface StartRequest {
   workspaceRoot: string;
   /** radam.training.threads: TensorFlow's intra-op threads for the trainer (default auto: by model size). */
   threads?: ThreadOverride;
+  /** radam.training.processes: one trainer process, two, or auto (src/shared/trainerSplit.ts). */
+  processes?: ProcessesOverride;
+  /** Other comparisons the same command starts with this one (a preset's seeds): they take the cores. */
+  alongside?: number;
 }
 
 export class TrainingManager implements vscode.Disposable {
@@ -58,8 +66,15 @@ export class TrainingManager implements vscode.Disposable {
     const cores = os.availableParallelism?.() ?? os.cpus().length;
     const threads = req.threads ?? 'auto';
     const env = threadEnvFor(req.comparison, cores, threads, process.env);
-    this.log(`[host] ${describeThreadEnv(env, req.comparison, cores, threads)}`);
-    const trainer = new TrainerProcess({ distDir: this.distDir, log: this.log, env });
+    const intra = Number(env.TF_NUM_INTRAOP_THREADS ?? process.env.TF_NUM_INTRAOP_THREADS) || cores;
+    const plan = planProcesses(req.comparison, {
+      cores,
+      intraOpThreads: intra,
+      setting: req.processes ?? 'auto',
+      otherComparisons: this.active.size + (req.alongside ?? 0),
+    });
+    this.log(`[host] ${describeThreadEnv(env, req.comparison, cores, threads)}; ${describePlan(plan)}`);
+    const trainer = new TrainerGroup({ distDir: this.distDir, log: this.log, env, parts: plan.parts });
     let resolveEnded!: (m: Extract<TrainerToHost, { type: 'comparisonEnded' }>) => void;
     const ended = new Promise<Extract<TrainerToHost, { type: 'comparisonEnded' }>>((r) => (resolveEnded = r));
     let entry: ActiveComparison | undefined;
@@ -80,10 +95,10 @@ export class TrainingManager implements vscode.Disposable {
     }
     entry = { ...ids, title: req.title, comparison: req.comparison, runsDir: req.runsDir, trainer, ended, runEnds: [] };
     this.active.set(entry.comparisonId, entry);
-    this.log(`[host] started ${req.title}: comparison ${entry.comparisonId} (${entry.runIds.join(', ')}), trainer pid ${trainer.pid}`);
+    this.log(`[host] started ${req.title}: comparison ${entry.comparisonId} (${entry.runIds.join(', ')}), trainer pid ${trainer.pids.join(', ')}`);
     for (const m of pending.splice(0)) this.route(entry, m, resolveEnded);
-    // A trainer that exits without a comparisonEnded (it should not happen: the host synthesises one)
-    // still frees its slot.
+    // Trainers that exit without a comparisonEnded (it should not happen: the host synthesises one)
+    // still free the slot.
     void trainer.exited.then(() => {
       if (this.active.get(entry.comparisonId) === entry) {
         this.route(entry, { type: 'comparisonEnded', comparisonId: entry.comparisonId, ok: false, error: 'the trainer process ended' }, resolveEnded);
@@ -117,7 +132,7 @@ export class TrainingManager implements vscode.Disposable {
       resolveEnded(message);
       this.notify(entry);
       if (!message.ok && message.error) this.log(`[host] ${entry.title} ended with an error: ${message.error}`);
-      // One comparison per trainer process: let it go.
+      // One comparison per trainer process: let them go.
       void entry.trainer.shutdown();
     }
   }
@@ -151,11 +166,17 @@ export class TrainingManager implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: `RAdam: ${entry.title}`, cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => entry.trainer.stop('cancelled by the user'));
+        // The step every run still going has reached: the lockstep step of one process; of a split
+        // comparison, the slower part's (the part of fewer runs runs ahead).
+        const last = new Map<string, number>(entry.runIds.map((id) => [id, 0]));
         let reported = 0;
         const sub = this.onEvent(({ comparison, message }) => {
-          if (comparison !== entry || message.type !== 'metrics') return;
-          let step = reported;
-          for (const b of message.batches) for (const m of b.metrics) step = Math.max(step, m.step);
+          if (comparison !== entry) return;
+          if (message.type === 'runEnded') last.delete(message.runId);
+          else if (message.type === 'metrics') {
+            for (const b of message.batches) if (last.has(b.runId)) for (const m of b.metrics) last.set(b.runId, Math.max(last.get(b.runId) ?? 0, m.step));
+          } else return;
+          const step = last.size ? Math.min(...last.values()) : reported;
           if (step > reported) {
             progress.report({ increment: ((step - reported) / totalSteps) * 100, message: `step ${step} of ${totalSteps}` });
             reported = step;

@@ -14,6 +14,7 @@ import {
   type TrainerToHost,
 } from '../protocol/trainer';
 import { newComparisonId, runIdFor } from '../shared/runId';
+import { runIndicesProblem } from '../shared/trainerSplit';
 import type { ComparisonSpec } from '../runSpec/runSpec';
 import { comparisonProblems } from '../runSpec/validateComparison';
 import { reportTrainerExit, type ActiveComparison } from './trainerExit';
@@ -36,6 +37,11 @@ export interface StartOptions {
   flushIntervalMs?: number;
   /** Defaults to a new time-sortable id. */
   comparisonId?: string;
+  /**
+   * Train only these runs (ascending indices into comparison.runs; default all): this process's part of a
+   * comparison split over several (trainerGroup.ts). If the process dies, only these runs are failed.
+   */
+  runIndices?: readonly number[];
 }
 
 export interface TrainerExit {
@@ -94,12 +100,14 @@ export class TrainerProcess {
   }
 
   /**
-   * Starts a comparison; returns its id and the run ids (= folder names under runsDir) at once, before
+   * Starts a comparison (or its part `runIndices`); returns its id and all its run ids (= folder names under runsDir) at once, before
    * the trainer has created them. Throws if the spec is invalid or a comparison is already on.
    */
   startComparison(opts: StartOptions): { comparisonId: string; runIds: string[] } {
     const problems = comparisonProblems(opts.comparison);
     if (problems.length) throw new Error(`invalid comparison: ${problems.join('; ')}`);
+    const partProblem = opts.runIndices ? runIndicesProblem(opts.runIndices, opts.comparison.runs.length) : null;
+    if (partProblem) throw new Error(partProblem);
     if (this.active) throw new Error(`comparison ${this.active.comparisonId} is still running`);
     if (!this.child.connected) throw new Error('the trainer process has ended');
     const comparisonId = opts.comparisonId ?? newComparisonId();
@@ -113,8 +121,10 @@ export class TrainerProcess {
       ...(opts.workspaceRoot !== undefined ? { workspaceRoot: opts.workspaceRoot } : {}),
       ...(opts.watch !== undefined ? { watch: opts.watch } : {}),
       ...(opts.flushIntervalMs !== undefined ? { flushIntervalMs: opts.flushIntervalMs } : {}),
+      ...(opts.runIndices !== undefined ? { runIndices: [...opts.runIndices] } : {}),
     };
-    this.active = { comparisonId, runIds, runsDir: opts.runsDir };
+    const mine = opts.runIndices ? opts.runIndices.map((i) => runIds[i]) : runIds;
+    this.active = { comparisonId, runIds: mine, runsDir: opts.runsDir };
     this.send(msg);
     return { comparisonId, runIds };
   }

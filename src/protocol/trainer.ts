@@ -12,6 +12,8 @@
 //                   trainer: runEnded per run (finished | stopped | diverged | failed)
 //                   trainer: comparisonEnded (ok, or the error that stopped it, e.g. a bad CSV)
 //   host: stop / pause / resume at any time; shutdown to end the process cleanly.
+// A comparison split over two trainer processes (`runIndices`): each process sends this life for its own
+// runs; the host merges them (src/host/trainerGroup.ts) into one life as above.
 // If the trainer dies instead, the host marks the comparison's unfinished runs failed with the exit
 // reason (src/runs/recover.ts) and reports runEnded/comparisonEnded itself, in the same shapes.
 import * as v from 'valibot';
@@ -19,6 +21,7 @@ import { HistogramRecordSchema, MetricRecordSchema, TfThreadSettingsSchema, type
 import type { ComparisonSpec } from '../runSpec/runSpec';
 import { comparisonProblems } from '../runSpec/validateComparison';
 import { isComparisonId, isRunId } from '../shared/runId';
+import { runIndicesProblem } from '../shared/trainerSplit';
 import { guard } from './check';
 
 export const BackendReportSchema = v.strictObject({
@@ -57,8 +60,14 @@ export const StartComparisonSchema = v.pipe(
     watch: v.optional(v.boolean()),
     /** Batching interval of streamed records (default 50 ms). */
     flushIntervalMs: v.optional(v.pipe(v.number(), v.minValue(0))),
+    /**
+     * Train only these runs (indices into comparison.runs, ascending); default all. A comparison split over
+     * two trainer processes (src/shared/trainerSplit.ts) sends each its part, with the same ids and spec.
+     */
+    runIndices: v.optional(v.array(v.number())),
   }),
   v.check((s) => new Set(s.runIds).size === s.runIds.length && s.runIds.length === s.comparison.runs.length, 'expected one distinct run id per run'),
+  v.check((s) => s.runIndices === undefined || runIndicesProblem(s.runIndices, s.comparison.runs.length) === null, 'expected runIndices: ascending, distinct runs of the comparison'),
 );
 export type StartComparison = v.InferOutput<typeof StartComparisonSchema>;
 export const isStartComparison = guard(StartComparisonSchema);

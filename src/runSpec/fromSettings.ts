@@ -8,6 +8,7 @@ import type { RunSpec } from './runSpec';
 import { SEQUENCE_DATASETS, SETTINGS, RunSpecFields } from './schema';
 import { packagedSettingsSchema } from './schemaSource';
 import { parseThreadOverride, type ThreadOverride } from '../shared/threads';
+import { parseProcessesOverride, type ProcessesOverride } from '../shared/trainerSplit';
 import { checkSettings, type SettingProblem, type SettingSchema } from './settingsSchema';
 
 export type SettingValues = Record<string, unknown>;
@@ -55,6 +56,11 @@ function isSequenceSet(dataset: unknown): boolean {
  */
 export function threadsFromSettings(values: SettingValues): ThreadOverride {
   return parseThreadOverride(values['radam.training.threads']) ?? 'auto';
+}
+
+/** radam.training.processes (validated with every other setting): 0 = auto (src/shared/trainerSplit.ts), 1 or 2. Not part of the RunSpec either. */
+export function processesFromSettings(values: SettingValues): ProcessesOverride {
+  return parseProcessesOverride(values['radam.training.processes']) ?? 'auto';
 }
 
 /** Rules that involve more than one setting. */

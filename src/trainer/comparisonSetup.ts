@@ -31,6 +31,8 @@ export interface SetupInput {
   comparison: ComparisonSpec;
   comparisonId: string;
   runIds: readonly string[];
+  /** The runs this process trains (indices into comparison.runs, ascending): all, or the host's part of a split. */
+  runIndices: readonly number[];
   runsDir: string;
   workspaceRoot?: string;
   /** false: every model trains through tf.variableGrads (see EngineOptions.nativeModels). */
@@ -46,7 +48,11 @@ export interface Setup {
   trainExamples: number;
 }
 
-/** Builds every run of the comparison into `held` and registers its files with `stream`. */
+/**
+ * Builds the runs of `input.runIndices` into `held` and registers their files with `stream`. A run gets
+ * the same initial weights whichever other runs are in this process: the first model is built from the
+ * seed, the others copy it.
+ */
 export function setUpComparison(input: SetupInput, held: ComparisonResources, stream: MetricsStream): Setup {
   const { comparison } = input;
   const base = comparison.runs[0];
@@ -64,9 +70,10 @@ export function setUpComparison(input: SetupInput, held: ComparisonResources, st
   const startedAt = new Date().toISOString();
   const ps = currentProcessStart();
   const processStart = ps === undefined ? {} : { processStart: ps };
-  comparison.runs.forEach((spec, index) => {
-    const model = index === 0 ? first : buildModel(base.model, dataset.info, base.seed);
-    if (index > 0) model.setWeights(initial); // identical initial weights, whatever the builder does
+  input.runIndices.forEach((index, k) => {
+    const spec = comparison.runs[index];
+    const model = k === 0 ? first : buildModel(base.model, dataset.info, base.seed);
+    if (k > 0) model.setWeights(initial); // identical initial weights, whatever the builder does
     const vars = trainableVariables(model);
     const native: NativeModel | null = plan
       ? new NativeMlp(plan, vars, dataset.info.task)

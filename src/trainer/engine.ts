@@ -19,6 +19,7 @@
 // every run is written to its run.json whatever failed (writer.ts keeps room and a fallback for it).
 import type { RunBackend, RunRecord } from '../runs/format';
 import { newComparisonId, runIdFor } from '../shared/runId';
+import { runIndicesProblem } from '../shared/trainerSplit';
 import type { ComparisonSpec } from '../runSpec/runSpec';
 import { comparisonProblems } from '../runSpec/validateComparison';
 import { backendInfo, tf } from '../tf';
@@ -41,6 +42,13 @@ export interface EngineOptions {
   /** Given by the extension host (so it knows the folders even if this process dies); else generated. */
   comparisonId?: string;
   runIds?: string[];
+  /**
+   * Train only these runs of the comparison (indices into comparison.runs, ascending); default all. The
+   * host splits a comparison over two trainer processes this way (src/shared/threads.ts, planProcesses):
+   * each process loads the same data, builds the same initial weights from the seed and draws the same
+   * seeded batches, so a run trains exactly as it would beside all the others (test/unit/engine/split.test.ts).
+   */
+  runIndices?: readonly number[];
   /** Workspace folder: csv paths are relative to it. */
   workspaceRoot?: string;
   control?: RunControl;
@@ -76,6 +84,9 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
   const comparisonId = opts.comparisonId ?? newComparisonId();
   const runIds = opts.runIds ?? comparison.runs.map((r, i) => runIdFor(comparisonId, i, r.label));
   if (runIds.length !== comparison.runs.length) throw new Error(`got ${runIds.length} run ids for ${comparison.runs.length} runs`);
+  const runIndices = opts.runIndices ?? comparison.runs.map((_, i) => i);
+  const subsetProblem = runIndicesProblem(runIndices, comparison.runs.length);
+  if (subsetProblem) throw new Error(subsetProblem);
   const control = opts.control ?? new RunControl();
   const events = opts.events ?? {};
   const watch = opts.watch ?? true;
@@ -92,6 +103,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
         comparison,
         comparisonId,
         runIds,
+        runIndices,
         runsDir: opts.runsDir,
         workspaceRoot: opts.workspaceRoot,
         nativeModels: opts.nativeModels ?? true,

@@ -37,6 +37,7 @@ function start(msg: StartComparison): void {
     runsDir: msg.runsDir,
     comparisonId,
     runIds: msg.runIds,
+    ...(msg.runIndices !== undefined ? { runIndices: msg.runIndices } : {}),
     workspaceRoot: msg.workspaceRoot,
     watch: msg.watch,
     flushIntervalMs: msg.flushIntervalMs,

@@ -24,6 +24,18 @@ export function comparison(optimizers: Array<{ label: string; optimizer: Optimiz
   };
 }
 
+/** Three runs (RAdam, Adam, SGD with momentum) of `steps` steps: a comparison to split over two trainer processes. */
+export function threeRuns(steps: number): ComparisonSpec {
+  return comparison(
+    [
+      { label: 'RAdam', optimizer: { name: 'radam', learningRate: 1e-2 } },
+      { label: 'Adam', optimizer: { name: 'adam', learningRate: 1e-2 } },
+      { label: 'SGD', optimizer: { name: 'sgd-momentum', learningRate: 5e-2 } },
+    ],
+    { steps },
+  );
+}
+
 /** A run.json record of a 'single' run for the run-folder tests (`over` replaces any field). */
 export function testRunRecord(id: string, over: Partial<RunRecord> = {}): RunRecord {
   const parsed = parseRunId(id)!;
