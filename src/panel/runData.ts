@@ -23,14 +23,16 @@ import { scalarMessages } from './importedRuns';
 /** Histogram slices per message. */
 const CHUNK_SLICES = 500;
 /**
- * Histogram slices per message of a record read from disk, the host's event loop given back between two:
- * the extension host serializes each posted message on its thread (JSON.stringify, every count a number),
- * and a message of 500 slices took up to ~30 ms there on a loaded machine (the dashboard bench's host).
+ * Histogram slices per message of a whole record (read from disk, or an imported run's), the host's event
+ * loop given back between two: the extension host serializes each posted message on its thread (JSON, every
+ * count a number), and a run's 1,000 slices unpacked and posted as two messages of 500 held the host's
+ * thread 15-22 ms at once (the dashboard bench's host, docs/dashboard-bench.md).
  */
 export const RECORD_SLICES_PER_POST = 100;
 
 /** Lets timers and I/O run (an extension host's other work) before going on. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** A run announced live may not be on disk for a moment: tries, RETRY_MS apart. */
 const RETRIES = 20;
 const RETRY_MS = 250;
