@@ -53,6 +53,7 @@ const THREADS = path.join(root, 'dist', 'lib', 'threads.js');
 // The host's own code, compiled file by file by the build (out/): the preset is trained through it.
 const HOST_GROUP = path.join(root, 'out', 'src', 'host', 'trainerGroup.js');
 const SPLIT_RULE = path.join(root, 'out', 'src', 'shared', 'trainerSplit.js');
+const ALLOCATOR = path.join(root, 'out', 'src', 'host', 'allocatorEnv.js');
 const SELF = fileURLToPath(import.meta.url);
 
 /**
@@ -277,17 +278,15 @@ async function child() {
 // ------------------------------------------------------------------------------------------------------
 // parent
 
-/** The environment of a child: ours without any TF_* thread setting, plus the configuration's. */
+/**
+ * The environment of a child: ours without any TF_* thread setting, plus the allocator settings the host
+ * forks every trainer with (src/host/allocatorEnv.ts), plus the configuration's.
+ */
 function childEnv(extra) {
-  const env = {
-    MALLOC_MMAP_THRESHOLD_: '33554432',
-    MALLOC_TRIM_THRESHOLD_: '1073741824',
-    MALLOC_TOP_PAD_: '268435456',
-    ...process.env,
-    TF_CPP_MIN_LOG_LEVEL: '2',
-  };
+  const { allocatorEnv } = require(ALLOCATOR);
+  const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
   for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'TF_ENABLE_ONEDNN_OPTS', 'OMP_NUM_THREADS']) delete env[k];
-  return { ...env, ...extra };
+  return { ...env, ...allocatorEnv({ ...env, ...extra }), ...extra };
 }
 
 class Child {
@@ -580,6 +579,10 @@ const SWEEP_WORKLOADS = [
   { name: 'cnn, batch 128', model: 'cnn', batch: 128, steps: 60 },
 ];
 
+
+/** A MALLOC_ variable that changes nothing (0: no heap checking), so no allocator settings are added. */
+const GLIBC_DEFAULTS = { MALLOC_CHECK_: '0' };
+
 const SWEEP_CONFIGS = [
   { name: 'default', env: {} },
   { name: 'intra 1', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' } },
@@ -592,6 +595,10 @@ const SWEEP_CONFIGS = [
   // is already mapped (first-touch page faults cost ~17 us per 4 KiB page on these VMs).
   { name: 'intra 1 + BFC', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', TF_CPU_ALLOCATOR_USE_BFC: 'true' } },
   { name: 'intra 2 + BFC', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', TF_CPU_ALLOCATOR_USE_BFC: 'true' } },
+  // Every configuration runs with the trainer's allocator settings (childEnv); these two with glibc's defaults
+  // instead (MALLOC_CHECK_=0 is a MALLOC_ variable that changes nothing, so allocatorEnv adds none).
+  { name: 'intra 1 + default malloc', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', ...GLIBC_DEFAULTS } },
+  { name: 'intra 2 + default malloc', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', ...GLIBC_DEFAULTS } },
   // oneDNN's kernels run on the calling thread plus the pool (TF_ONEDNN_THREADPOOL_USE_CALLER_THREAD) instead of
   // handing all work to the pool and waiting: one wake-up fewer per op.
   { name: 'intra 2 + caller', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', TF_ONEDNN_THREADPOOL_USE_CALLER_THREAD: 'true' } },

@@ -13,6 +13,7 @@ import {
   type StartComparison,
   type TrainerToHost,
 } from '../protocol/trainer';
+import { allocatorEnv } from './allocatorEnv';
 import { newComparisonId, runIdFor } from '../shared/runId';
 import { runIndicesProblem } from '../shared/trainerSplit';
 import type { ComparisonSpec } from '../runSpec/runSpec';
@@ -62,7 +63,8 @@ export class TrainerProcess {
     this.child = fork(path.join(options.distDir, 'trainer.js'), [], {
       // Plain Node for the child even inside Electron-based hosts, and no inspector flags inherited.
       execArgv: [],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...options.env },
+      // The allocator's settings before the caller's (thread settings): both are read when the process starts.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...allocatorEnv(process.env), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const forward = (chunk: Buffer) => {

@@ -138,6 +138,40 @@ describe('trainer process (forked dist/trainer.js)', function () {
     assert.equal(exit.failure, undefined);
   });
 
+  it('the trainer starts with the allocator settings and the thread settings it was given (its /proc environ)', async () => {
+    // glibc and TensorFlow read these once, at start-up: only the child's own environment shows they took.
+    const environ = (pid: number) =>
+      Object.fromEntries(
+        fs
+          .readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      );
+    const t = new TrainerProcess({ distDir, log: (l) => logs.push(l), env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' } });
+    trainers.push(t);
+    assert.ok(t.child.pid, 'the trainer was forked');
+    const env = environ(t.child.pid);
+    assert.equal(env.MALLOC_MMAP_THRESHOLD_, '33554432');
+    assert.equal(env.MALLOC_TRIM_THRESHOLD_, '1073741824');
+    assert.equal(env.MALLOC_TOP_PAD_, '268435456');
+    assert.equal(env.TF_NUM_INTRAOP_THREADS, '1');
+
+    // A user's own malloc tuning (exported before VS Code started) is passed on alone.
+    const before = process.env.MALLOC_ARENA_MAX;
+    process.env.MALLOC_ARENA_MAX = '2';
+    try {
+      const own = trainer();
+      assert.ok(own.child.pid);
+      const ownEnv = environ(own.child.pid);
+      assert.equal(ownEnv.MALLOC_ARENA_MAX, '2');
+      assert.equal(ownEnv.MALLOC_TRIM_THRESHOLD_, undefined);
+    } finally {
+      if (before === undefined) delete process.env.MALLOC_ARENA_MAX;
+      else process.env.MALLOC_ARENA_MAX = before;
+    }
+  });
+
   it('a bad dataset ends the comparison with the error and no run folders', async () => {
     const t = trainer();
     const spec = comparison([{ label: 'RAdam', optimizer: { name: 'radam' } }], {
