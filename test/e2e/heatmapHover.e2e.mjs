@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, poll } from '../harness/e2eApi.mjs';
+import { applySettings, test, poll } from '../harness/e2eApi.mjs';
 import { WORKSPACE } from '../harness/common.mjs';
 
 const STEPS = 200; // a histogram every 10 steps (radam.metrics.histogramEvery's default): 20 per run
@@ -22,8 +22,7 @@ test('hovering the gradient heatmap reads out step, ln|g| bin, count and share f
   const settingsFile = join(WORKSPACE, '.vscode', 'settings.json');
   const original = readFileSync(settingsFile, 'utf8');
   try {
-    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'radam.training.steps': STEPS }, null, 2));
-    await page.waitForTimeout(500);
+    await applySettings(page, settingsFile, original, { 'radam.training.steps': STEPS });
     await runCommand('RAdam: Compare with Adam');
     const body = () => webview().locator('body');
     const hook = (fn, arg) => body().evaluate(fn, arg);

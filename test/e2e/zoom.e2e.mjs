@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, poll } from '../harness/e2eApi.mjs';
+import { applySettings, test, poll } from '../harness/e2eApi.mjs';
 import { WORKSPACE } from '../harness/common.mjs';
 
 // Long enough that the whole run is downsampled (1,500 points per series) and still streams when the
@@ -19,8 +19,7 @@ test('drag to zoom every step chart, full-resolution points and hover values fro
   const settingsFile = join(WORKSPACE, '.vscode', 'settings.json');
   const original = readFileSync(settingsFile, 'utf8');
   try {
-    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'radam.training.steps': STEPS, 'radam.training.hiddenLayers': [16] }, null, 2));
-    await page.waitForTimeout(500);
+    await applySettings(page, settingsFile, original, { 'radam.training.steps': STEPS, 'radam.training.hiddenLayers': [16] });
     await runCommand('RAdam: Start Training');
     const body = () => webview().locator('body');
     const hook = (fn, arg) => body().evaluate(fn, arg);

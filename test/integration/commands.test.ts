@@ -146,6 +146,39 @@ describe('RAdam commands', function () {
     assert.ok(first.every((l) => l === first[0]), `initial losses ${first.join(', ')}`);
   });
 
+  it('a comparison split over two trainer processes (radam.training.processes = 2) draws the same curves as in one', async () => {
+    const inOne = await setSetting('training.processes', 1);
+    let one: StartResult;
+    try {
+      one = await run('radam.compareWithAdam');
+    } finally {
+      await inOne();
+    }
+    const inTwo = await setSetting('training.processes', 2);
+    let two: StartResult;
+    try {
+      two = await run('radam.compareWithAdam');
+    } finally {
+      await inTwo();
+    }
+    assert.equal(one.started && two.started, true);
+    const pids = (r: StartResult) => r.runIds!.map((id) => readRun(id).pid);
+    const [a, b, c] = pids(two);
+    // The trainer writes its own pid into each run's record: runs 1-2 in one process, run 3 in another.
+    assert.ok(a && c && a === b && c !== a, `split runs' trainer pids ${[a, b, c].join(', ')}`);
+    assert.ok(![a, c].includes(process.pid), 'neither is the extension host');
+    assert.equal(new Set(pids(one)).size, 1, 'in one process: one pid');
+    for (const [i, id] of two.runIds!.entries()) {
+      assert.equal(readRun(id).status, 'finished', `${id} finished`);
+      // Same data, batches and initial weights in each process: every run's losses, bit for bit.
+      assert.deepEqual(
+        metricLines(id).map((l) => l.loss),
+        metricLines(one.runIds![i]).map((l) => l.loss),
+        `run ${i + 1}: split and one-process losses`,
+      );
+    }
+  });
+
   it('"RAdam: Compare Warmup Schedules" trains RAdam and one Adam per warmup length', async () => {
     const restore = await setSetting('compare.warmupSteps', [0, 10]);
     try {
