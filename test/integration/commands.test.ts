@@ -147,20 +147,16 @@ describe('RAdam commands', function () {
   });
 
   it('a comparison split over two trainer processes (radam.training.processes = 2) draws the same curves as in one', async () => {
-    const inOne = await setSetting('training.processes', 1);
-    let one: StartResult;
-    try {
-      one = await run('radam.compareWithAdam');
-    } finally {
-      await inOne();
-    }
-    const inTwo = await setSetting('training.processes', 2);
-    let two: StartResult;
-    try {
-      two = await run('radam.compareWithAdam');
-    } finally {
-      await inTwo();
-    }
+    const compareIn = async (processes: number) => {
+      const restore = await setSetting('training.processes', processes);
+      try {
+        return await run('radam.compareWithAdam');
+      } finally {
+        await restore();
+      }
+    };
+    const one = await compareIn(1);
+    const two = await compareIn(2);
     assert.equal(one.started && two.started, true);
     const pids = (r: StartResult) => r.runIds!.map((id) => readRun(id).pid);
     const [a, b, c] = pids(two);
