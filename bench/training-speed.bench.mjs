@@ -131,7 +131,7 @@ async function engineChild(w) {
   const lib = require(ENGINE);
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-speed-'));
   const run = async (steps, onStep) =>
-    lib.runComparison({ comparison: engineSpec(w, steps), runsDir, watch: w.watch, nativeModels: w.nativeModels ?? true, events: onStep ? { step: onStep } : {} });
+    lib.runComparison({ comparison: engineSpec(w, steps), runsDir, watch: w.watch, nativeModels: w.nativeModels ?? true, graphSteps: w.graphSteps ?? true, events: onStep ? { step: onStep } : {} });
   return {
     backend: lib.backendInfo,
     async round(steps) {
@@ -590,6 +590,9 @@ const SWEEP_CONFIGS = [
   { name: 'intra 2', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1' } },
   { name: 'intra 2, oneDNN off', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1', TF_ENABLE_ONEDNN_OPTS: '0' } },
   { name: 'intra 1, inter 2', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '2' } },
+  // Graph steps (src/trainer/graphStep.ts) run independent ops at once on the inter-op threads.
+  { name: 'inter 2 + intra 1', env: { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '2' } },
+  { name: 'inter 2 + intra 2', env: { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '2' } },
   // TensorFlow's BFC allocator on the CPU (TF_CPU_ALLOCATOR_USE_BFC, read when TensorFlow loads): it keeps
   // freed buffers for the next tensors instead of returning them to malloc, so outputs land in memory that
   // is already mapped (first-touch page faults cost ~17 us per 4 KiB page on these VMs).

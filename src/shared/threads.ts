@@ -5,8 +5,11 @@
 //
 //   TF_NUM_INTRAOP_THREADS   threads one op may use. TensorFlow's default is one per core; every op then
 //                            pays for waking and joining the pool, which a small op does not earn back.
-//   TF_NUM_INTEROP_THREADS   ops run at once. tfjs runs eager ops one at a time, so a pool only adds
-//                            idle threads: always 1.
+//   TF_NUM_INTEROP_THREADS   ops run at once. The native steps run as one TensorFlow graph per step
+//                            (src/trainer/graphStep.ts), whose executor runs independent ops (a layer's
+//                            weight gradient beside its input gradient) on these threads: one per core,
+//                            at most INTEROP_THREADS_MAX (the graphs are ~2 ops wide). Eager ops from tfjs
+//                            run one at a time whatever this says.
 //   TF_ENABLE_ONEDNN_OPTS    left to TensorFlow (on, on x86): switching it off made the trainer's step
 //                            slower in most workloads measured (11 of 16, faster in 2, both disturbed).
 //
@@ -38,6 +41,19 @@
 // docs/training-speed.md) found one thread best up to ~11 GFLOP per step: there the second core was rarely
 // free. Users' machines are mostly idle beside the trainer, so the rule follows the quiet measurement.
 //
+// With graph steps (2026-12-01, `--sweep --quick --rounds 3`, load 1.2-1.6, 2-core AMD EPYC without AVX-512):
+// 2 inter-op threads never lost to 1 beyond noise, and won where the graph has independent work.
+//
+//   workload                           intra 1 inter 1  intra 2 inter 1  intra 1 inter 2  intra 2 inter 2
+//   digits 784-256-256-10, batch 32      1.92 (2.2)       3.06 (4.4)       1.93 (2.5)       3.07 (4.9)
+//   digits 784-256-256-10, batch 128     3.97 (4.7)       4.31 (6.7)       3.69 (4.8)       4.42 (7.1)
+//   digits 784-256-256-10, batch 512    10.78 (11.4)      9.09 (15.8)      9.65 (12.0)      8.53 (15.0)
+//   digits 784-256-256-10, batch 1024   18.55 (20.1)     12.23 (22.0)     16.55 (20.0)     12.08 (22.2)
+//   Transformer preset, batch 32        16.99 (32.9)     21.74 (48.4)     13.00 (33.9)     17.88 (45.6)
+//   cnn, batch 32 / 128                  2.96 / 8.97      3.96 / 10.40     3.00 / 7.88      3.65 / 9.19
+//
+// The intra-op rule below still holds on these figures (batch 512 and up: 2; the rest: 1).
+//
 // Rule: one intra-op thread while a step's FLOPs per native op are under PARALLEL_ABOVE_FLOPS_PER_OP
 // (between 5.0, where 1 thread won, and 20.1 MFLOP/op, where 2 did); then one more thread per further
 // FLOPS_PER_OP_PER_THREAD, at most one per core. Only 1 and 2 threads could be measured here: the step
@@ -54,6 +70,13 @@ export const MAX_THREADS = 64;
 export const PARALLEL_ABOVE_FLOPS_PER_OP = 1e7;
 /** Each further intra-op thread needs this much more work per op (extrapolated: see the top). */
 export const FLOPS_PER_OP_PER_THREAD = 4e7;
+/** Inter-op threads at most: a step's graph rarely has more than two independent ops ready at once. */
+export const INTEROP_THREADS_MAX = 2;
+
+/** Inter-op threads for a trainer on `cores` cores: one per core, at most INTEROP_THREADS_MAX. */
+export function interOpThreads(cores: number): number {
+  return Math.max(1, Math.min(INTEROP_THREADS_MAX, Math.floor(cores)));
+}
 
 /** Multiply-adds per example of a model's forward pass, from its spec and the dataset's shape. */
 export function macsPerExample(run: RunSpec): number {
@@ -138,7 +161,7 @@ export function tfThreadEnv(spec: ComparisonSpec | RunSpec, cores: number, overr
     override === 'auto'
       ? intraOpThreads(Math.max(0, ...runs.map(flopsPerOp)), cores)
       : Math.min(MAX_THREADS, Math.max(1, Math.floor(override)));
-  return { TF_NUM_INTRAOP_THREADS: String(intra), TF_NUM_INTEROP_THREADS: '1' };
+  return { TF_NUM_INTRAOP_THREADS: String(intra), TF_NUM_INTEROP_THREADS: String(interOpThreads(cores)) };
 }
 
 /**

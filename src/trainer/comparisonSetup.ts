@@ -16,6 +16,7 @@ import type { ActiveRun, LayerGroups, NativeModel, TrainingData } from './active
 import { loadDataset, type Dataset } from './datasets';
 import { BackendHistogram, layerOf } from './histogram';
 import { buildModel, lossAndAccuracy, parameterNames, trainableVariables, type LossAndAccuracy } from './models';
+import { GraphStep, graphStepsAvailable } from './graphStep';
 import { NativeCnn, nativeCnnPlan } from './nativeCnn';
 import { NativeMlp, nativeMlpPlan } from './nativeMlp';
 import { NativeTransformer, nativeTransformerPlan } from './nativeTransformer';
@@ -37,6 +38,10 @@ export interface SetupInput {
   workspaceRoot?: string;
   /** false: every model trains through tf.variableGrads (see EngineOptions.nativeModels). */
   nativeModels: boolean;
+  /** false: native steps run eagerly, op by op (see EngineOptions.graphSteps). */
+  graphSteps: boolean;
+  /** A warning for the trainer's log (a native step that could not become a graph). */
+  warn?: (text: string) => void;
   /** false: no histograms (see EngineOptions.watch). */
   watch: boolean;
   backend: RunBackend;
@@ -75,13 +80,14 @@ export function setUpComparison(input: SetupInput, held: ComparisonResources, st
     const model = k === 0 ? first : buildModel(base.model, dataset.info, base.seed);
     if (k > 0) model.setWeights(initial); // identical initial weights, whatever the builder does
     const vars = trainableVariables(model);
-    const native: NativeModel | null = plan
+    const eager: NativeModel | null = plan
       ? new NativeMlp(plan, vars, dataset.info.task)
       : transformerPlan
         ? new NativeTransformer(transformerPlan, vars)
         : cnnPlan
           ? new NativeCnn(cnnPlan, vars)
           : null;
+    const native = eager && input.graphSteps && graphStepsAvailable() ? new GraphStep(eager, input.warn) : eager;
     const m = spec.metrics;
     const histogram = input.watch && m.histogramEvery > 0 ? new BackendHistogram(m.histogramRange[0], m.histogramRange[1], m.histogramBins) : null;
     const record: RunRecord = {

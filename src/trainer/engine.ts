@@ -63,6 +63,11 @@ export interface EngineOptions {
    */
   nativeModels?: boolean;
   /**
+   * false: a native step dispatches its ops one by one (eager mode). Default true: it runs as one TensorFlow
+   * graph per step (graphStep.ts), the same numbers in less time.
+   */
+  graphSteps?: boolean;
+  /**
    * false: train and record loss, lr, rho_t, r_t and validation only; no gradient norms, update ratios
    * or histograms (the baseline of the bench's "overhead of watching"). Default true.
    */
@@ -107,6 +112,8 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
         runsDir: opts.runsDir,
         workspaceRoot: opts.workspaceRoot,
         nativeModels: opts.nativeModels ?? true,
+        graphSteps: opts.graphSteps ?? true,
+        warn: (text) => events.log?.('warn', text),
         watch,
         backend: opts.backend ?? { ...backendInfo, tfjsVersion: tf.version.tfjs },
       },

@@ -15,6 +15,8 @@ export interface OpCounts {
   uploads: number;
   /** Tensor handles deleted. */
   deletes: number;
+  /** Graphs run (binding.runSavedModel: a native step compiled to a graph, src/trainer/graphStep.ts, is one). */
+  graphRuns: number;
   /** Ops by TF op name. */
   byName: Record<string, number>;
 }
@@ -23,6 +25,7 @@ type Binding = Record<string, unknown> & {
   executeOp: (...a: unknown[]) => unknown;
   createTensor: (...a: unknown[]) => unknown;
   deleteTensor: (...a: unknown[]) => unknown;
+  runSavedModel: (...a: unknown[]) => unknown;
 };
 
 /** Runs `f` and counts its native dispatches; null counts when the backend is not tfjs-node. */
@@ -30,7 +33,7 @@ export async function countNativeOps<T>(f: () => T | Promise<T>): Promise<{ resu
   const backend = tf.backend() as unknown as { binding?: Binding };
   const binding = backend.binding;
   if (tf.getBackend() !== 'tensorflow' || !binding || typeof binding.executeOp !== 'function') return { result: await f(), counts: null };
-  const counts: OpCounts = { ops: 0, uploads: 0, deletes: 0, byName: {} };
+  const counts: OpCounts = { ops: 0, uploads: 0, deletes: 0, graphRuns: 0, byName: {} };
   const counting: Record<string, unknown> = {};
   for (const k of Object.getOwnPropertyNames(binding)) {
     const v = binding[k];
@@ -50,6 +53,10 @@ export async function countNativeOps<T>(f: () => T | Promise<T>): Promise<{ resu
     counts.deletes++;
     return binding.deleteTensor(...a);
   };
+  counting.runSavedModel = (...a: unknown[]) => {
+    counts.graphRuns++;
+    return binding.runSavedModel(...a);
+  };
   backend.binding = counting as Binding;
   try {
     return { result: await f(), counts };
@@ -65,5 +72,5 @@ export function perStep(a: OpCounts, b: OpCounts, n: number): OpCounts {
     const d = ((b.byName[k] ?? 0) - (a.byName[k] ?? 0)) / n;
     if (d !== 0) byName[k] = d;
   }
-  return { ops: (b.ops - a.ops) / n, uploads: (b.uploads - a.uploads) / n, deletes: (b.deletes - a.deletes) / n, byName };
+  return { ops: (b.ops - a.ops) / n, uploads: (b.uploads - a.uploads) / n, deletes: (b.deletes - a.deletes) / n, graphRuns: (b.graphRuns - a.graphRuns) / n, byName };
 }

@@ -35,7 +35,8 @@ function mlpSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
 }
 
 /** Native ops per step (over 20 steps). */
-const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> => opsOver((steps) => mlpSpec(optimizer, steps), dir, watch, 20);
+const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean, graphSteps = true): Promise<OpCounts> =>
+  opsOver((steps) => mlpSpec(optimizer, steps), dir, watch, 20, graphSteps);
 
 (tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (MLP 784-256-256-10, batch 128)', function () {
   this.timeout(120_000);
@@ -46,8 +47,9 @@ const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCoun
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   for (const optimizer of ['radam', 'adam'] as const) {
-    it(`${optimizer}, watch off: one forward/backward in fused kernels and ONE optimizer update for all parameters`, async () => {
-      const c = await opsPerStep(optimizer, false);
+    it(`${optimizer}, watch off, op by op (graphSteps false): one forward/backward in fused kernels and ONE optimizer update for all parameters`, async () => {
+      const c = await opsPerStep(optimizer, false, false);
+      assert.equal(c.graphRuns, 0);
       // 2 gathers, SplitV + 3 Reshape, 3 x (MatMul, BiasAdd) + 2 Relu, SoftmaxCrossEntropyWithLogits + Mean,
       // Mul, 3 x (MatMul + Reshape + BiasAddGrad) + 2 x (MatMul + ReluGrad), ConcatV2, 10 for the update.
       assert.equal(c.ops, 41, JSON.stringify(c.byName));
@@ -57,6 +59,17 @@ const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCoun
       assert.equal(c.byName.BatchMatMulV2, undefined, "no tfjs matMul (reshapes around a BatchMatMul)");
       // The batch indices, and the optimizer's per-step scalars (step sizes, moment gains).
       assert.ok(c.uploads <= 5, `uploads per step: ${c.uploads}`);
+    });
+  }
+
+  for (const optimizer of ['radam', 'adam'] as const) {
+    it(`${optimizer}, watch off, graph steps (the default): the forward/backward is ONE graph run; beside it only the batch gathers and the update`, async () => {
+      const c = await opsPerStep(optimizer, false);
+      assert.equal(c.graphRuns, 1, JSON.stringify(c));
+      assert.equal(c.ops, 12, JSON.stringify(c.byName));
+      assert.equal(c.byName.GatherV2, 2);
+      assert.equal(c.byName.MatMul, undefined, 'every MatMul is in the graph');
+      assert.equal(c.byName.Sqrt, 1, 'the update runs once, on the flat parameter vector');
     });
   }
 

@@ -24,7 +24,8 @@ function spec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
 }
 
 /** Native ops per step (over 10 steps). */
-const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> => opsOver((steps) => spec(optimizer, steps), dir, watch, 10);
+const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean, graphSteps = true): Promise<OpCounts> =>
+  opsOver((steps) => spec(optimizer, steps), dir, watch, 10, graphSteps);
 
 (tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (transformer paper preset, batch 32)', function () {
   this.timeout(300_000);
@@ -35,8 +36,9 @@ const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCoun
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   for (const optimizer of ['radam', 'adam'] as const) {
-    it(`${optimizer}, watch off: one fused forward/backward for all heads and layers, ONE optimizer update`, async () => {
-      const c = await opsPerStep(optimizer, false);
+    it(`${optimizer}, watch off, op by op (graphSteps false): one fused forward/backward for all heads and layers, ONE optimizer update`, async () => {
+      const c = await opsPerStep(optimizer, false, false);
+      assert.equal(c.graphRuns, 0);
       // (tf.variableGrads through the layers model: 1966 ops and 651 uploads per step for the RAdam run.)
       // 2 batch gathers; views: SplitV + 27 kernel Reshapes; embedding 5; per layer forward 36 (attention 11,
       // 2 x LayerNorm 9, ffn 5, 2 residual adds) and backward 49 (attention 18, 2 x LayerNorm 11, ffn 7, 2 adds),
@@ -54,6 +56,16 @@ const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCoun
       assert.equal(c.byName.OneHot, undefined, 'labels are used as ids (SparseSoftmaxCrossEntropyWithLogits)');
       // The batch indices, and the optimizer's per-step scalars.
       assert.ok(c.uploads <= 5, `uploads per step: ${c.uploads}`);
+    });
+  }
+
+  for (const optimizer of ['radam', 'adam'] as const) {
+    it(`${optimizer}, watch off, graph steps (the default): the forward/backward is ONE graph run; beside it only the batch gathers and the update`, async () => {
+      const c = await opsPerStep(optimizer, false);
+      assert.equal(c.graphRuns, 1, JSON.stringify(c));
+      assert.equal(c.ops, 12, JSON.stringify(c.byName));
+      assert.equal(c.byName.Einsum, undefined, 'attention is in the graph');
+      assert.equal(c.byName.Sqrt, 1, 'the update runs once, on the flat parameter vector');
     });
   }
 
@@ -86,7 +98,8 @@ function cnnSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
 (tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (cnn, digits, batch 128)', function () {
   this.timeout(300_000);
   let cnnDir: string;
-  const perStepOf = (optimizer: 'radam' | 'adam', watch: boolean): Promise<OpCounts> => opsOver((steps) => cnnSpec(optimizer, steps), cnnDir, watch, 10);
+  const perStepOf = (optimizer: 'radam' | 'adam', watch: boolean, graphSteps = true): Promise<OpCounts> =>
+    opsOver((steps) => cnnSpec(optimizer, steps), cnnDir, watch, 10, graphSteps);
   before(async () => {
     cnnDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-ops-cnn-'));
     await runComparison({ comparison: cnnSpec('radam', 3), runsDir: cnnDir });
@@ -94,8 +107,9 @@ function cnnSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
   after(() => fs.rmSync(cnnDir, { recursive: true, force: true }));
 
   for (const optimizer of ['radam', 'adam'] as const) {
-    it(`${optimizer}, watch off: one fused forward/backward, ONE optimizer update`, async () => {
-      const c = await perStepOf(optimizer, false);
+    it(`${optimizer}, watch off, op by op (graphSteps false): one fused forward/backward, ONE optimizer update`, async () => {
+      const c = await perStepOf(optimizer, false, false);
+      assert.equal(c.graphRuns, 0);
       // (tf.variableGrads through the layers model: 128 ops and 40 uploads per step.)
       // 2 batch gathers; SplitV + 3 kernel Reshapes; per stage conv + pool by phases (src/trainer/nativeCnnPhases.ts:
       // MatMul, Reshape, [the second stage: Slice to 12x12], SpaceToDepth, Conv2D, Reshape, Unpack, 3 Maximum,
@@ -117,4 +131,11 @@ function cnnSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
       assert.ok(c.uploads <= 5, `uploads per step: ${c.uploads}`);
     });
   }
+
+  it('radam, watch off, graph steps (the default): the forward/backward is ONE graph run; beside it only the batch gathers and the update', async () => {
+    const c = await perStepOf('radam', false);
+    assert.equal(c.graphRuns, 1, JSON.stringify(c));
+    assert.equal(c.ops, 12, JSON.stringify(c.byName));
+    assert.equal(c.byName.Conv2D, undefined, 'the convolutions are in the graph');
+  });
 });

@@ -7,6 +7,7 @@ import {
   describeThreadEnv,
   flopsPerOp,
   intraOpThreads,
+  interOpThreads,
   macsPerExample,
   opsPerStep,
   parseThreadOverride,
@@ -46,7 +47,7 @@ describe('shared/threads: TensorFlow thread settings from the model size and the
     const transformer = { ...mlp('reverse', [], 32), model: { name: 'transformer' as const, hiddenLayers: [], activation: 'relu' as const, layers: 6, dModel: 64, heads: 4 } };
     for (const spec of [mlp('spiral', [64, 64], 32), mlp('digits', [256, 256], 32), mlp('digits', [256, 256], 128), cnn128, transformer]) {
       for (const cores of [2, 8, 64]) {
-        assert.deepEqual(tfThreadEnv(spec, cores, 'auto'), { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' }, `${JSON.stringify(spec.model)} b${spec.batchSize}, ${cores} cores`);
+        assert.deepEqual(tfThreadEnv(spec, cores, 'auto'), { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '2' }, `${JSON.stringify(spec.model)} b${spec.batchSize}, ${cores} cores`);
       }
     }
   });
@@ -62,6 +63,9 @@ describe('shared/threads: TensorFlow thread settings from the model size and the
     assert.equal(intraOpThreads(1e15, 2), 2);
     assert.equal(intraOpThreads(1e15, 1), 1);
     assert.equal(intraOpThreads(1e18, 1024), 64);
+    // inter-op threads: one per core, at most 2 (graph steps; see threads.ts)
+    assert.deepEqual([1, 2, 8].map(interOpThreads), [1, 2, 2]);
+    assert.equal(tfThreadEnv(mlp('spiral', [64, 64], 32), 1, 'auto').TF_NUM_INTEROP_THREADS, '1');
     // 784-1024-1024-10 at batch 1024: 279 MFLOP per op -> 2 + floor(269 / 40) = 8 threads on 8 cores, 2 on 2.
     const big = mlp('digits', [1024, 1024], 1024);
     assert.equal(tfThreadEnv(big, 8, 'auto').TF_NUM_INTRAOP_THREADS, '8');
@@ -72,16 +76,16 @@ describe('shared/threads: TensorFlow thread settings from the model size and the
   it('a comparison is sized by its largest run; a fixed override wins over the rule', () => {
     const c: ComparisonSpec = { kind: 'compare-adam', runs: [mlp('digits', [256, 256], 128), mlp('digits', [4096, 4096], 1024)] };
     assert.ok(Number(tfThreadEnv(c, 16, 'auto').TF_NUM_INTRAOP_THREADS) > 1);
-    assert.deepEqual(tfThreadEnv(mlp('spiral', [64, 64], 32), 2, 4), { TF_NUM_INTRAOP_THREADS: '4', TF_NUM_INTEROP_THREADS: '1' });
+    assert.deepEqual(tfThreadEnv(mlp('spiral', [64, 64], 32), 2, 4), { TF_NUM_INTRAOP_THREADS: '4', TF_NUM_INTEROP_THREADS: '2' });
     assert.equal(tfThreadEnv(mlp('spiral', [64, 64], 32), 2, 500).TF_NUM_INTRAOP_THREADS, '64');
   });
 
   it('auto leaves TF_* variables the user exported alone; a fixed setting overrides them', () => {
     const spec = mlp('digits', [256, 256], 128);
-    assert.deepEqual(threadEnvFor(spec, 2, 'auto', { TF_NUM_INTRAOP_THREADS: '2' }), { TF_NUM_INTEROP_THREADS: '1' });
-    assert.deepEqual(threadEnvFor(spec, 2, 'auto', { TF_NUM_INTRAOP_THREADS: '' }), { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' });
-    assert.deepEqual(threadEnvFor(spec, 2, 3, { TF_NUM_INTRAOP_THREADS: '2' }), { TF_NUM_INTRAOP_THREADS: '3', TF_NUM_INTEROP_THREADS: '1' });
-    assert.match(describeThreadEnv(tfThreadEnv(spec, 2, 'auto'), spec, 2, 'auto'), /TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \(auto: 206\.4 MFLOP per step, 5\.0 MFLOP per op, 2 cores\)/);
+    assert.deepEqual(threadEnvFor(spec, 2, 'auto', { TF_NUM_INTRAOP_THREADS: '2' }), { TF_NUM_INTEROP_THREADS: '2' });
+    assert.deepEqual(threadEnvFor(spec, 2, 'auto', { TF_NUM_INTRAOP_THREADS: '' }), { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '2' });
+    assert.deepEqual(threadEnvFor(spec, 2, 3, { TF_NUM_INTRAOP_THREADS: '2' }), { TF_NUM_INTRAOP_THREADS: '3', TF_NUM_INTEROP_THREADS: '2' });
+    assert.match(describeThreadEnv(tfThreadEnv(spec, 2, 'auto'), spec, 2, 'auto'), /TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=2 \(auto: 206\.4 MFLOP per step, 5\.0 MFLOP per op, 2 cores\)/);
   });
 
   it('parses the setting (0 = auto) and --threads (auto or 1..64)', () => {
