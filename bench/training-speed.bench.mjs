@@ -382,6 +382,7 @@ export async function runSpeedBench({ quick = false, rounds = quick ? 3 : 7, log
         { name: 'tfjs-node defaults', optimizer, batch, steps, env: {}, workload: { ...w, kind: 'minimize' } },
         { name: 'defaults + thread rule', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'minimize' } },
         { name: 'engine, default threads', optimizer, batch, steps, env: {}, workload: { ...w, kind: 'engine', watch: false } },
+        { name: 'engine op by op (no graph), thread rule', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'engine', watch: false, graphSteps: false } },
         { name: 'trainer', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'engine', watch: false } },
         { name: 'trainer, watching', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'engine', watch: true } },
       );
@@ -394,6 +395,8 @@ export async function runSpeedBench({ quick = false, rounds = quick ? 3 : 7, log
 }
 
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+/** Native ops per step, and the graph runs beside them (graph steps: the forward/backward is one run). */
+const opsCell = (ops) => (ops?.graphRuns ? `${fmt(ops.ops, 1)} + ${fmt(ops.graphRuns, 1)} graph` : fmt(ops?.ops, 1));
 const loadText = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /**
@@ -424,6 +427,7 @@ export async function runTransformerBench({ quick = false, rounds = quick ? 3 : 
   const cores = os.cpus().length;
   const rule = tfThreadEnv(lib.paperTransformerBase(), cores, 'auto');
   const two = { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1' };
+  const twoIntra = { ...rule, TF_NUM_INTRAOP_THREADS: '2' };
   const results = { cpus: cores, loadBefore: os.loadavg(), rounds, rule, rows: [] };
   log(`[speed] transformer preset: thread rule -> ${JSON.stringify(rule)}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const steps = quick ? 30 : 60;
@@ -431,8 +435,9 @@ export async function runTransformerBench({ quick = false, rounds = quick ? 3 : 
   const configs = [
     { name: 'layers path (tf.variableGrads), thread rule', env: rule, workload: { ...w, watch: false, nativeModels: false } },
     { name: 'layers path, 2 threads', env: two, workload: { ...w, watch: false, nativeModels: false } },
-    { name: 'native step, 2 threads', env: two, workload: { ...w, watch: false } },
-    { name: 'trainer (native step, thread rule)', env: rule, workload: { ...w, watch: false } },
+    { name: 'native step op by op (no graph), thread rule', env: rule, workload: { ...w, watch: false, graphSteps: false } },
+    { name: 'graph step, 2 intra-op threads', env: twoIntra, workload: { ...w, watch: false } },
+    { name: 'trainer (graph step, thread rule)', env: rule, workload: { ...w, watch: false } },
     { name: 'trainer, watching', env: rule, workload: { ...w, watch: true } },
   ]
     .filter((c) => !nativeOnly || c.workload.nativeModels !== false)
@@ -464,7 +469,6 @@ const CNN_TARGET = { 32: 1.5, 128: 1.2 };
 export async function runCnnBench({ quick = false, rounds = quick ? 3 : 5, nativeOnly = false, log = (s) => process.stderr.write(s + '\n') } = {}) {
   const { tfThreadEnv } = threadRule();
   const cores = os.cpus().length;
-  const two = { TF_NUM_INTRAOP_THREADS: '2', TF_NUM_INTEROP_THREADS: '1' };
   const results = { cpus: cores, loadBefore: os.loadavg(), rounds, rule: {}, rows: [] };
   for (const batch of [32, 128]) {
     const w = { model: 'cnn', batch, optimizer: 'radam', kind: 'engine' };
@@ -474,8 +478,9 @@ export async function runCnnBench({ quick = false, rounds = quick ? 3 : 5, nativ
     const steps = quick ? 60 : 150;
     const configs = [
       { name: 'layers path (tf.variableGrads), thread rule', env: rule, workload: { ...w, watch: false, nativeModels: false } },
-      { name: 'native step, 2 threads', env: two, workload: { ...w, watch: false } },
-      { name: 'trainer (native step, thread rule)', env: rule, workload: { ...w, watch: false } },
+      { name: 'native step op by op (no graph), thread rule', env: rule, workload: { ...w, watch: false, graphSteps: false } },
+      { name: 'graph step, 2 intra-op threads', env: { ...rule, TF_NUM_INTRAOP_THREADS: '2' }, workload: { ...w, watch: false } },
+      { name: 'trainer (graph step, thread rule)', env: rule, workload: { ...w, watch: false } },
     ]
       .filter((c) => !nativeOnly || c.workload.nativeModels !== false)
       .map((c) => ({ ...c, optimizer: 'radam', batch, steps }));
@@ -500,7 +505,7 @@ export function cnnMarkdown(results) {
     const rows = results.rows.filter((r) => r.batch === batch);
     const ref = torchReference(rows, PYTORCH_CNN_MS[batch], `${PYTORCH_CNN_MS[batch]} ms at batch ${batch}`);
     how.push(`batch ${batch}: ${fmt(ref.ms)} ms, ${ref.how}`);
-    for (const r of rows) lines.push(`| ${batch} | ${r.name} | ${fmt(r.msPerStep)} | ${fmt(r.cpuMsPerStep)} | ${fmt(r.ops?.ops, 1)} | ${fmt(r.ops?.uploads, 1)} | ${ratioCell(r, ref, CNN_TARGET[batch])} |`);
+    for (const r of rows) lines.push(`| ${batch} | ${r.name} | ${fmt(r.msPerStep)} | ${fmt(r.cpuMsPerStep)} | ${opsCell(r.ops)} | ${fmt(r.ops?.uploads, 1)} | ${ratioCell(r, ref, CNN_TARGET[batch])} |`);
   }
   lines.push('');
   lines.push(`PyTorch figure of each ratio: ${how.join('; ')}.`);
@@ -518,7 +523,7 @@ export function transformerMarkdown(results) {
   lines.push('| configuration | ms/step | CPU ms/step | native ops/step | uploads/step | vs PyTorch | CPU vs PyTorch |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|');
   const ref = torchReference(results.rows, PYTORCH_TRANSFORMER_MS, `${PYTORCH_TRANSFORMER_MS} ms/step, PyTorch 2.13 CPU on the same machine kind`);
-  for (const r of results.rows) lines.push(`| ${r.name} | ${fmt(r.msPerStep)} | ${fmt(r.cpuMsPerStep)} | ${fmt(r.ops?.ops, 1)} | ${fmt(r.ops?.uploads, 1)} | ${ratioCell(r, ref, TRANSFORMER_TARGET)} |`);
+  for (const r of results.rows) lines.push(`| ${r.name} | ${fmt(r.msPerStep)} | ${fmt(r.cpuMsPerStep)} | ${opsCell(r.ops)} | ${fmt(r.ops?.uploads, 1)} | ${ratioCell(r, ref, TRANSFORMER_TARGET)} |`);
   lines.push('');
   lines.push(`PyTorch figure of the ratios: ${fmt(ref.ms)} ms/step, ${ref.how}.`);
   if (results.preset) {
@@ -551,7 +556,7 @@ export function markdown(results) {
       const target = r.name === 'trainer' && r.optimizer === 'radam' ? TARGET[r.batch] : null;
       lines.push(
         `| ${r.batch} | ${r.optimizer === 'radam' ? 'RAdam' : 'Adam'} | ${r.name} | ${fmt(r.msPerStep)} | ${Math.round((1000 * r.batch) / r.msPerStep)} | ` +
-          `${fmt(r.ops?.ops, 1)} | ${fmt(r.ops?.uploads, 1)} | ${fmt(r.ops?.profileKernels, 1)} | ${ratioCell(r, ref, target)} |`,
+          `${opsCell(r.ops)} | ${fmt(r.ops?.uploads, 1)} | ${fmt(r.ops?.profileKernels, 1)} | ${ratioCell(r, ref, target)} |`,
       );
     }
   }

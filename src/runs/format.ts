@@ -30,7 +30,7 @@ export const RESERVE_FILE = '.reserve';
 export const TfThreadSettingsSchema = v.strictObject({
   /** TF_NUM_INTRAOP_THREADS: threads one op may use (TensorFlow's default: one per core). */
   intraOp: v.nullable(v.number()),
-  /** TF_NUM_INTEROP_THREADS: ops run at once (eager ops from tfjs run one at a time anyway). */
+  /** TF_NUM_INTEROP_THREADS: ops run at once (in a graph step; eager ops from tfjs run one at a time anyway). */
   interOp: v.nullable(v.number()),
   /** TF_ENABLE_ONEDNN_OPTS: oneDNN kernels on (TensorFlow's default on x86) or off. */
   oneDnnOpts: v.nullable(v.boolean()),

@@ -97,8 +97,9 @@ describe('thread settings: same seed, same loss curve (default vs tuned threads)
 
     // Each process really ran with its settings (recorded in run.json by the process that trained).
     assert.deepEqual(defaults.records[0].backend.threads, { intraOp: 0, interOp: 0, oneDnnOpts: null });
-    assert.deepEqual(tuned.records[0].backend.threads, { intraOp: Number(rule.TF_NUM_INTRAOP_THREADS), interOp: 1, oneDnnOpts: null });
-    assert.deepEqual(two.records[0].backend.threads, { intraOp: 2, interOp: 1, oneDnnOpts: null });
+    const interOp = Number(rule.TF_NUM_INTEROP_THREADS);
+    assert.deepEqual(tuned.records[0].backend.threads, { intraOp: Number(rule.TF_NUM_INTRAOP_THREADS), interOp, oneDnnOpts: null });
+    assert.deepEqual(two.records[0].backend.threads, { intraOp: 2, interOp, oneDnnOpts: null });
     assert.deepEqual(auto.records[0].backend.threads, tuned.records[0].backend.threads);
 
     const base = defaults.curves;
