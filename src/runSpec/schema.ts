@@ -446,7 +446,7 @@ export const OTHER_SETTINGS: Readonly<Record<string, Leaf>> = {
       order: 20,
       scope: 'machine-overridable',
       description:
-        'TensorFlow threads per op in the trainer process (`TF_NUM_INTRAOP_THREADS`). `0` = automatic: one thread unless the ops of a training step are large (over ~10 MFLOP per op on average, e.g. a 784-256-256-10 MLP at batch 512 or more), then two, and one more per further ~40 MFLOP per op, at most one per core. Measured: for small ops (the default models, the CNN, the Transformer) a second thread makes every step slower, because each op then pays for waking the thread pool. A number fixes the count. Applies to runs started afterwards.',
+        'TensorFlow threads per op in the trainer process (`TF_NUM_INTRAOP_THREADS`). `0` = automatic: one thread unless the ops of a training step are large (over ~10 MFLOP per op on average, e.g. a 784-256-256-10 MLP at batch 512 or more), then two, and one more per further ~40 MFLOP per op, at most one per core. Measured: for small ops (the default models, the CNN, the Transformer) a second thread makes every step slower, because each op then pays for waking the thread pool. Independently of this setting, each training step runs as one TensorFlow graph, and the trainer gets one inter-op thread per core (`TF_NUM_INTEROP_THREADS`, at most 2) so that independent ops of the graph run at once. A number fixes the count. Applies to runs started afterwards.',
     },
   ),
   'radam.training.processes': integer(
@@ -456,7 +456,7 @@ export const OTHER_SETTINGS: Readonly<Record<string, Leaf>> = {
       order: 21,
       scope: 'machine-overridable',
       description:
-        'Trainer processes per comparison. `0` = automatic: two when the machine has at least 2 cores, the comparison has at least 2 runs, TensorFlow gets one thread per op (see `radam.training.threads`), no other comparison is training, and the second process takes over at least ~5 s of training (a second TensorFlow start-up costs 1-2 s); the runs are split between them, each on the same data, batches and initial weights, so the curves are the same. Measured: the Transformer paper preset (3 runs x 600 steps) on 2 cores. `1` = always one process, `2` = split whenever there are 2 runs or more. Applies to runs started afterwards.',
+        'Trainer processes per comparison. `0` = automatic: two when the machine has at least 2 cores, the comparison has at least 2 runs, TensorFlow gets one thread per op (see `radam.training.threads`), no other comparison is training, and the second process takes over at least ~5 s of training (a second TensorFlow start-up costs 1-2 s); the runs are split between them, each on the same data, batches and initial weights, so the curves are the same. Measured: the Transformer paper preset (3 runs x 600 steps) on 2 cores takes 32 s in one process and 27 s in two. `1` = always one process, `2` = split whenever there are 2 runs or more. Applies to runs started afterwards.',
     },
   ),
   'radam.compare.warmupSteps': list<number>(

@@ -6,6 +6,9 @@
 // steps, 33 ms per run-step on one thread) took 74.7 s in one process. Two processes of one thread each
 // train the runs side by side, on the same data, the same seeded batches and the same initial weights
 // (the engine's `runIndices`), so the curves are the ones one process would have drawn.
+// Since the steps run as TensorFlow graphs (src/trainer/graphStep.ts) one process already keeps both cores
+// partly busy (2 inter-op threads), and the preset takes 32 s in one process; split, 27 s (2026-12-01,
+// `bench/training-speed.bench.mjs --transformer --preset-only`, load 1.1-1.5). The split still wins, by less.
 //
 // When ("auto"): at least 2 cores and 2 runs; the thread rule picks 1 intra-op thread (with more, one
 // process already uses the cores); no other comparison training or starting alongside (two comparisons
@@ -18,7 +21,10 @@ import { opsPerStep, stepFlops } from './threads';
 /** radam.training.processes: 0 = auto (the rule above), 1 = one process, 2 = split over two. */
 export type ProcessesOverride = 'auto' | 1 | 2;
 
-/** Fixed cost of one native op on tfjs-node here (~12 us, issue 8): what a small op costs whatever its size. */
+/**
+ * Fixed cost of one native op dispatched eagerly on tfjs-node here (~12 us, issue 8). A graph step pays ~1 us
+ * per op, so the estimate below overstates a step: it decides only whether a split is worth a start-up.
+ */
 export const OP_OVERHEAD_SECONDS = 12e-6;
 /** FLOP rate of one core in the fused steps (the MLP's 206 MFLOP step in 4.5 ms: ~46 GFLOP/s; rounded down). */
 export const FLOPS_PER_SECOND = 40e9;
