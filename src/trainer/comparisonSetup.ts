@@ -87,7 +87,8 @@ export function setUpComparison(input: SetupInput, held: ComparisonResources, st
         : cnnPlan
           ? new NativeCnn(cnnPlan, vars)
           : null;
-    const native = eager && input.graphSteps && graphStepsAvailable() ? new GraphStep(eager, input.warn) : eager;
+    const warn = (text: string) => input.warn?.(`run ${index + 1} (${spec.label}): ${text}`);
+    const native = eager && input.graphSteps && graphStepsAvailable() ? new GraphStep(eager, warn) : eager;
     const m = spec.metrics;
     const histogram = input.watch && m.histogramEvery > 0 ? new BackendHistogram(m.histogramRange[0], m.histogramRange[1], m.histogramBins) : null;
     const record: RunRecord = {

@@ -39,9 +39,9 @@ export interface CliResult {
 }
 
 /** Runs the CLI to its end (optionally through a shell prefix such as `ulimit -f`). */
-export function cli(args: string[], opts: { cwd: string; shellPrefix?: string; asUser?: number; timeoutMs?: number }): CliResult {
+export function cli(args: string[], opts: { cwd: string; shellPrefix?: string; asUser?: number; timeoutMs?: number; env?: NodeJS.ProcessEnv }): CliResult {
   let r: SpawnSyncReturns<string>;
-  const env = { ...process.env, RADAM_DEBUG: '' };
+  const env = { ...process.env, RADAM_DEBUG: '', ...opts.env };
   if (opts.shellPrefix) {
     const quoted = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     r = spawnSync('bash', ['-c', `${opts.shellPrefix}; exec ${quoted}`], { cwd: opts.cwd, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, env });

@@ -1,5 +1,5 @@
 // Write faults on real files, with the real CLI and tfjs-node (issue 13):
-//   ENOSPC   a 2 MB tmpfs fills up mid-run
+//   ENOSPC   a 2 MB tmpfs fills up mid-run; a full temporary folder (where graph steps are written)
 //   EFBIG    `ulimit -f` (RLIMIT_FSIZE) in the shell that execs the CLI; SIGXFSZ ignored so the write fails
 //            with EFBIG instead of killing the process (an ignored signal stays ignored across exec)
 //   EACCES   the CLI runs as `nobody` (setpriv): root ignores permission bits (CAP_DAC_OVERRIDE), so a
@@ -76,6 +76,31 @@ describe('faults: writes (ENOSPC, EFBIG, EACCES)', function () {
     assert.equal(list.code, 0);
     assert.match(list.stdout, /failed .*disk full after step/);
     assert.doesNotMatch(list.stdout, /running/);
+  });
+
+  it('ENOSPC in the temporary folder (TMPDIR on a full tmpfs): every run trains to the end op by op, and the CLI warns once per run that its step is not a graph', function () {
+    const mnt = path.join(dir, 'tmp');
+    fs.mkdirSync(mnt);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]).status !== 0) this.skip();
+    mounted = mnt;
+    spawnSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'filler')}`, 'bs=4k'], { encoding: 'utf8' });
+    fs.writeFileSync(path.join(dir, 'spec.json'), twoRunSpec(40, {}, {}));
+    const r = cli(['train', '--spec', 'spec.json', '--out', 'runs'], { cwd: dir, env: { TMPDIR: mnt } });
+    assertNoStack(r.stderr);
+    assert.equal(r.code, 0, r.stderr);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+    assert.equal(warnings.length, 2, r.stderr);
+    for (const w of warnings) {
+      assert.match(w, /^warning: run [12] \(.+\): training step not compiled to a TensorFlow graph: its graph could not be loaded \(ENOSPC/);
+      assert.match(w, /same numbers, slower/);
+    }
+    const records = assertNoneRunning(path.join(dir, 'runs'));
+    assert.equal(records.length, 2);
+    for (const rec of records) {
+      assert.equal(rec.status, 'finished', `${rec.id}: ${rec.reason}`);
+      assert.equal(rec.backend.name, 'tensorflow');
+    }
+    assert.deepEqual(fs.readdirSync(mnt), ['filler'], 'no half-written graph folder left on the full disk');
   });
 
   it('ENOSPC before the first run.json: exit 1 with one line saying so, no empty run folder left, no stack', function () {
