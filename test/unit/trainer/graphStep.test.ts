@@ -154,6 +154,21 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
     tf.dispose([big.x, big.y, small.x, small.y]);
   });
 
+  it('keeps at most 4 graphs per model: a fifth batch shape replaces the oldest, whose session is deleted', () => {
+    const c = cases[0];
+    const models0 = backend().getNumOfSavedModels();
+    const eager = c.make();
+    const graph = new GraphStep(c.make());
+    const batches = [2, 3, 4, 5, 6].map((n, k) => c.batch(n, 10 + k));
+    for (const { x, y } of [...batches, batches[0]]) assert.ok(maxDiff(step(graph, x, y).gradient, step(eager, x, y).gradient) <= 1);
+    assert.equal(graph.compiled, 6, 'five shapes, then the first one again after it was replaced');
+    assert.equal(backend().getNumOfSavedModels(), models0 + 4);
+    graph.dispose();
+    eager.dispose();
+    tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+    assert.equal(backend().getNumOfSavedModels(), models0);
+  });
+
   /** An eager step that misbehaves in `how`, around a real MLP step. */
   function misbehaving(how: 'readBack' | 'perCallUpload'): NativeModel {
     const inner = cases[0].make();
