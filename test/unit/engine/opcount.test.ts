@@ -9,7 +9,7 @@ import type { ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { runComparison } from '../../../src/trainer/engine';
 import type { OpCounts } from '../../../src/trainer/opCounter';
-import { opsPerStep as opsOver } from './opsPerStep';
+import { assertGraphStepOps, GRAPH_STEP_TITLE, opsPerStep as opsOver } from './opsPerStep';
 import { runSpec } from './specs';
 import { opsPerStep as threadRuleOps } from '../../../src/shared/threads';
 
@@ -63,14 +63,7 @@ const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean, graphSteps = tr
   }
 
   for (const optimizer of ['radam', 'adam'] as const) {
-    it(`${optimizer}, watch off, graph steps (the default): the forward/backward is ONE graph run; beside it only the batch gathers and the update`, async () => {
-      const c = await opsPerStep(optimizer, false);
-      assert.equal(c.graphRuns, 1, JSON.stringify(c));
-      assert.equal(c.ops, 12, JSON.stringify(c.byName));
-      assert.equal(c.byName.GatherV2, 2);
-      assert.equal(c.byName.MatMul, undefined, 'every MatMul is in the graph');
-      assert.equal(c.byName.Sqrt, 1, 'the update runs once, on the flat parameter vector');
-    });
+    it(`${optimizer}, ${GRAPH_STEP_TITLE}`, async () => assertGraphStepOps(await opsPerStep(optimizer, false), ['MatMul', 'BiasAdd', 'ReluGrad']));
   }
 
   it('watching (norms and a histogram every 10 steps) adds about one op per step on average', async () => {

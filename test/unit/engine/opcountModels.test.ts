@@ -12,7 +12,7 @@ import type { ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { runComparison } from '../../../src/trainer/engine';
 import type { OpCounts } from '../../../src/trainer/opCounter';
-import { opsPerStep as opsOver } from './opsPerStep';
+import { assertGraphStepOps, GRAPH_STEP_TITLE, opsPerStep as opsOver } from './opsPerStep';
 import { runSpec } from './specs';
 import { opsPerStep as threadRuleOps } from '../../../src/shared/threads';
 
@@ -60,13 +60,7 @@ const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean, graphSteps = tr
   }
 
   for (const optimizer of ['radam', 'adam'] as const) {
-    it(`${optimizer}, watch off, graph steps (the default): the forward/backward is ONE graph run; beside it only the batch gathers and the update`, async () => {
-      const c = await opsPerStep(optimizer, false);
-      assert.equal(c.graphRuns, 1, JSON.stringify(c));
-      assert.equal(c.ops, 12, JSON.stringify(c.byName));
-      assert.equal(c.byName.Einsum, undefined, 'attention is in the graph');
-      assert.equal(c.byName.Sqrt, 1, 'the update runs once, on the flat parameter vector');
-    });
+    it(`${optimizer}, ${GRAPH_STEP_TITLE}`, async () => assertGraphStepOps(await opsPerStep(optimizer, false), ['Einsum', 'MatMul', 'Softmax', 'Rsqrt']));
   }
 
   it('watching (norms and a histogram every 10 steps) adds a few ops per step on average', async () => {
@@ -132,10 +126,5 @@ function cnnSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
     });
   }
 
-  it('radam, watch off, graph steps (the default): the forward/backward is ONE graph run; beside it only the batch gathers and the update', async () => {
-    const c = await perStepOf('radam', false);
-    assert.equal(c.graphRuns, 1, JSON.stringify(c));
-    assert.equal(c.ops, 12, JSON.stringify(c.byName));
-    assert.equal(c.byName.Conv2D, undefined, 'the convolutions are in the graph');
-  });
+  it(`radam, ${GRAPH_STEP_TITLE}`, async () => assertGraphStepOps(await perStepOf('radam', false), ['Conv2D', 'Conv2DBackpropFilter', 'SpaceToDepth']));
 });

@@ -1,6 +1,7 @@
 // Native ops per training step of a comparison, for the op-count tests (opcount*.test.ts): counted over two
 // runs that differ only by `steps` steps, so set-up and the final validation cancel out (and so does the
 // first step of each batch shape, which a graph step runs eagerly while it records the graph).
+import assert from 'node:assert/strict';
 import type { ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { runComparison } from '../../../src/trainer/engine';
 import { countNativeOps, perStep, type OpCounts } from '../../../src/trainer/opCounter';
@@ -16,4 +17,19 @@ export async function opsPerStep(
   const a = (await countNativeOps(() => run(steps))).counts!;
   const b = (await countNativeOps(() => run(2 * steps))).counts!;
   return perStep(a, b, steps);
+}
+
+/** The title of the graph-step op-count tests. */
+export const GRAPH_STEP_TITLE = 'watch off, graph steps (the default): the forward/backward is ONE graph run; beside it only the batch gathers and the update';
+
+/**
+ * What a graph step leaves per training step: ONE graph run, and beside it only the 2 batch gathers and the
+ * optimizer's 10 ops on the flat vector. `inGraph`: ops of the model that must not run eagerly.
+ */
+export function assertGraphStepOps(c: OpCounts, inGraph: readonly string[]): void {
+  assert.equal(c.graphRuns, 1, JSON.stringify(c));
+  assert.equal(c.ops, 12, JSON.stringify(c.byName));
+  assert.equal(c.byName.GatherV2, 2, 'the batch gathers');
+  assert.equal(c.byName.Sqrt, 1, 'the update runs once, on the flat parameter vector');
+  for (const op of inGraph) assert.equal(c.byName[op], undefined, `${op} runs in the graph`);
 }
