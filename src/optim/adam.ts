@@ -13,7 +13,7 @@
 
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
-import { SlotOptimizer, type BaseOptions, type Slot } from './base';
+import { SlotOptimizer, type BaseOptions, type FusedAdamUpdate, type Slot } from './base';
 import { resolveOptions, type OptionValues } from './options';
 import { OPTIMIZER_DEFAULTS, pickDefaults } from './spec';
 import { adaptiveStep, l2Gradient } from './kernels';
@@ -94,6 +94,15 @@ export class AdamOptimizer extends SlotOptimizer {
       adaptiveStep(param, M, V, sc.get((effectiveStepSize * cm) / sqrtCv), sc.get((this.epsilon * sqrtBc2) / sqrtCv), decay);
     }
     return { step: t, learningRate: lr, rhoT: null, rT: null, rectified: null, effectiveStepSize, paramsUpdated: !frozen };
+  }
+
+  /** Steps past the frozen ones, without weight decay: k = lr sqrt(1 - beta2^t) / (1 - beta1^t), e = eps sqrt(1 - beta2^t). */
+  protected override fusedUpdate(t: number, lr: number): FusedAdamUpdate | null {
+    if (this.weightDecay !== 0 || t <= this.frozenSteps) return null;
+    const sqrtBc2 = Math.sqrt(oneMinusPow(this.beta2, t));
+    const k = (lr * sqrtBc2) / oneMinusPow(this.beta1, t);
+    const info: StepInfo = { step: t, learningRate: lr, rhoT: null, rT: null, rectified: null, effectiveStepSize: k, paramsUpdated: true };
+    return { k, e: this.epsilon * sqrtBc2, beta1: this.beta1, beta2: this.beta2, info };
   }
 }
 

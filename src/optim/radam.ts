@@ -14,7 +14,7 @@
 
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../tf';
-import { SlotOptimizer, type BaseOptions, type Slot } from './base';
+import { SlotOptimizer, type BaseOptions, type FusedAdamUpdate, type Slot } from './base';
 import { resolveOptions, type OptionValues } from './options';
 import { OPTIMIZER_DEFAULTS, pickDefaults } from './spec';
 import { adaptiveStep, l2Gradient, momentumStep } from './kernels';
@@ -122,6 +122,16 @@ export class RAdamOptimizer extends SlotOptimizer {
       effectiveStepSize,
       paramsUpdated: moves,
     };
+  }
+
+  /** Rectified steps without weight decay are Adam's form with k = lr r_t sqrt(1 - beta2^t) / (1 - beta1^t). */
+  protected override fusedUpdate(t: number, lr: number): FusedAdamUpdate | null {
+    if (this.weightDecay !== 0) return null;
+    const rect = rectification(t, this.beta2, this.rectificationThreshold);
+    if (!rect.rectified) return null;
+    const k = (lr * (rect.rT as number) * Math.sqrt(oneMinusPow(this.beta2, t))) / oneMinusPow(this.beta1, t);
+    const info: StepInfo = { step: t, learningRate: lr, rhoT: rect.rhoT, rT: rect.rT, rectified: true, effectiveStepSize: k, paramsUpdated: true };
+    return { k, e: this.epsilon, beta1: this.beta1, beta2: this.beta2, info };
   }
 
   protected override idleInfo(t: number, lr: number): StepInfo {

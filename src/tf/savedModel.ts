@@ -31,6 +31,7 @@ message MetaInfoDef { repeated string tags = 4; }
 message GraphDef { repeated NodeDef node = 1; VersionDef versions = 4; }
 message VersionDef { int32 producer = 1; int32 min_consumer = 2; }
 message NodeDef { string name = 1; string op = 2; repeated string input = 3; string device = 4; map<string, AttrValue> attr = 5; }
+message TensorShapeProto { bool unknown_rank = 3; }
 message AttrValue {
   message ListValue {
     repeated bytes s = 2;
@@ -45,6 +46,7 @@ message AttrValue {
   optional float f = 4;
   optional bool b = 5;
   optional int32 type = 6;
+  optional TensorShapeProto shape = 7;
 }
 `;
 
@@ -61,7 +63,9 @@ export type AttrValue =
   | { i: number }
   | { f: number }
   | { b: boolean }
-  | { type: number };
+  | { type: number }
+  /** A shape attribute; only "any shape" is needed here (a resource variable's `shape`). */
+  | { shape: { unknown_rank: true } };
 
 export interface GraphNode {
   name: string;
@@ -153,6 +157,15 @@ export class GraphSession {
   run(inputs: Tensor[]): Tensor[] {
     if (this.id === null) throw new Error('GraphSession: run after dispose');
     return this.backend.runSavedModel(this.id, inputs, this.inputInfos, this.fetches as string[]);
+  }
+
+  /**
+   * A session run with other feeds and fetches than the constructor's (a graph with several entry points:
+   * TensorFlow runs only the nodes the fetches need). `fetches` are "node:k".
+   */
+  runWith(inputs: Tensor[], feeds: readonly string[], fetches: readonly string[]): Tensor[] {
+    if (this.id === null) throw new Error('GraphSession: run after dispose');
+    return this.backend.runSavedModel(this.id, inputs, feeds.map((name) => ({ name: `${name}:0` })), fetches as string[]);
   }
 
   dispose(): void {

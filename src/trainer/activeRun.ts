@@ -42,6 +42,11 @@ export interface NativeModel {
   /** Entries of each parameter tensor, model.trainableWeights order (the pieces of params). */
   readonly sizes: readonly number[];
   lossAndGradient(x: Tensor, y: Tensor): { loss: Scalar; gradient: Tensor };
+  /**
+   * A whole training step, the update included (graph steps with fused updates: graphStep.ts), or null
+   * when the caller must step as usual (lossAndGradient, then the optimizer's applyGradients).
+   */
+  trainStep?(x: Tensor, y: Tensor, optimizer: SlotOptimizer): { loss: Scalar; gradient: Tensor } | null;
   predict(x: Tensor): Tensor;
   dispose(): void;
 }

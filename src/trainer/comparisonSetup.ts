@@ -40,6 +40,8 @@ export interface SetupInput {
   nativeModels: boolean;
   /** false: native steps run eagerly, op by op (see EngineOptions.graphSteps). */
   graphSteps: boolean;
+  /** false: graph steps leave the update to the optimizer's ops (see EngineOptions.fusedUpdates). */
+  fusedUpdates?: boolean;
   /** A warning for the trainer's log (a native step that could not become a graph). */
   warn?: (text: string) => void;
   /** false: no histograms (see EngineOptions.watch). */
@@ -88,7 +90,7 @@ export function setUpComparison(input: SetupInput, held: ComparisonResources, st
           ? new NativeCnn(cnnPlan, vars)
           : null;
     const warn = (text: string) => input.warn?.(`run ${index + 1} (${spec.label}): ${text}`);
-    const native = eager && input.graphSteps && graphStepsAvailable() ? new GraphStep(eager, warn) : eager;
+    const native = eager && input.graphSteps && graphStepsAvailable() ? new GraphStep(eager, warn, undefined, input.fusedUpdates ?? true) : eager;
     const m = spec.metrics;
     const histogram = input.watch && m.histogramEvery > 0 ? new BackendHistogram(m.histogramRange[0], m.histogramRange[1], m.histogramBins) : null;
     const record: RunRecord = {
@@ -144,8 +146,8 @@ export function releaseComparison(held: ComparisonResources): void {
   for (const run of held.runs) {
     run.writer?.close();
     run.histogram?.dispose();
+    run.native?.dispose(); // first: a fused graph hands the optimizer its moments back (graphStep.ts)
     run.optimizer.dispose();
-    run.native?.dispose();
     run.model.dispose();
   }
   const data = held.data;

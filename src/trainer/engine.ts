@@ -68,6 +68,11 @@ export interface EngineOptions {
    */
   graphSteps?: boolean;
   /**
+   * false: a graph step computes the loss and gradient only, and the optimizer's own ops update. Default
+   * true: updates of Adam's form run inside the graph as one fused kernel (fusedUpdate.ts).
+   */
+  fusedUpdates?: boolean;
+  /**
    * false: train and record loss, lr, rho_t, r_t and validation only; no gradient norms, update ratios
    * or histograms (the baseline of the bench's "overhead of watching"). Default true.
    */
@@ -113,6 +118,7 @@ export async function runComparison(opts: EngineOptions): Promise<ComparisonResu
         workspaceRoot: opts.workspaceRoot,
         nativeModels: opts.nativeModels ?? true,
         graphSteps: opts.graphSteps ?? true,
+        fusedUpdates: opts.fusedUpdates ?? true,
         warn: (text) => events.log?.('warn', text),
         watch,
         backend: opts.backend ?? { ...backendInfo, tfjsVersion: tf.version.tfjs },

@@ -20,8 +20,11 @@
 // disposed (a per-call upload: the graph would feed a stale or dead value), a session that fails to load
 // (no room in the temporary folder, say). Training goes on either way, with the same numbers.
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { SlotOptimizer } from '../optim';
+import { tf } from '../tf';
 import { attrValue, GraphSession, type GraphNode, type SavedModelBackend } from '../tf/savedModel';
 import type { NativeModel } from './activeRun';
+import { FUSED_ENTER_FEEDS, FUSED_ENTER_FETCH, FUSED_LEAVE_FETCHES, FUSED_PARAMS_AFTER, FUSED_STEP_FEEDS, fusedStepGraph } from './fusedUpdate';
 import { nativeBackend, type NativeBackend, type OpAttr } from './nativeOps';
 
 /** Graphs kept per model: one per batch shape seen (training's batch, a last partial batch, ...). */
@@ -44,7 +47,23 @@ interface Traced {
 interface CompiledGraph {
   session: GraphSession;
   captured: Tensor[];
+  traced: Traced;
 }
+
+/** The graph whose variables hold the parameters, m and v while fused updates run (fusedUpdate.ts). */
+interface FusedGraph {
+  key: string;
+  session: GraphSession;
+  /** The optimizer whose moments the variables hold (they go back to it on leaving). */
+  optimizer: SlotOptimizer;
+  feeds: string[];
+  fetches: string[];
+}
+
+let fusedGraphs = 0;
+
+/** One graph per batch shape: the key of a call's x and y. */
+const shapeKey = (x: Tensor, y: Tensor) => `${x.dtype}[${x.shape}] ${y.dtype}[${y.shape}]`;
 
 /** Why a call cannot be traced into a graph. */
 class Untraceable extends Error {}
@@ -145,12 +164,22 @@ export class GraphStep implements NativeModel {
   compiled = 0;
   /** Nodes of the last graph compiled. */
   lastGraphNodes = 0;
+  /** Why updates are not fused into the graph (null while they are, or may be). */
+  fusedFallback: string | null = null;
+  /** Steps whose update ran fused (tests and the bench read it). */
+  fusedSteps = 0;
+  private fused: FusedGraph | null = null;
 
+  /**
+   * @param fusedUpdates false: trainStep always declines, the optimizer's own ops update (EngineOptions.fusedUpdates)
+   */
   constructor(
     readonly net: NativeModel,
     private readonly warn: (text: string) => void = () => undefined,
     private readonly tmpRoot?: string,
+    fusedUpdates = true,
   ) {
+    if (!fusedUpdates) this.fusedFallback = 'turned off';
     const b = nativeBackend() as Backend | null;
     if (!b || typeof b.runSavedModel !== 'function') throw new Error('GraphStep needs the native TensorFlow backend');
     this.b = b;
@@ -170,7 +199,7 @@ export class GraphStep implements NativeModel {
 
   lossAndGradient(x: Tensor, y: Tensor): { loss: Scalar; gradient: Tensor } {
     if (this.fallback) return this.net.lossAndGradient(x, y);
-    const key = `${x.dtype}[${x.shape}] ${y.dtype}[${y.shape}]`;
+    const key = shapeKey(x, y);
     const graph = this.graphs.get(key);
     if (graph && !graph.captured.some((t) => t.isDisposed)) {
       try {
@@ -190,9 +219,98 @@ export class GraphStep implements NativeModel {
     return { loss: outputs[0] as Scalar, gradient: outputs[1] };
   }
 
+  /**
+   * One training step with the optimizer's update inside the graph (fusedUpdate.ts): the loss and the
+   * gradient, the parameters already updated and `optimizer` advanced. Null when this step cannot be fused
+   * (no graph for this batch shape yet, an update the fused kernel does not compute, a failure): the
+   * optimizer then holds its moments again and the caller steps as usual (lossAndGradient, applyGradients).
+   */
+  trainStep(x: Tensor, y: Tensor, optimizer: SlotOptimizer): { loss: Scalar; gradient: Tensor } | null {
+    if (this.fallback || this.fusedFallback) return null;
+    const key = shapeKey(x, y);
+    const graph = this.graphs.get(key);
+    const plan = graph && !graph.captured.some((t) => t.isDisposed) ? optimizer.planFusedUpdate(this.params) : null;
+    if (!graph || !plan) {
+      this.leaveFused();
+      return null;
+    }
+    if (this.fused?.key !== key || this.fused.optimizer !== optimizer) {
+      this.leaveFused();
+      try {
+        this.enterFused(key, graph, optimizer);
+      } catch (e) {
+        this.stopFused(`its graph with the update could not be loaded (${(e as Error).message})`);
+        return null;
+      }
+    }
+    const fused = this.fused as FusedGraph;
+    // Uploaded per step (5 scalars, ~6 us each) rather than kept: the tensor count stays flat from the first step.
+    const scalars = [plan.k, plan.e, plan.beta1, plan.beta2, 0].map((v) => tf.scalar(v));
+    let outputs: Tensor[];
+    try {
+      outputs = fused.session.runWith([x, y, ...graph.captured, ...scalars], fused.feeds, fused.fetches);
+    } catch (err) {
+      this.stopFused(`the graph with the update failed to run (${(err as Error).message})`);
+      return null;
+    } finally {
+      tf.dispose(scalars);
+    }
+    const [loss, gradient, after] = outputs;
+    this.params.assign(after);
+    after.dispose();
+    optimizer.commitFusedUpdate(this.params, plan);
+    this.fusedSteps++;
+    return { loss: loss as Scalar, gradient };
+  }
+
   dispose(): void {
-    for (const key of [...this.graphs.keys()]) this.drop(key);
-    this.net.dispose();
+    try {
+      this.leaveFused();
+    } finally {
+      for (const key of [...this.graphs.keys()]) this.drop(key);
+      this.net.dispose();
+    }
+  }
+
+  /** Builds the fused graph for `key` and hands it the parameters and the optimizer's true moments. */
+  private enterFused(key: string, graph: CompiledGraph, optimizer: SlotOptimizer): void {
+    const [loss, gradient] = graph.traced.fetches;
+    const nodes = fusedStepGraph(graph.traced.nodes, gradient, `${process.pid}_${++fusedGraphs}`);
+    const captured = graph.traced.captured.map((_, k) => `captured_${k}`);
+    const session = new GraphSession(this.b, nodes, [], [], this.tmpRoot);
+    try {
+      const moments = optimizer.trueMoments(this.params);
+      tf.dispose(session.runWith([this.params, ...moments], FUSED_ENTER_FEEDS, [FUSED_ENTER_FETCH]));
+    } catch (e) {
+      session.dispose();
+      throw e;
+    }
+    this.fused = { key, session, optimizer, feeds: ['x', 'y', ...captured, ...FUSED_STEP_FEEDS], fetches: [loss, gradient, FUSED_PARAMS_AFTER] };
+  }
+
+  /**
+   * Hands m and v back to the optimizer and closes the fused graph (the parameters are current already).
+   * If they cannot be read back, the run cannot go on: the error says so.
+   */
+  private leaveFused(): void {
+    const fused = this.fused;
+    if (!fused) return;
+    this.fused = null;
+    try {
+      const moments = fused.session.runWith([], [], [...FUSED_LEAVE_FETCHES]);
+      fused.optimizer.restoreMoments(this.params, moments);
+      tf.dispose(moments);
+    } catch (e) {
+      throw new Error(`the optimizer's moments could not be read back from the training graph (${(e as Error).message})`);
+    } finally {
+      fused.session.dispose();
+    }
+  }
+
+  private stopFused(reason: string): void {
+    this.fusedFallback = reason;
+    this.warn(`the parameter update not fused into the training graph: ${reason}. The optimizer's own ops update instead: the same maths, slower.`);
+    this.leaveFused();
   }
 
   private compile(key: string, traced: Traced | { reason: string }): void {
@@ -201,7 +319,7 @@ export class GraphStep implements NativeModel {
     try {
       const session = new GraphSession(this.b, traced.nodes, ['params', 'x', 'y', ...traced.captured.map((_, k) => `captured_${k}`)], traced.fetches, this.tmpRoot);
       if (this.graphs.size >= MAX_GRAPHS) this.drop(this.graphs.keys().next().value as string);
-      this.graphs.set(key, { session, captured: traced.captured });
+      this.graphs.set(key, { session, captured: traced.captured, traced });
       this.compiled++;
       this.lastGraphNodes = traced.nodes.length;
     } catch (e) {
@@ -215,6 +333,7 @@ export class GraphStep implements NativeModel {
   }
 
   private stop(reason: string): void {
+    this.leaveFused();
     this.fallback = reason;
     for (const key of [...this.graphs.keys()]) this.drop(key);
     this.warn(`training step not compiled to a TensorFlow graph: ${reason}. Each step dispatches its ops one by one instead: the same numbers, slower.`);

@@ -14,7 +14,9 @@
 //                         through the layers model (forward + backward)
 //   update                optimizer.applyGradients (the schedule sets the lr inside; it reports
 //                         lr, rho_t, r_t, rectified, effective step size as plain numbers: optimizer.lastStep);
-//                         on the flat variable that is ~10 ops for the whole model instead of ~10 per tensor
+//                         on the flat variable that is ~10 ops for the whole model instead of ~10 per tensor.
+//                         Graph steps of Adam's form (RAdam once rectified, Adam; no weight decay) run the
+//                         update inside the graph instead, one fused kernel (run.native.trainStep, fusedUpdate.ts)
 //   metrics, histogram    stepMetrics.ts
 //   validation            evaluation.ts
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
@@ -69,12 +71,16 @@ export function trainRun(run: ActiveRun, xb: Tensor, yb: Tensor, step: number, c
   const due = metricsDue(run, step, ctx.watch);
   // theta_{t-1}: references to the current buffers (no copy); applyGradients swaps in new ones.
   const prev = due.norms ? run.params.map((v) => tf.clone(v)) : null;
-  const { loss: value, grads } = lossAndGradients(run, xb, yb, ctx.la);
+  // A graph step with a fused update (graphStep.ts, fusedUpdate.ts) updates the parameters itself.
+  const fused = run.native?.trainStep?.(xb, yb, run.optimizer) ?? null;
+  const { loss: value, grads } = fused ? { loss: fused.loss, grads: [fused.gradient] } : lossAndGradients(run, xb, yb, ctx.la);
   let packed: Float32Array;
   try {
-    const byName: Record<string, Tensor> = {};
-    run.params.forEach((v, i) => (byName[v.name] = grads[i]));
-    run.optimizer.applyGradients(byName);
+    if (!fused) {
+      const byName: Record<string, Tensor> = {};
+      run.params.forEach((v, i) => (byName[v.name] = grads[i]));
+      run.optimizer.applyGradients(byName);
+    }
     packed = readBack(value, grads, run.params, prev);
   } catch (e) {
     tf.dispose([value, ...grads]);

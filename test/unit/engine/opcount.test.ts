@@ -9,7 +9,7 @@ import type { ComparisonSpec } from '../../../src/runSpec/runSpec';
 import { tf } from '../../../src/tf';
 import { runComparison } from '../../../src/trainer/engine';
 import type { OpCounts } from '../../../src/trainer/opCounter';
-import { assertGraphStepOps, GRAPH_STEP_TITLE, opsPerStep as opsOver } from './opsPerStep';
+import { assertGraphStepOps, GRAPH_STEP_TITLE, opsPerStep as opsOver, UNFUSED_TITLE } from './opsPerStep';
 import { runSpec } from './specs';
 import { opsPerStep as threadRuleOps } from '../../../src/shared/threads';
 
@@ -35,8 +35,8 @@ function mlpSpec(optimizer: 'radam' | 'adam', steps: number): ComparisonSpec {
 }
 
 /** Native ops per step (over 20 steps). */
-const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean, graphSteps = true): Promise<OpCounts> =>
-  opsOver((steps) => mlpSpec(optimizer, steps), dir, watch, 20, graphSteps);
+const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean, graphSteps = true, fusedUpdates = true): Promise<OpCounts> =>
+  opsOver((steps) => mlpSpec(optimizer, steps), dir, watch, 20, graphSteps, fusedUpdates);
 
 (tf.getBackend() === 'tensorflow' ? describe : describe.skip)('engine: native ops per training step (MLP 784-256-256-10, batch 128)', function () {
   this.timeout(120_000);
@@ -64,6 +64,7 @@ const opsPerStep = (optimizer: 'radam' | 'adam', watch: boolean, graphSteps = tr
 
   for (const optimizer of ['radam', 'adam'] as const) {
     it(`${optimizer}, ${GRAPH_STEP_TITLE}`, async () => assertGraphStepOps(await opsPerStep(optimizer, false), ['MatMul', 'BiasAdd', 'ReluGrad']));
+    it(`${optimizer}, ${UNFUSED_TITLE}`, async () => assertGraphStepOps(await opsPerStep(optimizer, false, true, false), ['MatMul', 'BiasAdd', 'ReluGrad'], false));
   }
 
   it('watching (norms and a histogram every 10 steps) adds about one op per step on average', async () => {

@@ -63,7 +63,21 @@ describe('trainer/nativeCnnPhases: which stages fit', () => {
       assert.ok(maxAbsDiff(grad.dataSync(), refGrad.dataSync()) <= 1e-4, `kernel gradient: ${maxAbsDiff(grad.dataSync(), refGrad.dataSync())}`);
       assert.ok(input);
       assert.deepEqual(input.shape, x.shape);
-      assert.ok(maxAbsDiff(input.dataSync(), refInput.dataSync()) <= 1e-4, `input gradient: ${maxAbsDiff(input.dataSync(), refInput.dataSync())}`);
+      if (!c.constant) {
+        assert.ok(maxAbsDiff(input.dataSync(), refInput.dataSync()) <= 1e-4, `input gradient: ${maxAbsDiff(input.dataSync(), refInput.dataSync())}`);
+      } else {
+        // Where a window's four values tie, which one takes its gradient is the implementation's choice, and
+        // the conv output's last-bit rounding decides it (TensorFlow's choice differs between hosts: with
+        // AVX-512 kernels its "ties" are not exact). Each choice is a valid subgradient, and each sends the
+        // window's upstream value through the whole kernel: per image, the input gradient's sum is
+        // sum(upstream * sum of the filter's kernel) whichever position took it.
+        const perImage = (t: Tensor) => Array.from(tf.sum(t, [1, 2, 3]).dataSync());
+        const ours = perImage(input);
+        const expected = perImage(refInput);
+        ours.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) <= 1e-4 * (1 + Math.abs(expected[i])), `image ${i}: input gradient sums ${v} vs ${expected[i]}`));
+        // ... and it is not all zero (the gradient did reach the input).
+        assert.ok(ours.some((v) => Math.abs(v) > 1e-3), `input gradient sums: ${ours}`);
+      }
       step.release();
       phases.dispose();
       step.dispose();
