@@ -131,7 +131,7 @@ async function engineChild(w) {
   const lib = require(ENGINE);
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radam-speed-'));
   const run = async (steps, onStep) =>
-    lib.runComparison({ comparison: engineSpec(w, steps), runsDir, watch: w.watch, nativeModels: w.nativeModels ?? true, graphSteps: w.graphSteps ?? true, events: onStep ? { step: onStep } : {} });
+    lib.runComparison({ comparison: engineSpec(w, steps), runsDir, watch: w.watch, nativeModels: w.nativeModels ?? true, graphSteps: w.graphSteps ?? true, fusedUpdates: w.fusedUpdates ?? true, events: onStep ? { step: onStep } : {} });
   return {
     backend: lib.backendInfo,
     async round(steps) {
@@ -383,6 +383,7 @@ export async function runSpeedBench({ quick = false, rounds = quick ? 3 : 7, log
         { name: 'defaults + thread rule', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'minimize' } },
         { name: 'engine, default threads', optimizer, batch, steps, env: {}, workload: { ...w, kind: 'engine', watch: false } },
         { name: 'engine op by op (no graph), thread rule', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'engine', watch: false, graphSteps: false } },
+        { name: 'graph step, update op by op (not fused), thread rule', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'engine', watch: false, fusedUpdates: false } },
         { name: 'trainer', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'engine', watch: false } },
         { name: 'trainer, watching', optimizer, batch, steps, env: rule, workload: { ...w, kind: 'engine', watch: true } },
       );
@@ -436,6 +437,7 @@ export async function runTransformerBench({ quick = false, rounds = quick ? 3 : 
     { name: 'layers path (tf.variableGrads), thread rule', env: rule, workload: { ...w, watch: false, nativeModels: false } },
     { name: 'layers path, 2 threads', env: two, workload: { ...w, watch: false, nativeModels: false } },
     { name: 'native step op by op (no graph), thread rule', env: rule, workload: { ...w, watch: false, graphSteps: false } },
+    { name: 'graph step, update op by op (not fused), thread rule', env: rule, workload: { ...w, watch: false, fusedUpdates: false } },
     { name: 'graph step, 2 intra-op threads', env: twoIntra, workload: { ...w, watch: false } },
     { name: 'trainer (graph step, thread rule)', env: rule, workload: { ...w, watch: false } },
     { name: 'trainer, watching', env: rule, workload: { ...w, watch: true } },
@@ -479,6 +481,7 @@ export async function runCnnBench({ quick = false, rounds = quick ? 3 : 5, nativ
     const configs = [
       { name: 'layers path (tf.variableGrads), thread rule', env: rule, workload: { ...w, watch: false, nativeModels: false } },
       { name: 'native step op by op (no graph), thread rule', env: rule, workload: { ...w, watch: false, graphSteps: false } },
+      { name: 'graph step, update op by op (not fused), thread rule', env: rule, workload: { ...w, watch: false, fusedUpdates: false } },
       { name: 'graph step, 2 intra-op threads', env: { ...rule, TF_NUM_INTRAOP_THREADS: '2' }, workload: { ...w, watch: false } },
       { name: 'trainer (graph step, thread rule)', env: rule, workload: { ...w, watch: false } },
     ]
