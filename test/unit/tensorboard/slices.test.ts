@@ -45,7 +45,10 @@ describe('tensorboard: a run record built in time slices', () => {
     const cols = await runColumnsSliced(run, -Infinity, {}, 5);
     running = false;
     assert.equal(cols.steps.length, 200_000);
-    assert.ok(ticks > 2, `other work ran during the build (${ticks} turns)`);
+    // At least one turn besides the first: how many depends on the host's speed (a fast host builds the 200,000
+    // rows in a few 5 ms slices; CI once saw 2 turns on Node 24), so the bound on the longest turn below is
+    // what says the loop was given back often enough.
+    assert.ok(ticks >= 2, `other work ran during the build (${ticks} turns)`);
     // A slice is 5 ms plus at most one piece of work; generous for a loaded machine, far below one piece of 200,000 rows.
     assert.ok(longest < 250, `longest turn ${longest.toFixed(1)} ms`);
   });
