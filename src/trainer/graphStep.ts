@@ -301,7 +301,7 @@ export class GraphStep implements NativeModel {
       fused.optimizer.restoreMoments(this.params, moments);
       tf.dispose(moments);
     } catch (e) {
-      throw new Error(`the optimizer's moments could not be read back from the training graph (${(e as Error).message})`);
+      throw new Error(`the optimizer's moments could not be read back from the training graph (${(e as Error).message})`, { cause: e });
     } finally {
       fused.session.dispose();
     }

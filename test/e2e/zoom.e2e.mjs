@@ -11,15 +11,19 @@ import { applySettings, test, poll } from '../harness/e2eApi.mjs';
 import { WORKSPACE } from '../harness/common.mjs';
 
 // Long enough that the whole run is downsampled (1,500 points per series) and still streams when the
-// test zooms at step 600 (measured 100-300 steps/s here, depending on the machine's load).
-const STEPS = 8000;
+// test zooms at step 600. Graph steps with fused updates train the default 784-16-10 MLP at ~800+ steps/s,
+// which finished 8,000 steps before the zoom landed (CI, 2026-12-01); a 256-256 MLP at batch 512 trains
+// ~550 steps/s on a quiet machine here (the CLI, 2,000 steps), so 20,000 steps stream for ~35 s, and for
+// ~100 s on a machine three times slower (the test's time limit below allows for it).
+const STEPS = 20000;
+const MODEL = { 'radam.training.hiddenLayers': [256, 256], 'radam.training.batchSize': 512 };
 const LINE_CHARTS = ['loss', 'rho-r', 'lr'];
 
 test('drag to zoom every step chart, full-resolution points and hover values from the run file, double-click and Escape reset', async ({ page, runCommand, webview, screenshot, log }) => {
   const settingsFile = join(WORKSPACE, '.vscode', 'settings.json');
   const original = readFileSync(settingsFile, 'utf8');
   try {
-    await applySettings(page, settingsFile, original, { 'radam.training.steps': STEPS, 'radam.training.hiddenLayers': [16] });
+    await applySettings(page, settingsFile, original, { 'radam.training.steps': STEPS, ...MODEL });
     await runCommand('RAdam: Start Training');
     const body = () => webview().locator('body');
     const hook = (fn, arg) => body().evaluate(fn, arg);
