@@ -156,9 +156,8 @@ export abstract class SlotOptimizer extends tf.Optimizer {
    * float64 as updateVariable does. Changes nothing.
    */
   planFusedUpdate(param: Variable): FusedAdamUpdate | null {
-    const slot = this.slotFor(param);
-    if (this.slotKinds[0] !== 'm' || this.slotKinds[1] !== 'v') return null;
-    return this.fusedUpdate(slot.step + 1, this.learningRateAt(this.iterations + 1));
+    if (this.slotKinds[0] !== 'm' || this.slotKinds[1] !== 'v') return null; // the kernel keeps exactly m and v
+    return this.fusedUpdate(this.slotFor(param).step + 1, this.learningRateAt(this.iterations + 1));
   }
 
   /** What planFusedUpdate returns for step t at learning rate lr (null: not of the fused form). */
