@@ -155,8 +155,7 @@ export class GraphSession {
 
   /** One session run: `inputs` feed the placeholders (constructor order); the fetched outputs, owned by the caller. */
   run(inputs: Tensor[]): Tensor[] {
-    if (this.id === null) throw new Error('GraphSession: run after dispose');
-    return this.backend.runSavedModel(this.id, inputs, this.inputInfos, this.fetches as string[]);
+    return this.call(inputs, this.inputInfos, this.fetches);
   }
 
   /**
@@ -164,8 +163,12 @@ export class GraphSession {
    * TensorFlow runs only the nodes the fetches need). `fetches` are "node:k".
    */
   runWith(inputs: Tensor[], feeds: readonly string[], fetches: readonly string[]): Tensor[] {
+    return this.call(inputs, feeds.map((name) => ({ name: `${name}:0` })), fetches);
+  }
+
+  private call(inputs: Tensor[], inputInfos: Array<{ name: string }>, fetches: readonly string[]): Tensor[] {
     if (this.id === null) throw new Error('GraphSession: run after dispose');
-    return this.backend.runSavedModel(this.id, inputs, feeds.map((name) => ({ name: `${name}:0` })), fetches as string[]);
+    return this.backend.runSavedModel(this.id, inputs, inputInfos, fetches as string[]);
   }
 
   dispose(): void {

@@ -62,6 +62,9 @@ interface FusedGraph {
 
 let fusedGraphs = 0;
 
+/** Whether a compiled graph can run: every tensor it feeds again on each run is still alive. */
+const usable = (graph: CompiledGraph | undefined): graph is CompiledGraph => !!graph && !graph.captured.some((t) => t.isDisposed);
+
 /** One graph per batch shape: the key of a call's x and y. */
 const shapeKey = (x: Tensor, y: Tensor) => `${x.dtype}[${x.shape}] ${y.dtype}[${y.shape}]`;
 
@@ -201,7 +204,7 @@ export class GraphStep implements NativeModel {
     if (this.fallback) return this.net.lossAndGradient(x, y);
     const key = shapeKey(x, y);
     const graph = this.graphs.get(key);
-    if (graph && !graph.captured.some((t) => t.isDisposed)) {
+    if (usable(graph)) {
       try {
         const [loss, gradient] = graph.session.run([this.net.params, x, y, ...graph.captured]);
         return { loss: loss as Scalar, gradient };
@@ -229,7 +232,7 @@ export class GraphStep implements NativeModel {
     if (this.fallback || this.fusedFallback) return null;
     const key = shapeKey(x, y);
     const graph = this.graphs.get(key);
-    const plan = graph && !graph.captured.some((t) => t.isDisposed) ? optimizer.planFusedUpdate(this.params) : null;
+    const plan = usable(graph) ? optimizer.planFusedUpdate(this.params) : null;
     if (!graph || !plan) {
       this.leaveFused();
       return null;
